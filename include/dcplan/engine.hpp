@@ -1,0 +1,57 @@
+#pragma once
+// Evaluates every plan of a space and reduces it to the counts by reason, the top K plans in
+// MODEL.md's ranking order and the closest plan. One interface, two backends: the CPU
+// (host/engine_cpu.cpp, OpenMP) and CUDA (kernels/engine_cuda.cu).
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dcplan/config.hpp"
+#include "dcplan/rank.hpp"
+#include "dcplan/scenario.hpp"
+#include "dcplan/space.hpp"
+
+namespace dcplan {
+
+enum class backend_kind { automatic, cpu, cuda };
+
+struct engine_options {
+  std::size_t top_k = 10;
+  int threads = 0;                   // CPU: 0 = every core
+  std::uint64_t chunk_plans = 0;     // plans per chunk; 0 = the backend's default
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;  // may be empty
+  const std::atomic<bool>* cancel = nullptr;  // set to stop early (interrupted_error)
+};
+
+struct engine_result {
+  std::string backend;  // "cpu" or "cuda"
+  std::uint64_t plans_evaluated = 0;
+  std::uint64_t counts[kReasonCount] = {};  // counts[0] = feasible plans
+  std::vector<rank_key> top;                // best first
+  bool has_closest = false;                 // a plan passing every test but the target
+  std::uint64_t closest_index = 0;
+  double closest_flops = 0;
+  int threads = 1;
+  std::string device;  // GPU name under CUDA
+};
+
+/// The scenario's lists as flat host arrays (valid while `sc` lives).
+model_view make_model_view(const scenario& sc);
+
+/// The CPU backend (OpenMP over every core, or `threads`).
+engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
+                                 const engine_options& opt);
+/// The CUDA backend; throws resource_error when no usable device exists.
+engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
+                                  const engine_options& opt);
+/// True when this build has the CUDA backend and a device answers.
+bool cuda_device_available(std::string* why = nullptr);
+
+/// Runs the chosen backend; `automatic` takes CUDA when a device is present, else the CPU.
+/// `notice` receives a one-line note when `automatic` falls back to the CPU.
+engine_result evaluate_plans(const scenario& sc, const plan_space& sp, backend_kind kind,
+                             const engine_options& opt, std::string* notice);
+
+}  // namespace dcplan

@@ -1,0 +1,51 @@
+#pragma once
+// The error taxonomy of the command line, and the exit codes it maps to (README "Exit codes").
+#include <stdexcept>
+#include <string>
+
+namespace dcplan {
+
+enum exit_code : int {
+  exit_ok = 0,
+  exit_internal = 1,    // a bug: please report it
+  exit_bad_input = 2,   // bad scenario file or command line
+  exit_infeasible = 3,  // the report was written, but no plan passes every test
+  exit_resource = 4,    // no usable GPU under --backend cuda, or out of memory
+  exit_output = 5,      // an output file cannot be written
+  exit_interrupted = 130,
+};
+
+/// A bad input: names the file, line, column and field, and says what would be valid.
+class input_error : public std::runtime_error {
+ public:
+  input_error(std::string file, int line, int column, std::string field, std::string message);
+  const std::string& file() const { return file_; }
+  int line() const { return line_; }
+  int column() const { return column_; }
+  const std::string& field() const { return field_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string file_;
+  int line_;
+  int column_;
+  std::string field_;
+  std::string message_;
+};
+
+/// A missing or failing compute resource (GPU, device memory).
+class resource_error : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// An output that cannot be written.
+class output_error : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The run was interrupted (Ctrl-C).
+class interrupted_error : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace dcplan

@@ -1,0 +1,47 @@
+#pragma once
+// What a planning run reports (MODEL.md "What a planning run reports"): JSON, a terminal table
+// and CSV, all from the same figures.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "dcplan/engine.hpp"
+#include "dcplan/model.hpp"
+#include "dcplan/scenario.hpp"
+#include "dcplan/space.hpp"
+
+namespace dcplan {
+
+/// A plan as its tuple of list positions (cooling -1 for cloud).
+struct plan_ref {
+  int site = 0, system = 0, cooling = -1, fabric = 0, sourcing = 0;
+  double nodes = 0;
+};
+
+plan_ref plan_of_index(const plan_space& sp, std::uint64_t index);
+plan_figures evaluate_ref(const scenario& sc, const plan_ref& p);
+
+/// One plan's record: MODEL.md's `plans` fields (job figures for training targets).
+nlohmann::ordered_json plan_record(const scenario& sc, const plan_ref& ref, const plan_figures& f);
+
+struct run_info {
+  double seconds = 0;
+  std::string notice;  // e.g. the CPU fallback of --backend auto
+};
+
+/// The whole JSON report of a planning run.
+nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const engine_result& r,
+                                const run_info& info);
+/// The terminal table; `color` adds ANSI colour.
+std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
+                      const run_info& info, bool color);
+/// One row per reported plan, every figure a column, units in the header.
+std::string run_csv(const scenario& sc, const plan_space& sp, const engine_result& r);
+
+/// Human units: "10.2 EFLOP/s", "$1.23B", "45.6 MW".
+std::string human_flops(double flops);
+std::string human_usd(double usd);
+std::string human_power_kw(double kw);
+
+}  // namespace dcplan
