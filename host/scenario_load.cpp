@@ -83,13 +83,20 @@ struct section {
   located where;
   std::string path;  // "finance", "systems.dgx-h100", ...
   std::map<std::string, located> fields;
+  std::map<std::string, located> keys;  // where each key is written, for values left empty
 
   const located* find(const std::string& k) const {
     auto it = fields.find(k);
     return it == fields.end() ? nullptr : &it->second;
   }
   const located& need(const std::string& k) const {
-    if (const located* v = find(k)) return *v;
+    if (const located* v = find(k)) {
+      if (v->node.IsNull()) {
+        auto key = keys.find(k);
+        fail_at(key != keys.end() ? key->second : *v, name(k), "expected a value, got nothing (null)");
+      }
+      return *v;
+    }
     fail_at(where, name(k), "missing required field '" + k + "'");
   }
   std::string name(const std::string& k) const { return path.empty() ? k : path + "." + k; }
@@ -127,9 +134,11 @@ void check_keys(const located& map, const std::string& path, const std::vector<s
 section as_section(const located& v, const std::string& path, const std::vector<std::string>& valid) {
   if (!v.node.IsMap()) fail_at(v, path, "expected a mapping of fields, got " + kind_of(v.node));
   check_keys(v, path, valid);
-  section s{v, path, {}};
-  for (auto it = v.node.begin(); it != v.node.end(); ++it)
+  section s{v, path, {}, {}};
+  for (auto it = v.node.begin(); it != v.node.end(); ++it) {
     s.fields.emplace(it->first.Scalar(), located{it->second, v.file});
+    s.keys.emplace(it->first.Scalar(), located{it->first, v.file});
+  }
   return s;
 }
 
@@ -235,6 +244,7 @@ class loader {
       } else {
         // A later layer overrides single fields of an entry of the same id.
         for (auto& kv : s.fields) existing->fields.fields[kv.first] = kv.second;
+        for (auto& kv : s.keys) existing->fields.keys[kv.first] = kv.second;
         existing->where = item;
         existing->fields.where = item;
       }
@@ -270,7 +280,7 @@ class loader {
       if (metas[i].id == id) return static_cast<int>(i);
     std::string valid;
     for (const auto& m : metas) valid += (valid.empty() ? "" : ", ") + m.id;
-    fail_at(v, field, "'" + id + "' is not a " + what + " id (valid: " + valid + ")");
+    fail_at(v, field, "'" + id + "' is not a known " + what + " id (valid: " + valid + ")");
   }
 
   void parse_lists(const document& top) {

@@ -25,10 +25,10 @@ void check_text(const std::string& text, const std::string& name) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     int extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
     if (extra < 0 || i + extra >= text.size())
-      throw input_error(name, line, 0, "", "the file is not UTF-8 text (binary data?)");
+      throw input_error(name, line, 1, "", "the file is not UTF-8 text (binary data?)");
     for (int k = 1; k <= extra; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) >> 6) != 2)
-        throw input_error(name, line, 0, "", "the file is not UTF-8 text (binary data?)");
+        throw input_error(name, line, 1, "", "the file is not UTF-8 text (binary data?)");
     }
     if (c == '\n') ++line;
     i += 1 + extra;

@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Run `dcplan plan` on a golden scenario and compare with its expected report.
+
+usage: check_golden.py DCPLAN SCENARIO.yaml EXPECTED.json [--backend cpu|cuda]
+
+Checks, on the CPU backend with 1 and with 2 threads (or on CUDA with --backend cuda):
+the exit code (3 when no plan is feasible, else 0), the counts exactly and the top 10 plans to
+1e-9 relative (compare.py), and that the JSON reports are identical apart from `timing`.
+Exit 77 (skipped) for --backend cuda when the build or machine has no usable CUDA device.
+"""
+import json, os, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import compare  # noqa: E402
+
+
+def run(dcplan, scenario, args):
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "r.json")
+        p = subprocess.run([dcplan, "plan", scenario, "--top", "10", "--json", out, "--quiet"] + args,
+                           capture_output=True, text=True, timeout=600)
+        if not os.path.exists(out):
+            return p, None
+        with open(out) as f:
+            return p, json.load(f)
+
+
+def main():
+    dcplan, scenario, expected = sys.argv[1:4]
+    backend = sys.argv[sys.argv.index("--backend") + 1] if "--backend" in sys.argv else "cpu"
+    want = json.load(open(expected))
+    want_rc = 0 if want["plans_feasible"] > 0 else 3
+    variants = [["--backend", "cpu", "--threads", "1"], ["--backend", "cpu", "--threads", "2"],
+                ["--backend", "cpu", "--threads", "2", "--chunk", "4096"]]
+    if backend == "cuda":
+        variants = [["--backend", "cuda"]]
+    reports = []
+    for args in variants:
+        p, got = run(dcplan, scenario, args)
+        if backend == "cuda" and p.returncode == 4:
+            print("skipped: no usable CUDA device:", p.stderr.strip())
+            return 77
+        if p.returncode != want_rc:
+            print(f"{' '.join(args)}: exit {p.returncode}, want {want_rc}\n{p.stderr}")
+            return 1
+        diff = compare(got, want, 10)
+        if diff:
+            print(f"{' '.join(args)}: {diff}")
+            return 1
+        got.pop("timing", None)
+        reports.append(got)
+    if backend == "cpu":
+        for r in reports[1:]:
+            if json.dumps(r, sort_keys=False) != json.dumps(reports[0], sort_keys=False):
+                print("reports differ between thread counts or chunk sizes")
+                return 1
+    print("match")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+// The command line in-process: exit codes, outputs written whole or not at all, the JSON schema
+// of MODEL.md "What a planning run reports", and `explain`.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "dcplan/cli.hpp"
+#include "dcplan/engine.hpp"
+#include "dcplan/errors.hpp"
+#include "helpers.hpp"
+
+using namespace dcplan;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct result {
+  int code;
+  std::string out, err;
+};
+
+result cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "dcplan");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream out, err;
+  auto* old_out = std::cout.rdbuf(out.rdbuf());
+  auto* old_err = std::cerr.rdbuf(err.rdbuf());
+  const int code = run_cli(static_cast<int>(argv.size()), argv.data());
+  std::cout.rdbuf(old_out);
+  std::cerr.rdbuf(old_err);
+  return {code, out.str(), err.str()};
+}
+
+fs::path scratch() {
+  const fs::path d = fs::temp_directory_path() / "dcplan-test-cli";
+  fs::create_directories(d);
+  return d;
+}
+
+std::string write(const std::string& name, const std::string& text) {
+  const fs::path p = scratch() / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool no_temp_files() {
+  for (const auto& e : fs::directory_iterator(scratch()))
+    if (e.path().filename().string().find(".tmp-") != std::string::npos) return false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("plan writes the JSON report with MODEL.md's fields", "[cli][json]") {
+  const std::string s = write("tiny.yaml", test::tiny_text());
+  const std::string out = (scratch() / "r.json").string();
+  const result r = cli({"plan", s, "--json", out, "--quiet"});
+  REQUIRE(r.code == exit_ok);
+  const auto j = nlohmann::json::parse(slurp(out));
+  CHECK(j["model_version"] == 1);
+  CHECK(j["backend"] == "cpu");
+  CHECK(j["plans_evaluated"] == 8);
+  CHECK(j["plans_feasible"] == 4);
+  CHECK(j["required_effective_flops"] == 1e16);
+  REQUIRE(j["plans"].size() == 4);
+  const auto& p = j["plans"][0];
+  for (const char* k : {"rank", "site", "system", "cooling", "fabric", "sourcing", "nodes", "accelerators",
+                        "racks", "tiers", "it_kw", "facility_kw", "capex_usd", "opex_usd_per_year", "tco_usd",
+                        "effective_flops", "ready_months", "tco2_per_year", "usd_per_pflop_day"})
+    CHECK(p.contains(k));
+  CHECK_FALSE(p.contains("job_days"));  // not a training target
+  CHECK(p["rank"] == 1);
+  CHECK(p["cooling"] == "-");
+  CHECK(p["sourcing"] == "cloud");
+  CHECK(p["nodes"].is_number_integer());
+  for (const char* k : {"year", "cooling", "rack", "fabric", "power", "target", "deadline", "budget"})
+    CHECK(j["infeasible_by_reason"].contains(k));
+  CHECK(j["infeasible_by_reason"]["target"] == 4);
+  CHECK(j.contains("timing"));
+  CHECK(no_temp_files());
+}
+
+TEST_CASE("a training target adds the job figures", "[cli][json]") {
+  const std::string s = write("train.yaml", test::tiny_text({{"effective_flops: 1.0e16", "training: {active_params: 1.0e9, tokens: 2.0e10, days: 10}"}}));
+  const result r = cli({"plan", s, "--json", "-"});
+  REQUIRE(r.code == exit_ok);
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* k : {"job_days", "accelerator_hours", "job_energy_mwh", "job_tco2", "job_cost_usd"})
+    CHECK(j["plans"][0].contains(k));
+}
+
+TEST_CASE("bad input: exit 2, a located message, and no output file", "[cli][errors]") {
+  const std::string s = write("bad.yaml", test::tiny_text({{"mfu: 0.5", "mfu: 2"}}));
+  const std::string out = (scratch() / "never.json").string();
+  fs::remove(out);
+  const result r = cli({"plan", s, "--json", out});
+  CHECK(r.code == exit_bad_input);
+  CHECK_THAT(r.err, Catch::Contains("bad.yaml:9:"));
+  CHECK_THAT(r.err, Catch::Contains("systems.box8.mfu"));
+  CHECK_FALSE(fs::exists(out));
+  // An existing output is left as it was.
+  std::ofstream(out) << "previous";
+  CHECK(cli({"plan", s, "--json", out}).code == exit_bad_input);
+  CHECK(slurp(out) == "previous");
+  CHECK(no_temp_files());
+}
+
+TEST_CASE("an output that cannot be written is reported before planning", "[cli][errors]") {
+  const std::string s = write("tiny.yaml", test::tiny_text());
+  const result r = cli({"plan", s, "--json", "/no/such/dir/out.json"});
+  CHECK(r.code == exit_output);
+  CHECK_THAT(r.err, Catch::Contains("/no/such/dir/out.json"));
+}
+
+TEST_CASE("an infeasible scenario writes its report and exits 3", "[cli]") {
+  const std::string s = write("inf.yaml", test::tiny_text({{"effective_flops: 1.0e16", "effective_flops: 1.0e18"}}));
+  const std::string out = (scratch() / "inf.json").string();
+  const result r = cli({"plan", s, "--json", out, "--csv", (scratch() / "inf.csv").string()});
+  CHECK(r.code == exit_infeasible);
+  const auto j = nlohmann::json::parse(slurp(out));
+  CHECK(j["plans_feasible"] == 0);
+  CHECK(j["plans"].empty());
+  CHECK(j["infeasible_by_reason"]["target"] == 8);
+  CHECK(j["closest"]["nodes"] == 4);
+  CHECK(j["closest"]["reason"] == "target");
+  // The table names the closest plan too.
+  const result t = cli({"plan", s});
+  CHECK(t.code == exit_infeasible);
+  CHECK_THAT(t.out, Catch::Contains("closest plan"));
+}
+
+TEST_CASE("the table says which backend ran and how many plans it evaluated", "[cli][table]") {
+  const std::string s = write("tiny.yaml", test::tiny_text());
+  const result r = cli({"plan", s, "--backend", "cpu", "--threads", "2"});
+  CHECK(r.code == exit_ok);
+  CHECK_THAT(r.out, Catch::Contains("backend: cpu (2 threads)"));
+  CHECK_THAT(r.out, Catch::Contains("8 plans evaluated"));
+  CHECK_THAT(r.out, Catch::Contains("$/PFLOP-day"));
+}
+
+TEST_CASE("CSV: one row per plan with units in the header", "[cli][csv]") {
+  const std::string s = write("tiny.yaml", test::tiny_text());
+  const result r = cli({"plan", s, "--csv", "-"});
+  REQUIRE(r.code == exit_ok);
+  std::istringstream in(r.out);
+  std::string head, line;
+  std::getline(in, head);
+  CHECK_THAT(head, Catch::Contains("tco_usd (USD)"));
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  CHECK(rows == 4);
+}
+
+TEST_CASE("backend cuda without a usable device exits 4, and auto falls back", "[cli][backend]") {
+  const std::string s = write("tiny.yaml", test::tiny_text());
+  std::string why;
+  if (cuda_device_available(&why)) {
+    CHECK(cli({"plan", s, "--backend", "cuda", "--quiet"}).code == exit_ok);
+  } else {
+    const result r = cli({"plan", s, "--backend", "cuda"});
+    CHECK(r.code == exit_resource);
+    CHECK_THAT(r.err, Catch::Contains("cuda"));
+    const result a = cli({"plan", s, "--backend", "auto"});
+    CHECK(a.code == exit_ok);
+    CHECK_THAT(a.out, Catch::Contains("running on the CPU"));
+  }
+}
+
+TEST_CASE("explain: every figure, JSON record, and bad --plan values", "[cli][explain]") {
+  const std::string s = write("tiny.yaml", test::tiny_text());
+  const result r = cli({"explain", s, "--plan", "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3"});
+  REQUIRE(r.code == exit_ok);
+  CHECK_THAT(r.out, Catch::Contains("tco_usd"));
+  CHECK_THAT(r.out, Catch::Contains("feasible: passes every test"));
+  const result j = cli({"explain", s, "--plan", "site=here,system=box8,fabric=ib,sourcing=cloud,nodes=3", "--json", "-"});
+  REQUIRE(j.code == exit_ok);
+  const auto rec = nlohmann::json::parse(j.out);
+  CHECK(rec["cooling"] == "-");
+  CHECK(rec["feasible"] == true);
+  CHECK(rec["reason"].is_null());
+  CHECK(rec["tco_usd"].get<double>() == Approx(1332865.0228809514).epsilon(1e-12));
+  // A plan outside the space is still explained, with its reason.
+  const result big = cli({"explain", s, "--plan", "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=9", "--json", "-"});
+  CHECK(nlohmann::json::parse(big.out)["reason"] == "power");
+  // per_rack 0: racks and what is built on them are null.
+  const std::string norack = write("norack.yaml", test::tiny_text({{"max_rack_kw: 25", "max_rack_kw: 5"}}));
+  const auto nr = nlohmann::json::parse(cli({"explain", norack, "--plan", "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=1", "--json", "-"}).out);
+  CHECK(nr["racks"].is_null());
+  CHECK(nr["capex_usd"].is_null());
+  CHECK(nr["reason"] == "rack");
+  for (const char* bad : {"site=nowhere,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3",
+                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=colo,nodes=3",
+                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=cloud,nodes=3",
+                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=0",
+                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=2.5",
+                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=build",
+                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3,color=red",
+                          "garbage"}) {
+    INFO(bad);
+    const result e = cli({"explain", s, "--plan", bad});
+    CHECK(e.code == exit_bad_input);
+    CHECK_THAT(e.err, Catch::Contains("--plan"));
+  }
+}
+
+TEST_CASE("usage errors exit 2, and help exits 0", "[cli]") {
+  CHECK(cli({}).code == exit_bad_input);
+  CHECK(cli({"plan", "--top", "-3"}).code == exit_bad_input);
+  CHECK(cli({"plan", "--backend", "tpu"}).code == exit_bad_input);
+  CHECK(cli({"frobnicate"}).code == exit_bad_input);
+  CHECK(cli({"plan", "--help"}).code == exit_ok);
+  CHECK(cli({"validate", "/no/such.yaml"}).code == exit_bad_input);
+}
