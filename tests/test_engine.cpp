@@ -59,15 +59,18 @@ TEST_CASE("CPU backend equals the host reference on every objective", "[engine]"
       REQUIRE(ref.ranked.size() > 20);
       for (int threads : {1, 2}) {
         for (std::uint64_t chunk : {std::uint64_t{7}, std::uint64_t{1024}, std::uint64_t{0}}) {
+         for (bool reference : {false, true}) {
           engine_options opt;
           opt.top_k = 15;
           opt.threads = threads;
           opt.chunk_plans = chunk;
+          opt.reference = reference;
           const engine_result r = evaluate_plans_cpu(sc, sp, opt);
           CHECK(r.plans_evaluated == sp.total);
           for (int k = 0; k < kReasonCount; ++k) CHECK(r.counts[k] == ref.counts[k]);
           REQUIRE(r.top.size() == 15);
           for (std::size_t i = 0; i < 15; ++i) CHECK(r.top[i].index == ref.ranked[i].index);
+         }
         }
       }
     }

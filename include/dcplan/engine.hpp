@@ -23,6 +23,7 @@ struct engine_options {
   std::uint64_t chunk_plans = 0;     // plans per chunk; 0 = the backend's default
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;  // may be empty
   const std::atomic<bool>* cancel = nullptr;  // set to stop early (interrupted_error)
+  bool reference = false;  // CPU: the plain Thrust path (the CUDA backend's code), no pruning
 };
 
 struct engine_result {
@@ -32,7 +33,7 @@ struct engine_result {
   std::vector<rank_key> top;                // best first
   bool has_closest = false;                 // a plan passing every test but the target
   std::uint64_t closest_index = 0;
-  double closest_flops = 0;
+  double closest_flops = -1;
   int threads = 1;
   std::string device;  // GPU name under CUDA
 };

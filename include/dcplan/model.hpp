@@ -50,6 +50,7 @@ struct plan_figures {
   double job_tco2;
   double job_cost_usd;
   int reason;          // first failing test, 0 when feasible
+  unsigned failed;     // bit t set when test t (1..8) fails
   bool near_feasible;  // passes every test except possibly the target (6)
 };
 
@@ -197,6 +198,10 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
   const bool t_budget = (!g.has_budget_capex || capex <= g.budget_capex_usd) &&
                         (!g.has_budget_tco || tco <= g.budget_tco_usd);
 
+  p.failed = (t_year ? 0u : 1u << reason_year) | (t_cooling ? 0u : 1u << reason_cooling) |
+             (t_rack ? 0u : 1u << reason_rack) | (t_fabric ? 0u : 1u << reason_fabric) |
+             (t_power ? 0u : 1u << reason_power) | (t_target ? 0u : 1u << reason_target) |
+             (t_deadline ? 0u : 1u << reason_deadline) | (t_budget ? 0u : 1u << reason_budget);
   int r = feasible;
   if (!t_year) r = reason_year;
   else if (!t_cooling) r = reason_cooling;
