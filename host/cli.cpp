@@ -29,6 +29,7 @@ struct plan_args {
   int threads = 0;
   bool quiet = false;
   std::uint64_t chunk = 0;
+  bool reference = false;
 };
 
 scenario load(const std::string& path) {
@@ -50,9 +51,33 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   opt.top_k = a.top;
   opt.threads = a.threads;
   opt.chunk_plans = a.chunk;
+  opt.reference = a.reference;
   opt.cancel = cancel;
   run_info info;
   const auto t0 = std::chrono::steady_clock::now();
+  // A progress bar on a terminal, for runs over two seconds; nothing otherwise.
+  bool drew = false;
+  if (!a.quiet && ::isatty(STDERR_FILENO)) {
+    opt.progress = [&](std::uint64_t done, std::uint64_t total) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (s < 2.0 || total == 0) return;
+      const double frac = static_cast<double>(done) / static_cast<double>(total);
+      const int width = 30, filled = static_cast<int>(frac * width);
+      const double rate = done / s;
+      std::cerr << fmt::format("\r[{}{}] {:5.1f}%  {:.3g} of {:.3g} plans  {:.3g} plans/s  {:.0f} s left ",
+                               std::string(filled, '#'), std::string(width - filled, ' '), 100 * frac,
+                               static_cast<double>(done), static_cast<double>(total), rate,
+                               rate > 0 ? (total - done) / rate : 0.0)
+                << std::flush;
+      drew = true;
+    };
+  }
+  struct clear_bar {
+    bool& drew;
+    ~clear_bar() {
+      if (drew) std::cerr << "\r\x1b[2K" << std::flush;
+    }
+  } clear{drew};
   const engine_result r = evaluate_plans(sc, sp, parse_backend(a.backend), opt, &info.notice);
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -102,7 +127,10 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_option("--threads", pa.threads, "CPU threads (default: every core)")->check(CLI::Range(1, 4096));
   plan->add_option("--chunk", pa.chunk, "Plans per chunk (memory bound; default chosen by the backend)")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
-  plan->add_flag("--quiet,-q", pa.quiet, "Print no table (outputs and errors only)");
+  plan->add_flag("--quiet,-q", pa.quiet, "Print no table and no progress bar (outputs and errors only)");
+  plan->add_flag("--no-pruning", pa.reference,
+                 "CPU: evaluate every plan one by one with the Thrust path the CUDA backend runs, "
+                 "instead of counting decided ranges of node counts at once (same answer, slower)");
   plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
                            "  dcplan plan scenario.yaml --json - | jq '.plans[0]'\n  dcplan plan scenario.yaml --backend cpu --threads 2\n\n") + kExitCodes);
 

@@ -478,10 +478,12 @@ scenario load_scenario_text(const std::string& text, const std::string& name,
   return sc;
 }
 
-scenario load_default_scenario() {
-  const std::string* text = find_resource("default.yaml");
-  if (!text) throw std::logic_error("the built-in default scenario is missing from this build");
-  const document d = detail::parse_document(*text, "<built-in>/default.yaml", "", true);
+scenario load_default_scenario() { return load_builtin_scenario("default.yaml"); }
+
+scenario load_builtin_scenario(const std::string& name) {
+  const std::string* text = find_resource(name);
+  if (!text) throw std::logic_error("the built-in scenario " + name + " is missing from this build");
+  const document d = detail::parse_document(*text, "<built-in>/" + name, "", true);
   scenario sc = loader().run(d);
   validate_scenario(sc);
   return sc;

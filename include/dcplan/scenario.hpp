@@ -72,6 +72,8 @@ scenario load_scenario_text(const std::string& text, const std::string& name,
                             const std::string& base_dir);
 /// The built-in default scenario (configs/default.yaml compiled into the binary).
 scenario load_default_scenario();
+/// A built-in scenario by name, such as "bench-1e8.yaml" (configs/NAME).
+scenario load_builtin_scenario(const std::string& name);
 /// Checks the cross-field rules of MODEL.md "Scenario file" after command-line overrides.
 void validate_scenario(const scenario& sc);
 
