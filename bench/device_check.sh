@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The GPU check, for a machine with an NVIDIA GPU (Hopper, sm_90): builds the CUDA backend for
+# sm_90, runs the GPU tests (CUDA equals CPU on the golden and on random scenarios) and the
+# benchmarks, and prints a short table last. Results go to $OUT (or ./device-check) as well.
+#   bench/device_check.sh            # the whole check
+#   BENCH_FILTER='1e9' bench/device_check.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=${OUT:-device-check}
+mkdir -p "$out"
+build=${BUILD:-build-sm90}
+gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
+
+echo "== device"
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv 2>&1 | tee "$out/gpu.txt"
+echo "== build (sm_90)"
+if ! cmake -S . -B "$build" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DDCPLAN_CUDA_ARCHITECTURES=90 \
+      > "$out/configure.log" 2>&1 || ! cmake --build "$build" -j "$(nproc)" > "$out/build.log" 2>&1; then
+  tail -30 "$out/configure.log" "$out/build.log" 2>/dev/null
+  echo "build failed"; exit 1
+fi
+echo "== GPU tests"
+ctest --test-dir "$build" -R "golden-cuda|test_cuda" --output-on-failure > "$out/gpu-tests.log" 2>&1
+tests_rc=$?
+grep -E "tests passed|Skipped|Failed|MISMATCH" "$out/gpu-tests.log" | tail -20
+echo "== benchmarks"
+"$build/bench/dcplan_bench" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_format=json \
+  --benchmark_out="$out/bench.json" --benchmark_out_format=json > "$out/bench.log" 2>&1
+python3 - "$out/bench.json" "$out/gpu-tests.log" <<'PY'
+import json, re, sys
+b = json.load(open(sys.argv[1]))
+log = open(sys.argv[2]).read()
+m = re.search(r"(\d+)% tests passed, (\d+) tests failed out of (\d+)", log)
+print()
+print("device:", b["context"].get("host_name", "?"), "|", open(sys.argv[1].replace("bench.json", "gpu.txt")).read().strip().splitlines()[-1])
+if m:
+    total, failed = int(m.group(3)), int(m.group(2))
+    skipped = len(re.findall(r"\*\*\*Skipped", log))
+    print(f"GPU tests: {total - failed - skipped} passed, {failed} failed, {skipped} skipped")
+print(f"{'benchmark':34} {'plans':>12} {'ms/run':>10} {'plans/s':>12}")
+for r in b["benchmarks"]:
+    if r.get("error_occurred"):
+        print(f"{r['name']:34} {'-':>12} {'-':>10} {'error: ' + r.get('error_message', '')}")
+        continue
+    print(f"{r['name']:34} {r['plans']:>12.4g} {r['real_time']:>10.1f} {r['plans_per_s']:>12.4g}")
+PY
+exit $tests_rc
