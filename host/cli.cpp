@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
+#include <optional>
 #include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "dcplan/catalog.hpp"
 #include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
 #include "dcplan/explain.hpp"
@@ -30,7 +33,47 @@ struct plan_args {
   bool quiet = false;
   std::uint64_t chunk = 0;
   bool reference = false;
+  // Overrides of the scenario's target and budgets (unset = keep the scenario's).
+  std::optional<double> target_flops, train_params, train_tokens, train_days, train_fpt,
+      deadline_months, budget_capex, budget_tco;
+  std::string objective, precision;
 };
+
+/// Applies the command line's overrides to the scenario (the target, deadline, budgets).
+void apply_overrides(scenario& sc, const plan_args& a) {
+  const bool any_train = a.train_params || a.train_tokens || a.train_days || a.train_fpt;
+  if (any_train) {
+    if (!a.train_params || !a.train_tokens || !a.train_days)
+      throw input_error("command line", 0, 0, "--train-params",
+                        "a training target needs --train-params, --train-tokens and --train-days together");
+    if (a.target_flops)
+      throw input_error("command line", 0, 0, "--target-flops",
+                        "give either --target-flops or a training target (--train-...), not both");
+    training_target t;
+    t.active_params = *a.train_params;
+    t.tokens = *a.train_tokens;
+    t.days = *a.train_days;
+    t.flops_per_token = a.train_fpt.value_or(6.0);
+    sc.training = t;
+    sc.target_effective_flops.reset();
+  }
+  if (a.target_flops) {
+    sc.target_effective_flops = *a.target_flops;
+    sc.training.reset();
+  }
+  if (a.deadline_months) sc.deadline_months = *a.deadline_months;
+  if (a.budget_capex) sc.budget_capex_usd = *a.budget_capex;
+  if (a.budget_tco) sc.budget_tco_usd = *a.budget_tco;
+  if (!a.objective.empty()) {
+    const std::map<std::string, objective> m = {{"tco", objective::tco}, {"capex", objective::capex},
+                                                {"ready_months", objective::ready_months},
+                                                {"carbon", objective::carbon},
+                                                {"effective_flops", objective::effective_flops}};
+    sc.obj = m.at(a.objective);
+  }
+  if (!a.precision.empty()) sc.prec = a.precision == "fp8" ? precision::fp8 : precision::bf16;
+  validate_scenario(sc);
+}
 
 scenario load(const std::string& path) {
   return path.empty() ? load_default_scenario() : load_scenario(path);
@@ -43,7 +86,8 @@ backend_kind parse_backend(const std::string& b) {
 }
 
 int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
-  const scenario sc = load(a.scenario_path);
+  scenario sc = load(a.scenario_path);
+  apply_overrides(sc, a);
   pending_output json(a.json_path), csv(a.csv_path);
   const plan_space sp = build_space(sc);
 
@@ -131,7 +175,18 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_flag("--no-pruning", pa.reference,
                  "CPU: evaluate every plan one by one with the Thrust path the CUDA backend runs, "
                  "instead of counting decided ranges of node counts at once (same answer, slower)");
-  plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
+  const auto positive = CLI::PositiveNumber & CLI::Range(0.0, 1e300);
+  plan->add_option("--target-flops", pa.target_flops, "Target: sustained effective FLOP/s (replaces the scenario's target)")->check(positive)->group("Target and budget overrides");
+  plan->add_option("--train-params", pa.train_params, "Training target: active parameters (with --train-tokens and --train-days)")->check(positive)->group("Target and budget overrides");
+  plan->add_option("--train-tokens", pa.train_tokens, "Training target: tokens")->check(positive)->group("Target and budget overrides");
+  plan->add_option("--train-days", pa.train_days, "Training target: days the job may take")->check(positive)->group("Target and budget overrides");
+  plan->add_option("--train-flops-per-token", pa.train_fpt, "Training target: FLOP per parameter and token (default 6)")->check(positive)->group("Target and budget overrides");
+  plan->add_option("--deadline-months", pa.deadline_months, "Deadline in months (test 7)")->check(CLI::NonNegativeNumber & CLI::Range(0.0, 1e300))->group("Target and budget overrides");
+  plan->add_option("--budget-capex", pa.budget_capex, "Capital budget, USD")->check(CLI::NonNegativeNumber & CLI::Range(0.0, 1e300))->group("Target and budget overrides");
+  plan->add_option("--budget-tco", pa.budget_tco, "TCO budget, USD")->check(CLI::NonNegativeNumber & CLI::Range(0.0, 1e300))->group("Target and budget overrides");
+  plan->add_option("--objective", pa.objective, "Ranking objective")->check(CLI::IsMember({"tco", "capex", "ready_months", "carbon", "effective_flops"}))->group("Target and budget overrides");
+  plan->add_option("--precision", pa.precision, "Compute precision")->check(CLI::IsMember({"bf16", "fp8"}))->group("Target and budget overrides");
+  plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan --train-params 405e9 --train-tokens 15.6e12 --train-days 60 --deadline-months 30\n  dcplan plan --target-flops 5e19 --budget-capex 2e10\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
                            "  dcplan plan scenario.yaml --json - | jq '.plans[0]'\n  dcplan plan scenario.yaml --backend cpu --threads 2\n\n") + kExitCodes);
 
   std::string validate_path;
@@ -145,6 +200,12 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   explain->add_option("--plan", explain_plan, "site=S,system=A,cooling=C,fabric=F,sourcing=build|colo|cloud,nodes=N (cloud: cooling=-)")->required();
   explain->add_option("--json", explain_json_path, "Write the plan record as JSON to PATH ('-' for standard output)");
   explain->footer("Example:\n  dcplan explain scenario.yaml --plan site=us-va,system=dgx-h100,cooling=air,fabric=ib-ndr,sourcing=build,nodes=512");
+
+  std::string catalog_list, catalog_json_path;
+  CLI::App* catalog = app.add_subcommand("catalog", "List the built-in catalog: key figures and the source of every entry");
+  catalog->add_option("list", catalog_list, "One list only")->check(CLI::IsMember({"accelerators", "systems", "sites", "cooling", "fabrics"}));
+  catalog->add_option("--json", catalog_json_path, "Write every field of every entry as JSON to PATH ('-' for standard output)");
+  catalog->footer("Examples:\n  dcplan catalog\n  dcplan catalog systems\n  dcplan catalog --json - | jq '.sites[] | {id, energy_usd_per_kwh, source}'");
 
   try {
     app.parse(argc, argv);
@@ -161,6 +222,13 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
       std::cout << fmt::format("{}: valid; {} plans ({} sites, {} systems, {} coolings, {} fabrics)\n",
                                sc.file, sp.total, sc.sites.size(), sc.systems.size(), sc.cooling.size(),
                                sc.fabrics.size());
+      return exit_ok;
+    }
+    if (catalog->parsed()) {
+      const scenario cat = load_builtin_catalog();
+      pending_output out(catalog_json_path);
+      if (out.active()) out.commit(catalog_json(cat, catalog_list).dump(1) + "\n");
+      if (!out.is_stdout()) std::cout << catalog_table(cat, catalog_list);
       return exit_ok;
     }
     if (explain->parsed()) {

@@ -158,7 +158,7 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
         row.push_back(grouped(f.accelerator_hours));
         row.push_back(human_usd(f.job_cost_usd));
         row.push_back(grouped(f.job_energy_mwh));
-        row.push_back(grouped(f.job_tco2 / 1000));
+        row.push_back(grouped(f.job_tco2));
       } else {
         row.push_back(grouped(f.tco2_per_year));
       }
@@ -201,7 +201,7 @@ std::string run_csv(const scenario& sc, const plan_space& sp, const engine_resul
       "usd_per_pflop_day (USD/PFLOP-day)"};
   if (sc.training) {
     for (const char* h : {"job_days (days)", "accelerator_hours (h)", "job_energy_mwh (MWh)",
-                          "job_tco2 (kg CO2)", "job_cost_usd (USD)"})
+                          "job_tco2 (t CO2)", "job_cost_usd (USD)"})
       head.push_back(h);
   }
   std::ostringstream out;

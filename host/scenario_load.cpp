@@ -181,6 +181,13 @@ class loader {
     parse_top(top);
     return std::move(sc_);
   }
+  /// Only the five lists (a catalog has no target, finance or facility).
+  scenario run_lists(const document& top) {
+    sc_.file = *top.root.file;
+    apply(top, false);
+    parse_lists(top);
+    return std::move(sc_);
+  }
 
  private:
   scenario sc_;
@@ -454,9 +461,27 @@ class loader {
     sc_.rack_units = fa.count("rack_units");
 
     if (r["search"]) {
-      const section s = as_section(at("search"), "search", {"max_nodes", "node_step"});
+      const section s = as_section(at("search"), "search", {"max_nodes", "node_step", "systems", "sourcing"});
       if (s.find("max_nodes")) sc_.max_nodes = s.count("max_nodes");
       if (s.find("node_step")) sc_.node_step = s.count("node_step");
+      // Opt-in: consider only these systems / sourcing options (absent = all, as MODEL.md).
+      const auto each = [](const located& v, const std::string& field, auto fn) {
+        if (!v.node.IsSequence() || v.node.size() == 0)
+          fail_at(v, field, "expected a non-empty list, got " + kind_of(v.node));
+        for (auto it = v.node.begin(); it != v.node.end(); ++it) fn(located{*it, v.file});
+      };
+      if (const located* v = s.find("systems"))
+        each(*v, "search.systems", [&](const located& x) {
+          sc_.only_systems.push_back(index_of(sc_.system_meta, x, "search.systems", "system"));
+        });
+      if (const located* v = s.find("sourcing"))
+        each(*v, "search.sourcing", [&](const located& x) {
+          const std::string m = read_string(x, "search.sourcing");
+          if (m == "build") sc_.only_sourcing.push_back(static_cast<int>(sourcing::build));
+          else if (m == "colo") sc_.only_sourcing.push_back(static_cast<int>(sourcing::colo));
+          else if (m == "cloud") sc_.only_sourcing.push_back(static_cast<int>(sourcing::cloud));
+          else fail_at(x, "search.sourcing", "'" + m + "' is not valid; valid: build, colo, cloud");
+        });
     }
   }
 };
@@ -476,6 +501,13 @@ scenario load_scenario_text(const std::string& text, const std::string& name,
   scenario sc = loader().run(d);
   validate_scenario(sc);
   return sc;
+}
+
+scenario load_builtin_catalog() {
+  const std::string text =
+      "include: [catalog/accelerators.yaml, catalog/systems.yaml, catalog/cooling.yaml, "
+      "catalog/fabrics.yaml, catalog/sites.yaml]\n";
+  return loader().run_lists(detail::parse_document(text, "<built-in>/catalog", "", true));
 }
 
 scenario load_default_scenario() { return load_builtin_scenario("default.yaml"); }

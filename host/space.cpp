@@ -2,6 +2,7 @@
 // with cloud as -1, fabric, sourcing build < colo < cloud, nodes).
 #include "dcplan/space.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -36,7 +37,11 @@ plan_space build_space(const scenario& sc) {
   const double limit = 9223372036854775808.0;  // 2^63
   double total = 0;
   std::uint64_t start = 0;
+  const auto allowed = [](const std::vector<int>& only, int x) {
+    return only.empty() || std::find(only.begin(), only.end(), x) != only.end();
+  };
   auto add = [&](int s, int a, int c, int f, sourcing m) {
+    if (!allowed(sc.only_systems, a) || !allowed(sc.only_sourcing, static_cast<int>(m))) return;
     const double n_hi = node_limit(sc, s, a, c, m);
     const double count = n_hi >= sc.node_step ? std::floor(n_hi / sc.node_step) : 0.0;
     total += count;

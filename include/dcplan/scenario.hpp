@@ -60,6 +60,9 @@ struct scenario {
 
   std::optional<double> max_nodes;
   double node_step = 1;
+  // Opt-in restriction of the space (search.systems, search.sourcing): empty = everything.
+  std::vector<int> only_systems;
+  std::vector<int> only_sourcing;
 
   /// The scenario-wide constants of MODEL.md's formulas (annuity, required FLOP/s, ...).
   globals_rec globals() const;
@@ -72,6 +75,8 @@ scenario load_scenario_text(const std::string& text, const std::string& name,
                             const std::string& base_dir);
 /// The built-in default scenario (configs/default.yaml compiled into the binary).
 scenario load_default_scenario();
+/// The built-in catalog (configs/catalog/*.yaml): only the five lists are filled.
+scenario load_builtin_catalog();
 /// A built-in scenario by name, such as "bench-1e8.yaml" (configs/NAME).
 scenario load_builtin_scenario(const std::string& name);
 /// Checks the cross-field rules of MODEL.md "Scenario file" after command-line overrides.
