@@ -13,7 +13,8 @@
 namespace dcplan {
 
 std::vector<risk_figures> evaluate_risk_cpu(const scenario& sc, const plan_space& sp,
-                                            const std::vector<std::uint64_t>& indices, int threads) {
+                                            const std::vector<std::uint64_t>& indices, int threads,
+                                            std::uint64_t max_pairs) {
   if (!sc.uncert || indices.empty()) return {};
   const int t = threads > 0 ? threads : omp_get_num_procs();
   const int saved = omp_get_max_threads();
@@ -31,7 +32,7 @@ std::vector<risk_figures> evaluate_risk_cpu(const scenario& sc, const plan_space
                     detail::draw_of_index{make_risk_params(*sc.uncert)});
   const std::vector<risk_plan> plans = risk_plans_of(sp, indices);
 
-  const std::uint64_t max_pairs = std::uint64_t{1} << 22;
+  if (max_pairs == 0) max_pairs = std::uint64_t{1} << 22;
   const std::uint64_t batch = std::max<std::uint64_t>(1, max_pairs / S);
   const std::uint64_t cap = std::min<std::uint64_t>(batch, plans.size()) * S;
   std::vector<double> tco(cap);

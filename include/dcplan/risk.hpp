@@ -189,9 +189,11 @@ risk_params make_risk_params(const uncertainty& u);
 std::vector<risk_plan> risk_plans_of(const plan_space& sp, const std::vector<std::uint64_t>& indices);
 
 /// Risk figures of the plans at `indices` (one each, in order) on the CPU backend (`threads`
-/// OpenMP threads, 0 = every core). The scenario must have an uncertainty block.
+/// OpenMP threads, 0 = every core), in batches of at most `max_pairs` (plan, draw) pairs (0 = the
+/// default, 2^22; a batch holds at least one plan). The scenario must have an uncertainty block.
 std::vector<risk_figures> evaluate_risk_cpu(const scenario& sc, const plan_space& sp,
-                                            const std::vector<std::uint64_t>& indices, int threads);
+                                            const std::vector<std::uint64_t>& indices, int threads,
+                                            std::uint64_t max_pairs = 0);
 /// The same on the CUDA backend; throws resource_error when no usable device exists.
 std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_space& sp,
                                              const std::vector<std::uint64_t>& indices);

@@ -48,11 +48,12 @@ DCPLAN_HD philox_ctr philox4x32(philox_ctr c, philox_key k, int rounds = 10) {
   return c;
 }
 
-/// A double in the open interval (0, 1) from 64 random bits: the top 53 bits, offset by half a
-/// step, so that neither 0 nor 1 is ever returned (log(u) is always finite).
+/// A double in the open interval (0, 1) from 64 random bits: the top 52 bits, offset by half a
+/// step, so that neither 0 nor 1 is ever returned (log(u) is always finite). With 53 bits the
+/// largest value, 2^53 - 0.5, would round up to 2^53 and give exactly 1.
 DCPLAN_HD double uniform_open01(std::uint32_t hi, std::uint32_t lo) {
   const std::uint64_t x = (static_cast<std::uint64_t>(hi) << 32) | lo;
-  return (static_cast<double>(x >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+  return (static_cast<double>(x >> 12) + 0.5) * (1.0 / 4503599627370496.0);
 }
 
 }  // namespace dcplan::detail
