@@ -18,7 +18,9 @@
 #include "dcplan/explain.hpp"
 #include "dcplan/output.hpp"
 #include "dcplan/report.hpp"
+#include "dcplan/risk.hpp"
 #include "dcplan/scenario.hpp"
+#include "dcplan/sensitivity.hpp"
 #include "dcplan/space.hpp"
 
 namespace dcplan {
@@ -92,7 +94,7 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   const plan_space sp = build_space(sc);
 
   engine_options opt;
-  opt.top_k = a.top;
+  opt.top_k = risk_top_k(sc, a.top);
   opt.threads = a.threads;
   opt.chunk_plans = a.chunk;
   opt.reference = a.reference;
@@ -122,8 +124,11 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
       if (drew) std::cerr << "\r\x1b[2K" << std::flush;
     }
   } clear{drew};
-  const engine_result r = evaluate_plans(sc, sp, parse_backend(a.backend), opt, &info.notice);
-  info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  engine_result r = evaluate_plans(sc, sp, parse_backend(a.backend), opt, &info.notice);
+  const auto t1 = std::chrono::steady_clock::now();
+  info.seconds = std::chrono::duration<double>(t1 - t0).count();
+  info.risk = apply_risk(sc, sp, r, a.top, a.threads);  // MODEL.md "Risk"
+  info.risk_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
 
   const bool stdout_taken = json.is_stdout() || csv.is_stdout();
   if (json.active()) json.commit(run_json(sc, sp, r, info).dump(1) + "\n");
@@ -140,6 +145,22 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
     return exit_infeasible;
   }
   return exit_ok;
+}
+
+int run_sensitivity_cli(const plan_args& a, const std::atomic<bool>* cancel) {
+  const scenario sc = load_scenario(a.scenario_path);
+  pending_output json(a.json_path);
+  engine_options opt;
+  opt.threads = a.threads;
+  opt.cancel = cancel;
+  std::string notice;
+  const sensitivity_result r = run_sensitivity(sc, parse_backend(a.backend), opt, &notice);
+  if (json.active()) json.commit(sensitivity_json(sc, r).dump(1) + "\n");
+  if (!json.is_stdout()) {
+    if (!notice.empty()) std::cout << "note: " << notice << "\n";
+    std::cout << sensitivity_table(sc, r) << std::flush;
+  }
+  return r.feasible ? exit_ok : exit_infeasible;
 }
 
 const char* kExitCodes =
@@ -207,6 +228,16 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   catalog->add_option("--json", catalog_json_path, "Write every field of every entry as JSON to PATH ('-' for standard output)");
   catalog->footer("Examples:\n  dcplan catalog\n  dcplan catalog systems\n  dcplan catalog --json - | jq '.sites[] | {id, energy_usd_per_kwh, source}'");
 
+  plan_args sa;
+  CLI::App* sens = app.add_subcommand(
+      "sensitivity", "Re-run the plan search with each uncertain input at its p10 and p90 (a tornado)");
+  sens->add_option("scenario", sa.scenario_path, "Scenario YAML file with an uncertainty block")->required();
+  sens->add_option("--json", sa.json_path, "Write the JSON report to PATH ('-' for standard output)");
+  sens->add_option("--backend", sa.backend, "auto (CUDA when a device is present, else CPU), cpu or cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+  sens->add_option("--threads", sa.threads, "CPU threads (default: every core)")->check(CLI::Range(1, 4096));
+  sens->footer("Example:\n  dcplan sensitivity scenario.yaml --json - | jq '.inputs[0]'");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -216,6 +247,7 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
 
   try {
     if (plan->parsed()) return run_plan(pa, cancel);
+    if (sens->parsed()) return run_sensitivity_cli(sa, cancel);
     if (validate->parsed()) {
       const scenario sc = load_scenario(validate_path);
       const plan_space sp = build_space(sc);

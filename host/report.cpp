@@ -64,6 +64,18 @@ nlohmann::ordered_json plan_record(const scenario& sc, const plan_ref& ref, cons
   return j;
 }
 
+nlohmann::ordered_json risk_json(const risk_figures& r) {
+  nlohmann::ordered_json j;
+  j["mean_tco"] = num(r.mean_tco);
+  j["p10_tco"] = num(r.p10_tco);
+  j["p50_tco"] = num(r.p50_tco);
+  j["p90_tco"] = num(r.p90_tco);
+  j["cvar95_tco"] = num(r.cvar95_tco);
+  j["p_meets_target"] = num(r.p_meets_target);
+  j["p_meets_deadline"] = num(r.p_meets_deadline);  // null without a deadline
+  return j;
+}
+
 nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const engine_result& r,
                                 const run_info& info) {
   const globals_rec g = sc.globals();
@@ -79,6 +91,7 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
     nlohmann::ordered_json rec;
     rec["rank"] = i + 1;
     rec.update(plan_record(sc, ref, evaluate_ref(sc, ref)));
+    if (i < info.risk.size()) rec["risk"] = risk_json(info.risk[i]);
     plans.push_back(std::move(rec));
   }
   j["plans"] = std::move(plans);
@@ -103,6 +116,7 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
   t["seconds"] = info.seconds;
   t["plans_per_second"] = info.seconds > 0 ? static_cast<double>(r.plans_evaluated) / info.seconds : 0.0;
   t["threads"] = r.threads;
+  if (sc.uncert) t["risk_seconds"] = info.risk_seconds;
   if (!r.device.empty()) t["device"] = r.device;
   j["timing"] = std::move(t);
   return j;

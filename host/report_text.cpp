@@ -117,6 +117,11 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
                      fixed_g(info.seconds > 0 ? r.plans_evaluated / info.seconds : 0),
                      grouped(static_cast<double>(r.counts[feasible])));
   if (!info.notice.empty()) out += "note: " + info.notice + "\n";
+  if (sc.uncert)
+    out += fmt::format("risk: {} draws (seed {}) on the top {} plans in {:.2f} s\n",
+                       sc.uncert->scenarios, sc.uncert->seed,
+                       std::min<std::uint64_t>(sc.uncert->plans, r.counts[feasible]),
+                       info.risk_seconds);
   out += "\n";
 
   if (!r.top.empty()) {
@@ -133,6 +138,10 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
         cols.push_back({h, false, {}});
     } else {
       cols.push_back({"tCO2/yr", false, {}});
+    }
+    const bool risk = !info.risk.empty();
+    if (risk) {
+      for (const char* h : {"p10 TCO", "p90 TCO", "P(target)"}) cols.push_back({h, false, {}});
     }
     for (std::size_t i = 0; i < r.top.size(); ++i) {
       const plan_ref ref = plan_of_index(sp, r.top[i].index);
@@ -161,6 +170,13 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
         row.push_back(grouped(f.job_tco2));
       } else {
         row.push_back(grouped(f.tco2_per_year));
+      }
+      if (risk) {
+        // MODEL.md "Risk": plans past uncertainty.plans have no risk figures.
+        const bool has = i < info.risk.size();
+        row.push_back(has ? human_usd(info.risk[i].p10_tco) : "-");
+        row.push_back(has ? human_usd(info.risk[i].p90_tco) : "-");
+        row.push_back(has ? fmt::format("{:.3f}", info.risk[i].p_meets_target) : "-");
       }
       for (std::size_t c = 0; c < cols.size(); ++c) cols[c].cells.push_back(row[c]);
     }

@@ -56,6 +56,9 @@ void validate_scenario(const scenario& sc) {
     throw input_error(sc.file, 0, 0, "target",
                       "no target: give target.effective_flops or target.training (or "
                       "--target-flops / --train-params, --train-tokens, --train-days)");
+  if ((sc.obj == objective::p90_tco || sc.obj == objective::cvar95_tco) && !sc.uncert)
+    throw input_error(sc.file, 0, 0, "objective",
+                      std::string("'") + to_string(sc.obj) + "' needs an uncertainty block");
   if (sc.target_effective_flops && sc.training)
     throw input_error(sc.file, 0, 0, "target",
                       "give either an effective_flops target or a training target, not both");
@@ -67,6 +70,8 @@ const char* to_string(objective o) {
     case objective::ready_months: return "ready_months";
     case objective::carbon: return "carbon";
     case objective::effective_flops: return "effective_flops";
+    case objective::p90_tco: return "p90_tco";
+    case objective::cvar95_tco: return "cvar95_tco";
     default: return "tco";
   }
 }

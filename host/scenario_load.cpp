@@ -204,7 +204,7 @@ class loader {
     valid.push_back("include");
     if (top) {
       for (const char* k : {"precision", "objective", "target", "budget", "finance", "facility",
-                            "search"})
+                            "search", "uncertainty"})
         valid.push_back(k);
     }
     check_keys(d.root, "", valid);
@@ -378,6 +378,51 @@ class loader {
     }
   }
 
+  // MODEL.md "Risk": every factor block is optional; an absent one does not vary.
+  static uncertainty parse_uncertainty(const located& where) {
+    const section u = as_section(where, "uncertainty",
+                                 {"scenarios", "seed", "plans", "energy_price", "node_price",
+                                  "cloud_price", "mfu", "delay_months"});
+    uncertainty x;
+    const double draws = u.count("scenarios");
+    check(draws <= 1e6, u.need("scenarios"), u.name("scenarios"), draws, "1 to 1000000 draws");
+    x.scenarios = static_cast<std::uint64_t>(draws);
+    x.seed = static_cast<std::uint64_t>(u.count("seed", 0));
+    if (u.find("plans")) {
+      const double plans = u.count("plans");
+      check(plans <= 1e4, u.need("plans"), u.name("plans"), plans, "1 to 10000 plans");
+      x.plans = static_cast<std::size_t>(plans);
+    }
+    const auto factor = [&](const char* key, const char* field, double& value, bool& has) {
+      if (const located* b = u.find(key)) {
+        const section f = as_section(*b, u.name(key), {field});
+        value = f.non_negative(field);
+        has = true;
+      }
+    };
+    factor("energy_price", "lognormal_sigma", x.energy_sigma, x.has_energy);
+    factor("node_price", "lognormal_sigma", x.node_sigma, x.has_node);
+    factor("cloud_price", "lognormal_sigma", x.cloud_sigma, x.has_cloud);
+    factor("mfu", "normal_sd", x.mfu_sd, x.has_mfu);
+    if (const located* b = u.find("delay_months")) {
+      const section d = as_section(*b, u.name("delay_months"), {"triangular"});
+      const located& tri = d.need("triangular");
+      const std::string field = d.name("triangular");
+      if (!tri.node.IsSequence() || tri.node.size() != 3)
+        fail_at(tri, field, "expected [low, mode, high] (three numbers in months), got " + kind_of(tri.node));
+      double v[3];
+      for (std::size_t i = 0; i < 3; ++i) v[i] = read_number(located{tri.node[i], tri.file}, field);
+      if (!(v[0] <= v[1] && v[1] <= v[2]))
+        fail_at(tri, field,
+                fmt::format("[{}, {}, {}] is not valid; valid: low <= mode <= high", v[0], v[1], v[2]));
+      x.has_delay = true;
+      x.delay_low = v[0];
+      x.delay_mode = v[1];
+      x.delay_high = v[2];
+    }
+    return x;
+  }
+
   void parse_top(const document& top) {
     const YAML::Node& r = top.root.node;
     const auto at = [&](const char* k) { return located{r[k], top.root.file}; };
@@ -392,11 +437,14 @@ class loader {
       const std::map<std::string, objective> m = {{"tco", objective::tco}, {"capex", objective::capex},
                                                   {"ready_months", objective::ready_months},
                                                   {"carbon", objective::carbon},
-                                                  {"effective_flops", objective::effective_flops}};
+                                                  {"effective_flops", objective::effective_flops},
+                                                  {"p90_tco", objective::p90_tco},
+                                                  {"cvar95_tco", objective::cvar95_tco}};
       auto it = m.find(o);
       if (it == m.end())
         fail_at(at("objective"), "objective",
-                "'" + o + "' is not valid; valid: tco, capex, ready_months, carbon, effective_flops");
+                "'" + o + "' is not valid; valid: tco, capex, ready_months, carbon, effective_flops, "
+                "p90_tco, cvar95_tco");
       sc_.obj = it->second;
     }
     parse_lists(top);
@@ -459,6 +507,12 @@ class loader {
     sc_.facility_life_years = fa.positive("facility_life_years");
     sc_.rack_usd = fa.non_negative("rack_usd");
     sc_.rack_units = fa.count("rack_units");
+
+    if (r["uncertainty"]) sc_.uncert = parse_uncertainty(at("uncertainty"));
+    if ((sc_.obj == objective::p90_tco || sc_.obj == objective::cvar95_tco) && !sc_.uncert)
+      fail_at(at("objective"), "objective",
+              std::string("'") + to_string(sc_.obj) +
+                  "' needs an uncertainty block (MODEL.md \"Risk\"); add one or use tco");
 
     if (r["search"]) {
       const section s = as_section(at("search"), "search", {"max_nodes", "node_step", "systems", "sourcing"});

@@ -67,6 +67,17 @@ DCPLAN_HD double fabric_tiers(double acc, double radix) {
   return 4.0;
 }
 
+/// MODEL.md "Feasibility" test 6: `effective_flops >= required` (always true without a target).
+DCPLAN_HD bool passes_target(const globals_rec& g, double effective_flops) {
+  return !g.has_target || effective_flops >= g.required_effective_flops;
+}
+
+/// MODEL.md "Feasibility" test 7 for a plan ready after `ready` months (true without a deadline).
+DCPLAN_HD bool passes_deadline(const globals_rec& g, double ready) {
+  if (!g.has_deadline) return true;
+  return g.training ? ready + g.training_months <= g.deadline_months : ready <= g.deadline_months;
+}
+
 /// Evaluates plan (site s, system a, cooling c, fabric f, sourcing m, nodes n): MODEL.md
 /// "Figures of a plan" and "Feasibility". Cloud plans take c = -1.
 DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, int f, int m,
@@ -189,12 +200,8 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
   } else {
     t_power = it_kw / 1000 <= site.colo_available_mw;
   }
-  const bool t_target = !g.has_target || eff >= g.required_effective_flops;
-  bool t_deadline = true;
-  if (g.has_deadline) {
-    t_deadline = g.training ? ready + g.training_months <= g.deadline_months
-                            : ready <= g.deadline_months;
-  }
+  const bool t_target = passes_target(g, eff);
+  const bool t_deadline = passes_deadline(g, ready);
   const bool t_budget = (!g.has_budget_capex || capex <= g.budget_capex_usd) &&
                         (!g.has_budget_tco || tco <= g.budget_tco_usd);
 
@@ -223,6 +230,9 @@ DCPLAN_HD double objective_key(const plan_figures& p, int obj) {
     case static_cast<int>(objective::ready_months): return p.ready_months;
     case static_cast<int>(objective::carbon): return p.tco2_per_year;
     case static_cast<int>(objective::effective_flops): return -p.effective_flops;
+    // MODEL.md "Risk": the risk objectives rank by TCO before the Monte Carlo re-ranking.
+    case static_cast<int>(objective::p90_tco):
+    case static_cast<int>(objective::cvar95_tco):
     default: return p.tco;
   }
 }

@@ -6,7 +6,17 @@
 namespace dcplan {
 
 enum class precision : int { bf16 = 0, fp8 = 1 };
-enum class objective : int { tco = 0, capex = 1, ready_months = 2, carbon = 3, effective_flops = 4 };
+/// The risk objectives (MODEL.md "Risk") come last: the engine ranks by tco under them, and
+/// the top `uncertainty.plans` plans are then re-ranked by the Monte Carlo figure.
+enum class objective : int {
+  tco = 0,
+  capex = 1,
+  ready_months = 2,
+  carbon = 3,
+  effective_flops = 4,
+  p90_tco = 5,
+  cvar95_tco = 6,
+};
 /// Sourcing, in MODEL.md's ranking order build < colo < cloud.
 enum class sourcing : int { build = 0, colo = 1, cloud = 2 };
 

@@ -8,6 +8,7 @@
 
 #include "dcplan/engine.hpp"
 #include "dcplan/model.hpp"
+#include "dcplan/risk.hpp"
 #include "dcplan/scenario.hpp"
 #include "dcplan/space.hpp"
 
@@ -28,7 +29,12 @@ nlohmann::ordered_json plan_record(const scenario& sc, const plan_ref& ref, cons
 struct run_info {
   double seconds = 0;
   std::string notice;  // e.g. the CPU fallback of --backend auto
+  std::vector<risk_figures> risk;  // MODEL.md "Risk": for the first risk.size() reported plans
+  double risk_seconds = 0;
 };
+
+/// MODEL.md "Risk": a plan's `risk` object.
+nlohmann::ordered_json risk_json(const risk_figures& r);
 
 /// The whole JSON report of a planning run.
 nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const engine_result& r,

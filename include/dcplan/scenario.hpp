@@ -1,5 +1,7 @@
 #pragma once
 // A validated scenario (MODEL.md "Scenario file"), and the functions that read one.
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +34,21 @@ struct training_target {
   double flops_per_token = 6;
 };
 
+/// MODEL.md "Risk": the optional `uncertainty` block. A factor whose block is absent does not vary
+/// (its sigma, sd or range is 0).
+struct uncertainty {
+  std::uint64_t scenarios = 10000;  // draws, 1..1e6
+  std::uint64_t seed = 0;
+  std::size_t plans = 100;          // the top plans that get risk figures, 1..1e4
+  double energy_sigma = 0;          // lognormal sigma of the factor on energy_usd_per_kwh
+  double node_sigma = 0;            // ... on node_price_usd and cost_usd_per_accel
+  double cloud_sigma = 0;           // ... on cloud_usd_per_accel_hour
+  double mfu_sd = 0;                // normal sd added to mfu, clipped to [0.01, 1]
+  bool has_delay = false;           // triangular delay in months added to ready_months
+  double delay_low = 0, delay_mode = 0, delay_high = 0;
+  bool has_energy = false, has_node = false, has_cloud = false, has_mfu = false;
+};
+
 struct scenario {
   std::string file;  // path it was read from, or "<built-in>/NAME"
   precision prec = precision::bf16;
@@ -57,6 +74,8 @@ struct scenario {
   std::vector<fabric_rec> fabrics;
   std::vector<site_rec> sites;
   std::vector<entry_meta> accelerator_meta, system_meta, cooling_meta, fabric_meta, site_meta;
+
+  std::optional<uncertainty> uncert;  // MODEL.md "Risk"
 
   std::optional<double> max_nodes;
   double node_step = 1;
