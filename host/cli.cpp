@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include "dcplan/errors.hpp"
 #include "dcplan/explain.hpp"
 #include "dcplan/output.hpp"
+#include "dcplan/portfolio.hpp"
 #include "dcplan/report.hpp"
 #include "dcplan/scenario.hpp"
 #include "dcplan/space.hpp"
@@ -28,6 +30,7 @@ struct plan_args {
   std::string backend = "auto";
   int threads = 0;
   bool quiet = false;
+  bool portfolio = false;
   std::uint64_t chunk = 0;
 };
 
@@ -42,7 +45,9 @@ backend_kind parse_backend(const std::string& b) {
 }
 
 int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
-  const scenario sc = load(a.scenario_path);
+  scenario sc = load(a.scenario_path);
+  if (a.portfolio) sc.portfolio = true;
+  if (sc.portfolio) check_portfolio_scenario(sc);
   pending_output json(a.json_path), csv(a.csv_path);
   const plan_space sp = build_space(sc);
 
@@ -56,14 +61,29 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   const engine_result r = evaluate_plans(sc, sp, parse_backend(a.backend), opt, &info.notice);
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+  std::optional<portfolio_report> port;
+  if (sc.portfolio) port = run_portfolio(sc, sp, r.backend, opt);
+
   const bool stdout_taken = json.is_stdout() || csv.is_stdout();
-  if (json.active()) json.commit(run_json(sc, sp, r, info).dump(1) + "\n");
+  if (json.active()) {
+    nlohmann::ordered_json j = run_json(sc, sp, r, info);
+    if (port) j["portfolio"] = portfolio_json(sc, sp, *port);
+    json.commit(j.dump(1) + "\n");
+  }
   if (csv.active()) csv.commit(run_csv(sc, sp, r));
   if (!stdout_taken && !a.quiet) {
     const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    std::cout << run_table(sc, sp, r, info, color) << std::flush;
+    std::cout << run_table(sc, sp, r, info, color);
+    if (port) std::cout << portfolio_table(sc, sp, *port);
+    std::cout << std::flush;
   } else if (!info.notice.empty() && !a.quiet) {
     std::cerr << "dcplan: note: " << info.notice << "\n";
+  }
+  if (port) {
+    if (port->best.feasible) return exit_ok;
+    if (stdout_taken || a.quiet)
+      std::cerr << "dcplan: no portfolio passes every test (exit " << exit_infeasible << ")\n";
+    return exit_infeasible;
   }
   if (r.counts[feasible] == 0) {
     if (stdout_taken || a.quiet)
@@ -103,6 +123,9 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_option("--chunk", pa.chunk, "Plans per chunk (memory bound; default chosen by the backend)")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
   plan->add_flag("--quiet,-q", pa.quiet, "Print no table (outputs and errors only)");
+  plan->add_flag("--portfolio", pa.portfolio,
+                 "Also find the cheapest portfolio (at most one plan per site and sourcing) meeting "
+                 "the target together, as target.portfolio: true does");
   plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
                            "  dcplan plan scenario.yaml --json - | jq '.plans[0]'\n  dcplan plan scenario.yaml --backend cpu --threads 2\n\n") + kExitCodes);
 
