@@ -8,6 +8,7 @@
 #include <optional>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -17,6 +18,7 @@
 #include "dcplan/errors.hpp"
 #include "dcplan/explain.hpp"
 #include "dcplan/output.hpp"
+#include "dcplan/portfolio.hpp"
 #include "dcplan/report.hpp"
 #include "dcplan/risk.hpp"
 #include "dcplan/scenario.hpp"
@@ -33,6 +35,7 @@ struct plan_args {
   std::string backend = "auto";
   int threads = 0;
   bool quiet = false;
+  bool portfolio = false;
   std::uint64_t chunk = 0;
   bool reference = false;
   // Overrides of the scenario's target and budgets (unset = keep the scenario's).
@@ -90,6 +93,8 @@ backend_kind parse_backend(const std::string& b) {
 int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   scenario sc = load(a.scenario_path);
   apply_overrides(sc, a);
+  if (a.portfolio) sc.portfolio = true;
+  if (sc.portfolio) check_portfolio_scenario(sc);
   pending_output json(a.json_path), csv(a.csv_path);
   const plan_space sp = build_space(sc);
 
@@ -130,14 +135,29 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   info.risk = apply_risk(sc, sp, r, a.top, a.threads);  // MODEL.md "Risk"
   info.risk_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
 
+  std::optional<portfolio_report> port;
+  if (sc.portfolio) port = run_portfolio(sc, sp, r.backend, opt);
+
   const bool stdout_taken = json.is_stdout() || csv.is_stdout();
-  if (json.active()) json.commit(run_json(sc, sp, r, info).dump(1) + "\n");
+  if (json.active()) {
+    nlohmann::ordered_json j = run_json(sc, sp, r, info);
+    if (port) j["portfolio"] = portfolio_json(sc, sp, *port);
+    json.commit(j.dump(1) + "\n");
+  }
   if (csv.active()) csv.commit(run_csv(sc, sp, r));
   if (!stdout_taken && !a.quiet) {
     const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    std::cout << run_table(sc, sp, r, info, color) << std::flush;
+    std::cout << run_table(sc, sp, r, info, color);
+    if (port) std::cout << portfolio_table(sc, sp, *port);
+    std::cout << std::flush;
   } else if (!info.notice.empty() && !a.quiet) {
     std::cerr << "dcplan: note: " << info.notice << "\n";
+  }
+  if (port) {
+    if (port->best.feasible) return exit_ok;
+    if (stdout_taken || a.quiet)
+      std::cerr << "dcplan: no portfolio passes every test (exit " << exit_infeasible << ")\n";
+    return exit_infeasible;
   }
   if (r.counts[feasible] == 0) {
     if (stdout_taken || a.quiet)
@@ -196,6 +216,9 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_flag("--no-pruning", pa.reference,
                  "CPU: evaluate every plan one by one with the Thrust path the CUDA backend runs, "
                  "instead of counting decided ranges of node counts at once (same answer, slower)");
+  plan->add_flag("--portfolio", pa.portfolio,
+                 "Also find the cheapest portfolio (at most one plan per site and sourcing) meeting "
+                 "the target together, as target.portfolio: true does");
   const auto positive = CLI::PositiveNumber & CLI::Range(0.0, 1e300);
   plan->add_option("--target-flops", pa.target_flops, "Target: sustained effective FLOP/s (replaces the scenario's target)")->check(positive)->group("Target and budget overrides");
   plan->add_option("--train-params", pa.train_params, "Training target: active parameters (with --train-tokens and --train-days)")->check(positive)->group("Target and budget overrides");
@@ -207,7 +230,7 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_option("--budget-tco", pa.budget_tco, "TCO budget, USD")->check(CLI::NonNegativeNumber & CLI::Range(0.0, 1e300))->group("Target and budget overrides");
   plan->add_option("--objective", pa.objective, "Ranking objective")->check(CLI::IsMember({"tco", "capex", "ready_months", "carbon", "effective_flops"}))->group("Target and budget overrides");
   plan->add_option("--precision", pa.precision, "Compute precision")->check(CLI::IsMember({"bf16", "fp8"}))->group("Target and budget overrides");
-  plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan --train-params 405e9 --train-tokens 15.6e12 --train-days 60 --deadline-months 30\n  dcplan plan --target-flops 5e19 --budget-capex 2e10\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
+  plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan --train-params 405e9 --train-tokens 15.6e12 --train-days 60 --deadline-months 30\n  dcplan plan --target-flops 5e19 --budget-capex 2e10\n  dcplan plan scenario.yaml --portfolio\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
                            "  dcplan plan scenario.yaml --json - | jq '.plans[0]'\n  dcplan plan scenario.yaml --backend cpu --threads 2\n\n") + kExitCodes);
 
   std::string validate_path;

@@ -475,8 +475,10 @@ class loader {
     if (sc_.portfolio) {
       if (sc_.training)
         fail_at(*t.find("portfolio"), "target.portfolio", "a training target is one cluster and never a portfolio");
-      fail_at(*t.find("portfolio"), "target.portfolio",
-              "portfolio runs are not available in this version of dcplan; set portfolio: false");
+      if (sc_.obj == objective::ready_months || sc_.obj == objective::effective_flops)
+        fail_at(*t.find("portfolio"), "target.portfolio",
+                std::string("the ") + to_string(sc_.obj) +
+                    " objective does not sum over a portfolio; valid for portfolios: tco, capex, carbon");
     }
     if (t.find("deadline_months")) sc_.deadline_months = t.non_negative("deadline_months");
     if (const located* y = t.find("year")) sc_.year = read_int(*y, "target.year");

@@ -2,6 +2,8 @@
 // of MODEL.md "What a planning run reports", and `explain`.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -38,7 +40,8 @@ result cli(std::vector<std::string> args) {
 }
 
 fs::path scratch() {
-  const fs::path d = fs::temp_directory_path() / "dcplan-test-cli";
+  // One directory per process: CTest runs test cases in parallel.
+  const fs::path d = fs::temp_directory_path() / ("dcplan-test-cli-" + std::to_string(::getpid()));
   fs::create_directories(d);
   return d;
 }

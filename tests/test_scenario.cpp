@@ -60,7 +60,7 @@ TEST_CASE("bad scenarios are rejected with file, line, column and what is valid"
       {"no target", tiny_with("  effective_flops: 1.0e16\n", "  deadline_months: 3\n"), "missing target", 0},
       {"two targets", tiny_with("effective_flops: 1.0e16", "effective_flops: 1.0e16\n  training: {active_params: 1, tokens: 1, days: 1}"), "not both", 0},
       {"training field", tiny_with("effective_flops: 1.0e16", "training: {active_params: 1, tokens: 0, days: 1}"), "> 0", 3},
-      {"portfolio", tiny_with("effective_flops: 1.0e16", "effective_flops: 1.0e16\n  portfolio: true"), "portfolio", 4},
+      {"portfolio objective", tiny_with("effective_flops: 1.0e16", "effective_flops: 1.0e16\n  portfolio: true\n  deadline_months: 24").replace(0, 14, "objective: ready_months"), "portfolio", 4},
       {"portfolio not bool", tiny_with("effective_flops: 1.0e16", "effective_flops: 1.0e16\n  portfolio: maybe"), "true or false", 4},
       {"missing finance", tiny_with("finance: {horizon_years: 4, discount_rate: 0.1, utilization: 0.75, maintenance_rate: 0.02, staff_usd_per_mw_year: 200000}\n", ""), "missing required section 'finance'", 0},
       {"year not integer", tiny_with("available_year: 2024", "available_year: 2024.5"), "whole number", 7},

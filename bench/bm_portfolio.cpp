@@ -1,0 +1,108 @@
+// Portfolio optimizer (MODEL.md "Portfolios") on configs/bench-portfolio.yaml: the frontier pass
+// over every plan (plans per second), the exact branch and bound on that frontier, and CBC
+// handed the same frontier as an MILP (skipped when `cbc` is not on PATH).
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "dcplan/portfolio.hpp"
+
+namespace {
+
+using namespace dcplan;
+
+struct fixture {
+  scenario sc;
+  plan_space sp;
+  frontier_result fr;
+};
+
+fixture& data() {
+  static fixture f = [] {
+    fixture x{load_scenario(DCPLAN_SOURCE_DIR "/configs/bench-portfolio.yaml"), {}, {}};
+    x.sp = build_space(x.sc);
+    x.fr = portfolio_frontier_cpu(x.sc, x.sp, engine_options{});
+    return x;
+  }();
+  return f;
+}
+
+portfolio_problem problem(const fixture& f) {
+  portfolio_problem p;
+  p.items = f.fr.items;
+  p.capex_budget = f.sc.budget_capex_usd;
+  p.tco_budget = f.sc.budget_tco_usd;
+  return p;
+}
+
+void BM_portfolio_frontier_cpu(benchmark::State& state) {
+  fixture& f = data();
+  for (auto _ : state) benchmark::DoNotOptimize(portfolio_frontier_cpu(f.sc, f.sp, engine_options{}));
+  state.counters["plans_per_s"] =
+      benchmark::Counter(static_cast<double>(f.sp.total), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["frontier"] = static_cast<double>(f.fr.items.size());
+}
+
+void BM_portfolio_solve(benchmark::State& state) {
+  fixture& f = data();
+  const portfolio_problem p = problem(f);
+  const double required = f.sc.globals().required_effective_flops;
+  portfolio_solution s;
+  for (auto _ : state) s = solve_portfolio(p, required);
+  state.counters["objective"] = s.objective;
+  state.counters["nodes"] = static_cast<double>(s.nodes);
+}
+
+void BM_portfolio_cbc(benchmark::State& state) {
+  if (std::system("command -v cbc > /dev/null 2>&1") != 0) {
+    state.SkipWithError("cbc is not installed (Debian package coinor-cbc)");
+    return;
+  }
+  fixture& f = data();
+  const double required = f.sc.globals().required_effective_flops;
+  const auto dir = std::filesystem::temp_directory_path() / "dcplan-bench-cbc";
+  std::filesystem::create_directories(dir);
+  const std::string lp = (dir / "frontier.lp").string();
+  {
+    // The same MILP as tests/milp_portfolio.cpp, on the frontier: rows scaled to numbers near 1.
+    const auto& c = f.fr.items;
+    double os = 0;
+    for (const auto& r : c) os = std::max(os, r.obj);
+    std::ofstream out(lp);
+    out << "Minimize\n obj:";
+    for (std::size_t i = 0; i < c.size(); ++i) out << fmt::format(" + {:.17g} x{}", c[i].obj / os, i);
+    out << "\nSubject To\n target:";
+    for (std::size_t i = 0; i < c.size(); ++i) out << fmt::format(" + {:.17g} x{}", c[i].flops / required, i);
+    out << " >= 1\n";
+    if (f.sc.budget_capex_usd) {
+      out << " capex:";
+      for (std::size_t i = 0; i < c.size(); ++i)
+        out << fmt::format(" + {:.17g} x{}", c[i].capex / *f.sc.budget_capex_usd, i);
+      out << " <= 1\n";
+    }
+    for (std::size_t b = 0; b < c.size();) {
+      std::size_t e = b;
+      out << " pool" << c[b].pool << ":";
+      while (e < c.size() && c[e].pool == c[b].pool) out << " + x" << e++;
+      out << " <= 1\n";
+      b = e;
+    }
+    out << "Binaries\n";
+    for (std::size_t i = 0; i < c.size(); ++i) out << " x" << i << "\n";
+    out << "End\n";
+  }
+  const std::string cmd = fmt::format("cbc '{}' ratioGap 0 allowableGap 0 solve solution '{}.sol' > '{}.log' 2>&1", lp, lp, lp);
+  for (auto _ : state) {
+    if (std::system(cmd.c_str()) != 0) state.SkipWithError("cbc failed");
+  }
+}
+
+}  // namespace
+
+BENCHMARK(BM_portfolio_frontier_cpu)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_portfolio_solve)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_portfolio_cbc)->Unit(benchmark::kSecond)->Iterations(1);

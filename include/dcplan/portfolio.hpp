@@ -1,0 +1,118 @@
+#pragma once
+// Portfolios (MODEL.md "Portfolios"): the per-pool frontiers the engine reduces the plan space
+// to, and the exact optimizer that combines pools into the cheapest portfolio meeting a target.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dcplan/engine.hpp"
+#include "dcplan/frontier.hpp"
+#include "dcplan/scenario.hpp"
+#include "dcplan/space.hpp"
+
+namespace dcplan {
+
+/// The frontier of every pool: candidates (tests 1-5 and 7, each budget alone) that no plan of
+/// their pool dominates, sorted by pool then ranking key.
+struct frontier_result {
+  std::vector<frontier_rec> items;
+  double seconds = 0;
+};
+
+/// The figures dominance compares for this scenario (MODEL.md "Portfolios" budgets).
+pareto_dims pareto_dims_of(const scenario& sc);
+
+/// Keeps the undominated records of `n` records sorted by pool and ranking key (exact sweep).
+std::vector<frontier_rec> sweep_sorted(const frontier_rec* r, std::size_t n, pareto_dims d);
+
+/// Accumulates chunk results into the frontiers and the representatives' table the chunks use.
+class frontier_builder {
+ public:
+  frontier_builder(int pools, pareto_dims d);
+  /// Adds one chunk's candidates, sorted by pool and ranking key.
+  void add_sorted(const frontier_rec* r, std::size_t n);
+  /// The table of pools x kFlopBins representatives (pool -1 where empty), for the next chunk.
+  const std::vector<frontier_rec>& reps() const { return reps_; }
+  /// The exact frontiers, sorted by pool and ranking key.
+  std::vector<frontier_rec> finish();
+
+ private:
+  void compact();
+  void refresh_reps(const frontier_rec* r, std::size_t n);
+  int pools_;
+  pareto_dims d_;
+  std::vector<frontier_rec> acc_;
+  std::size_t compacted_ = 0;
+  std::vector<frontier_rec> reps_;
+};
+
+/// The frontiers on the CPU (OpenMP policy), on CUDA, or on the backend `kind` names.
+frontier_result portfolio_frontier_cpu(const scenario& sc, const plan_space& sp,
+                                       const engine_options& opt);
+frontier_result portfolio_frontier_cuda(const scenario& sc, const plan_space& sp,
+                                        const engine_options& opt);
+frontier_result portfolio_frontier(const scenario& sc, const plan_space& sp,
+                                   const std::string& backend, const engine_options& opt);
+
+/// The frontiers by a plain loop over every plan (a reference for the tests).
+std::vector<frontier_rec> portfolio_frontier_reference(const scenario& sc, const plan_space& sp);
+
+/// The optimizer's input: the candidate records of each pool, and the budgets.
+struct portfolio_problem {
+  std::vector<frontier_rec> items;  // any order; pools are told apart by `pool`
+  std::optional<double> capex_budget;
+  std::optional<double> tco_budget;
+};
+
+struct portfolio_solution {
+  bool feasible = false;
+  double objective = 0;  // sums in pool order (MODEL.md "Portfolios")
+  double capex = 0;
+  double tco = 0;
+  double flops = 0;
+  std::vector<frontier_rec> members;  // in pool order
+  std::uint64_t nodes = 0;            // branch-and-bound nodes visited
+};
+
+/// The exact optimum of MODEL.md "Portfolios" for `required` FLOP/s: at most one member per pool,
+/// summed FLOP/s >= required, summed capex and TCO within budget, minimum summed objective; ties
+/// to fewer members, then to the members' ranking keys sorted and compared in order.
+portfolio_solution solve_portfolio(const portfolio_problem& p, double required);
+
+/// The same optimum by enumerating every portfolio (small problems only; for the tests).
+portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required);
+
+/// True when `a` is strictly better than `b` by MODEL.md's objective and tie-breaks.
+bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b);
+
+/// Fractions of the target the cost curve reports (MODEL.md "Portfolios").
+inline constexpr double kCostCurveFractions[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0};
+
+/// A whole portfolio run: the optimum at the target and the cost curve.
+struct portfolio_report {
+  portfolio_solution best;
+  std::vector<std::optional<double>> cost_curve;  // one per kCostCurveFractions
+  std::uint64_t frontier_size = 0;
+  std::uint64_t nodes = 0;  // branch-and-bound nodes over every solve
+  double frontier_seconds = 0;
+  double solve_seconds = 0;
+};
+
+/// Throws input_error when the scenario cannot be a portfolio run (training target, or the
+/// ready_months / effective_flops objective).
+void check_portfolio_scenario(const scenario& sc);
+
+/// Runs the frontier pass on `backend` ("cpu" or "cuda") and the optimizer.
+portfolio_report run_portfolio(const scenario& sc, const plan_space& sp, const std::string& backend,
+                               const engine_options& opt);
+
+/// MODEL.md's JSON `portfolio` block: totals, member plan records and the cost curve.
+nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
+                                      const portfolio_report& rep);
+/// The terminal table of the members with totals, and the cost curve.
+std::string portfolio_table(const scenario& sc, const plan_space& sp, const portfolio_report& rep);
+
+}  // namespace dcplan
