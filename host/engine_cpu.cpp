@@ -32,18 +32,8 @@ struct top_k {
   }
 };
 
-struct piece {
-  int combo;
-  std::uint64_t begin, end;  // plan offsets within the combination
-};
-
-std::vector<piece> split(const plan_space& sp, std::uint64_t max_len) {
-  std::vector<piece> out;
-  for (std::size_t k = 0; k < sp.combos.size(); ++k)
-    for (std::uint64_t b = 0; b < sp.combos[k].count; b += max_len)
-      out.push_back({static_cast<int>(k), b, std::min(sp.combos[k].count, b + max_len)});
-  return out;
-}
+using detail::piece;
+using detail::split_pieces;
 
 struct thread_acc {
   std::uint64_t counts[kReasonCount] = {};
@@ -57,7 +47,7 @@ struct thread_acc {
 template <class Body>
 std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& opt, int threads,
                                    std::size_t k, bool report, Body body) {
-  const std::vector<piece> pieces = split(sp, std::uint64_t{1} << 16);
+  const std::vector<piece> pieces = split_pieces(sp, std::uint64_t{1} << 16);
   std::vector<thread_acc> acc(threads);
   for (auto& a : acc) a.top.k = k;
   const std::uint64_t batch_plans = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 27);

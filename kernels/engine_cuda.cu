@@ -4,15 +4,50 @@
 #include <vector>
 
 #include <thrust/device_vector.h>
+#include <thrust/fill.h>
+#include <thrust/sort.h>
 #include <thrust/system/cuda/execution_policy.h>
 
 #include "cuda_try.cuh"
+#include "dcplan/detail/range_reduce.hpp"
 #include "dcplan/detail/reduce.hpp"
 #include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
 
 namespace dcplan {
 namespace {
+
+// Hands a feasible plan's key to the candidate buffer when it beats the current K-th best.
+struct candidate_sink {
+  rank_key* buf;
+  unsigned long long* count;
+  unsigned long long cap;
+  rank_key threshold;
+  bool full;
+  bool enabled;
+  int obj;
+  __host__ __device__ void operator()(const plan_figures& f, std::uint64_t index) const {
+#if defined(__CUDA_ARCH__)
+    if (!enabled) return;
+    const rank_key k = make_rank_key(f, obj, index);
+    if (full && !rank_less(k, threshold)) return;
+    const unsigned long long slot = atomicAdd(count, 1ull);
+    if (slot < cap) buf[slot] = k;
+#endif
+  }
+};
+
+// One thread per piece of a combination: the exact range pruning of detail::reduce_range, the
+// code the CPU backend runs; counts are summed per thread, then once per thread into `counts`.
+__global__ void pruned_kernel(model_view v, space_view s, const detail::piece* pieces, int n,
+                              candidate_sink sink, unsigned long long* counts) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= n) return;
+  std::uint64_t c[kReasonCount] = {};
+  detail::reduce_range(v, s, pieces[i].combo, pieces[i].begin, pieces[i].end, c, sink);
+  for (int r = 0; r < kReasonCount; ++r)
+    if (c[r]) atomicAdd(&counts[r], static_cast<unsigned long long>(c[r]));
+}
 
 template <class T>
 thrust::device_vector<T> upload(const std::vector<T>& v) {
@@ -68,13 +103,66 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     const auto fetch = [](const rank_key* src, std::size_t n, rank_key* dst) {
       DCPLAN_CUDA_TRY(cudaMemcpy(dst, src, n * sizeof(rank_key), cudaMemcpyDeviceToHost));
     };
-    for (std::uint64_t b = 0; b < sp.total; b += chunk) {
-      if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-      const std::uint64_t e = std::min(sp.total, b + chunk);
-      detail::reduce_chunk(thrust::cuda::par, v, s, b, e, thrust::raw_pointer_cast(cand.data()),
-                           thrust::raw_pointer_cast(keys.data()), st, fetch);
-      if (opt.progress) opt.progress(e, sp.total);
+    // Every plan of [b, e) through the Thrust path (detail/reduce.hpp).
+    const auto thrust_range = [&](std::uint64_t b, std::uint64_t e, bool report) {
+      for (std::uint64_t x = b; x < e; x += chunk) {
+        if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+        const std::uint64_t y = std::min(e, x + chunk);
+        detail::reduce_chunk(thrust::cuda::par, v, s, x, y, thrust::raw_pointer_cast(cand.data()),
+                             thrust::raw_pointer_cast(keys.data()), st, fetch);
+        if (report && opt.progress) opt.progress(y, sp.total);
+      }
+    };
+    bool done = false;
+    if (!opt.reference) {
+      // Pruned path: pieces of combinations in batches; candidates beating the current K-th
+      // best go to a buffer. A batch whose candidates overflow the buffer is redone exactly
+      // through the Thrust path, so the answer never depends on the buffer's size.
+      const std::vector<detail::piece> pieces = detail::split_pieces(sp, 4096);
+      const thrust::device_vector<detail::piece> dpieces(pieces.begin(), pieces.end());
+      const unsigned long long cap = 1ull << 22;
+      thrust::device_vector<rank_key> cbuf(cap);
+      thrust::device_vector<unsigned long long> dcount(1 + kReasonCount);
+      std::size_t i = 0;
+      while (i < pieces.size()) {
+        if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+        const std::size_t j = std::min(pieces.size(), i + (std::size_t{1} << 18));
+        thrust::fill(dcount.begin(), dcount.end(), 0ull);
+        unsigned long long* cnt = thrust::raw_pointer_cast(dcount.data());
+        const bool full = st.top.size() >= st.k;
+        const candidate_sink sink{thrust::raw_pointer_cast(cbuf.data()), cnt, cap,
+                                  full && st.k > 0 ? st.top.back() : rank_key{0, 0, 0, 0}, full,
+                                  st.k > 0, v.g.obj};
+        const int n = static_cast<int>(j - i);
+        pruned_kernel<<<(n + 255) / 256, 256>>>(v, s, thrust::raw_pointer_cast(dpieces.data()) + i, n,
+                                                 sink, cnt + 1);
+        DCPLAN_CUDA_TRY(cudaGetLastError());
+        DCPLAN_CUDA_TRY(cudaDeviceSynchronize());
+        unsigned long long h[1 + kReasonCount];
+        DCPLAN_CUDA_TRY(cudaMemcpy(h, cnt, sizeof(h), cudaMemcpyDeviceToHost));
+        const std::uint64_t b = sp.starts[pieces[i].combo] + pieces[i].begin;
+        const std::uint64_t e = sp.starts[pieces[j - 1].combo] + pieces[j - 1].end;
+        if (h[0] > cap) {
+          thrust_range(b, e, false);
+        } else {
+          for (int k = 0; k < kReasonCount; ++k) st.acc.counts[k] += h[1 + k];
+          const std::size_t m = static_cast<std::size_t>(h[0]);
+          if (m > 0) {
+            thrust::sort(thrust::cuda::par, cbuf.begin(), cbuf.begin() + m, rank_less_fn{});
+            std::vector<rank_key> fresh(std::min(m, st.k));
+            fetch(thrust::raw_pointer_cast(cbuf.data()), fresh.size(), fresh.data());
+            detail::merge_top(st, fresh);
+          }
+        }
+        if (opt.progress) opt.progress(e, sp.total);
+        i = j;
+      }
+      done = st.acc.counts[feasible] > 0;
+      // The closest plan is reported only when nothing is feasible: then every plan is
+      // evaluated once more through the Thrust path, which finds it.
+      if (!done) st = detail::reduce_state{detail::empty_accum(), {}, opt.top_k};
     }
+    if (!done) thrust_range(0, sp.total, true);
     for (int k = 0; k < kReasonCount; ++k) r.counts[k] = st.acc.counts[k];
     r.top = std::move(st.top);
     r.has_closest = st.acc.closest_flops >= 0;

@@ -20,7 +20,9 @@
 //   Outside those bounds every plan is evaluated.
 // - the TCO budget has no such guarantee (the residual value is subtracted), so it is tested
 //   plan by plan, as are the ranking keys.
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "dcplan/macros.hpp"
 #include "dcplan/model.hpp"
@@ -28,6 +30,21 @@
 #include "dcplan/space.hpp"
 
 namespace dcplan::detail {
+
+/// A piece of one combination: plan offsets [begin, end) within it; the unit of parallel work.
+struct piece {
+  int combo;
+  std::uint64_t begin, end;
+};
+
+/// The space as pieces of at most `max_len` plans, in plan-index order.
+inline std::vector<piece> split_pieces(const plan_space& sp, std::uint64_t max_len) {
+  std::vector<piece> out;
+  for (std::size_t k = 0; k < sp.combos.size(); ++k)
+    for (std::uint64_t b = 0; b < sp.combos[k].count; b += max_len)
+      out.push_back({static_cast<int>(k), b, std::min(sp.combos[k].count, b + max_len)});
+  return out;
+}
 
 /// The first j in [lo, hi) where `pred` holds, for a predicate false then true over the range.
 template <class Pred>

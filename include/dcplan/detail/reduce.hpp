@@ -91,6 +91,15 @@ struct reduce_state {
   std::size_t k = 10;
 };
 
+/// Merges keys sorted best first into the top K of `st`.
+inline void merge_top(reduce_state& st, const std::vector<rank_key>& fresh) {
+  std::vector<rank_key> merged(st.top.size() + fresh.size());
+  std::merge(st.top.begin(), st.top.end(), fresh.begin(), fresh.end(), merged.begin(),
+             [](const rank_key& x, const rank_key& y) { return rank_less(x, y); });
+  if (merged.size() > st.k) merged.resize(st.k);
+  st.top.swap(merged);
+}
+
 /// Reduces plans [begin, end) into `st`. `cand` and `keys` hold at least end - begin elements
 /// on the policy's side; `fetch(keys, n, out)` copies n keys from that side to the host.
 template <class Policy, class Fetch>
@@ -115,11 +124,7 @@ void reduce_chunk(Policy policy, const model_view& v, const space_view& sp, std:
   const std::size_t take = std::min(n, st.k);
   std::vector<rank_key> fresh(take);
   fetch(keys, take, fresh.data());
-  std::vector<rank_key> merged(st.top.size() + take);
-  std::merge(st.top.begin(), st.top.end(), fresh.begin(), fresh.end(), merged.begin(),
-             [](const rank_key& x, const rank_key& y) { return rank_less(x, y); });
-  if (merged.size() > st.k) merged.resize(st.k);
-  st.top.swap(merged);
+  merge_top(st, fresh);
 }
 
 }  // namespace dcplan::detail
