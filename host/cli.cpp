@@ -29,6 +29,7 @@ struct plan_args {
   int threads = 0;
   bool quiet = false;
   std::uint64_t chunk = 0;
+  std::uint64_t gpu_memory_cap = 0;
 };
 
 scenario load(const std::string& path) {
@@ -50,6 +51,7 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   opt.top_k = a.top;
   opt.threads = a.threads;
   opt.chunk_plans = a.chunk;
+  opt.device_memory_cap = a.gpu_memory_cap;
   opt.cancel = cancel;
   run_info info;
   const auto t0 = std::chrono::steady_clock::now();
@@ -102,6 +104,11 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_option("--threads", pa.threads, "CPU threads (default: every core)")->check(CLI::Range(1, 4096));
   plan->add_option("--chunk", pa.chunk, "Plans per chunk (memory bound; default chosen by the backend)")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
+  plan->add_option("--gpu-memory-cap", pa.gpu_memory_cap,
+                   "CUDA: device memory the run may use, in bytes (smaller chunks; default: the "
+                   "free memory)")
+      ->envname("DCPLAN_CUDA_MEM_CAP_BYTES")
+      ->check(CLI::Range(std::uint64_t{1} << 20, std::uint64_t{1} << 50));
   plan->add_flag("--quiet,-q", pa.quiet, "Print no table (outputs and errors only)");
   plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
                            "  dcplan plan scenario.yaml --json - | jq '.plans[0]'\n  dcplan plan scenario.yaml --backend cpu --threads 2\n\n") + kExitCodes);

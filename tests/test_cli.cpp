@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "dcplan/cli.hpp"
@@ -37,8 +39,10 @@ result cli(std::vector<std::string> args) {
   return {code, out.str(), err.str()};
 }
 
+// One directory per process: CTest runs the test cases in parallel, and no_temp_files() must
+// see only this case's outputs.
 fs::path scratch() {
-  const fs::path d = fs::temp_directory_path() / "dcplan-test-cli";
+  const fs::path d = fs::temp_directory_path() / ("dcplan-test-cli-" + std::to_string(::getpid()));
   fs::create_directories(d);
   return d;
 }
