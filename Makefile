@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: run test bench deps configure build clean
+.PHONY: run test test-sanitize fuzz bench deps configure build clean
 
 deps:
 	@scripts/install-deps.sh
@@ -21,6 +21,19 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (CMakePresets.json).
+test-sanitize: deps
+	cmake --preset sanitize
+	cmake --build build-sanitize -j $(JOBS)
+	ctest --preset sanitize -j $(JOBS)
+
+# libFuzzer targets (clang); run each with, e.g.,
+#   build-fuzz/tests/fuzz/fuzz_scenario -dict=tests/fuzz/scenario.dict -max_total_time=600 \
+#     CORPUS_DIR tests/fuzz/corpus/fuzz_scenario    (see docs/reliability.md)
+fuzz:
+	cmake --preset fuzz
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario fuzz_cli
 
 bench: build
 	$(BUILD)/bench/dcplan_bench --benchmark_counters_tabular=true

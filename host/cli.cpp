@@ -42,6 +42,7 @@ struct plan_args {
   std::optional<double> target_flops, train_params, train_tokens, train_days, train_fpt,
       deadline_months, budget_capex, budget_tco;
   std::string objective, precision;
+  std::uint64_t gpu_memory_cap = 0;
 };
 
 /// Applies the command line's overrides to the scenario (the target, deadline, budgets).
@@ -103,6 +104,7 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   opt.threads = a.threads;
   opt.chunk_plans = a.chunk;
   opt.reference = a.reference;
+  opt.device_memory_cap = a.gpu_memory_cap;
   opt.cancel = cancel;
   run_info info;
   const auto t0 = std::chrono::steady_clock::now();
@@ -212,6 +214,11 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_option("--threads", pa.threads, "CPU threads (default: every core)")->check(CLI::Range(1, 4096));
   plan->add_option("--chunk", pa.chunk, "Plans per chunk (memory bound; default chosen by the backend)")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
+  plan->add_option("--gpu-memory-cap", pa.gpu_memory_cap,
+                   "CUDA: device memory the run may use, in bytes (smaller chunks; default: the "
+                   "free memory)")
+      ->envname("DCPLAN_CUDA_MEM_CAP_BYTES")
+      ->check(CLI::Range(std::uint64_t{1} << 20, std::uint64_t{1} << 50));
   plan->add_flag("--quiet,-q", pa.quiet, "Print no table and no progress bar (outputs and errors only)");
   plan->add_flag("--no-pruning", pa.reference,
                  "CPU: evaluate every plan one by one with the Thrust path the CUDA backend runs, "

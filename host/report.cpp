@@ -29,7 +29,10 @@ nlohmann::ordered_json num(double x) {
 
 nlohmann::ordered_json count(double x) {
   if (std::isnan(x)) return nullptr;
-  return static_cast<std::uint64_t>(x);
+  // A whole number below 2^64 is written as an integer; a larger one (only `explain` of a plan
+  // outside the space reaches one) stays a double rather than overflow the conversion.
+  if (x >= 0 && x < 18446744073709551616.0) return static_cast<std::uint64_t>(x);
+  return x;
 }
 
 }  // namespace

@@ -22,11 +22,17 @@ using detail::located;
 
 // ---- scalar readers ----------------------------------------------------------------------
 
+// A value quoted in a message; a long one (say, an unclosed quote that swallowed the rest of
+// the file) is cut short.
+std::string quoted(const std::string& v) {
+  return "'" + (v.size() > 60 ? v.substr(0, 57) + "..." : v) + "'";
+}
+
 std::string kind_of(const YAML::Node& n) {
   if (n.IsMap()) return "a mapping";
   if (n.IsSequence()) return "a list";
   if (n.IsNull()) return "nothing (null)";
-  return "'" + n.Scalar() + "'";
+  return quoted(n.Scalar());
 }
 
 double read_number(const located& v, const std::string& field) {
@@ -430,7 +436,7 @@ class loader {
       const std::string p = read_string(at("precision"), "precision");
       if (p == "bf16") sc_.prec = precision::bf16;
       else if (p == "fp8") sc_.prec = precision::fp8;
-      else fail_at(at("precision"), "precision", "'" + p + "' is not valid; valid: bf16, fp8");
+      else fail_at(at("precision"), "precision", quoted(p) + " is not valid; valid: bf16, fp8");
     }
     if (r["objective"]) {
       const std::string o = read_string(at("objective"), "objective");
@@ -443,7 +449,7 @@ class loader {
       auto it = m.find(o);
       if (it == m.end())
         fail_at(at("objective"), "objective",
-                "'" + o + "' is not valid; valid: tco, capex, ready_months, carbon, effective_flops, "
+                quoted(o) + " is not valid; valid: tco, capex, ready_months, carbon, effective_flops, "
                 "p90_tco, cvar95_tco");
       sc_.obj = it->second;
     }

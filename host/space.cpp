@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
 
 namespace dcplan {
@@ -30,6 +31,83 @@ double node_limit(const scenario& sc, int s, int a, int c, sourcing m) {
   if (sc.max_nodes && *sc.max_nodes < n_hi) n_hi = *sc.max_nodes;
   return n_hi;
 }
+
+namespace {
+
+// Figures are doubles: a scenario whose figures pass this bound would overflow to infinity in
+// MODEL.md's sums and products (prices x counts, nodes x accelerators) and rank nonsense.
+constexpr double kMaxFigure = 1e300;
+// Counts (accelerators, racks) are reported as exact whole numbers.
+constexpr double kMaxCount = 9007199254740992.0;  // 2^53
+
+void fail_overflow(const scenario& sc, const std::string& field, const std::string& what) {
+  throw input_error(sc.file, 0, 0, field,
+                    what + " is beyond what a double holds (above 1e300); some figure of the "
+                           "scenario is far out of scale");
+}
+
+// The scenario-wide constants of MODEL.md "Figures of a plan" and "Feasibility", test 6.
+void check_globals(const scenario& sc) {
+  const globals_rec g = sc.globals();
+  const auto ok = [](double x) { return std::isfinite(x) && std::fabs(x) <= kMaxFigure; };
+  if (sc.training && !(ok(g.total_flops) && ok(g.required_effective_flops)))
+    fail_overflow(sc, "target.training",
+                  fmt::format("flops_per_token x active_params x tokens = {}", g.total_flops));
+  if (!ok(g.annuity) || !ok(g.discount_h))
+    fail_overflow(sc, "finance", fmt::format("the annuity factor {}", g.annuity));
+}
+
+// The smallest and largest plan of a combination bound its figures (each grows with the node
+// count, and effective FLOP/s, the divisor of the rest, is smallest at the smallest plan).
+void check_combo(const scenario& sc, const model_view& v, const combo& cb, double node_step) {
+  const entry_meta& sys = sc.system_meta[cb.system];
+  const double lo = node_step, hi = static_cast<double>(cb.count) * node_step;
+  const plan_figures a = evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, lo);
+  const plan_figures b = evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, hi);
+  const auto where = [&](double n) {
+    return fmt::format("site '{}', system '{}', {} nodes ({})", sc.site_meta[cb.site].id, sys.id, n,
+                       to_string(static_cast<sourcing>(cb.sourcing)));
+  };
+  if (b.accelerators > kMaxCount)
+    throw input_error(sys.loc.file, sys.loc.line, sys.loc.column, "systems." + sys.id,
+                      fmt::format("{} x {} accelerators per node = {} accelerators, above 2^53; "
+                                  "set search.max_nodes",
+                                  where(hi), sc.systems[cb.system].accelerators_per_node,
+                                  b.accelerators));
+  const struct {
+    const char* name;
+    double plan_figures::*field;
+  } figures[] = {{"it_kw", &plan_figures::it_kw},
+                 {"facility_kw", &plan_figures::facility_kw},
+                 {"capex_usd", &plan_figures::capex},
+                 {"opex_usd_per_year", &plan_figures::opex_usd_per_year},
+                 {"tco_usd", &plan_figures::tco},
+                 {"effective_flops", &plan_figures::effective_flops},
+                 {"tco2_per_year", &plan_figures::tco2_per_year},
+                 {"usd_per_pflop_day", &plan_figures::usd_per_pflop_day},
+                 {"job_days", &plan_figures::job_days},
+                 {"accelerator_hours", &plan_figures::accelerator_hours},
+                 {"job_energy_mwh", &plan_figures::job_energy_mwh},
+                 {"job_cost_usd", &plan_figures::job_cost_usd}};
+  for (const plan_figures* p : {&a, &b}) {
+    // NaN marks a figure that is not computed (racks when per_rack is 0; job figures without a
+    // training target); anything else must be a finite number within the bound.
+    const bool racks_ok = cb.sourcing == static_cast<int>(sourcing::cloud) || !std::isnan(p->racks);
+    for (const auto& fig : figures) {
+      const double x = p->*fig.field;
+      const bool job = fig.name[0] == 'j' || fig.name[0] == 'a';
+      if (std::isnan(x) && (!racks_ok || (job && !sc.training))) continue;
+      if (!(std::fabs(x) <= kMaxFigure))
+        throw input_error(sys.loc.file, sys.loc.line, sys.loc.column, "systems." + sys.id,
+                          fmt::format("the plan of {} has {} = {}, beyond what a double holds "
+                                      "(above 1e300); some figure of the scenario is far out of "
+                                      "scale, or set search.max_nodes",
+                                      where(p->nodes), fig.name, x));
+    }
+  }
+}
+
+}  // namespace
 
 plan_space build_space(const scenario& sc) {
   plan_space sp;
@@ -76,6 +154,9 @@ plan_space build_space(const scenario& sc) {
                       "the plan space is empty: no site can hold a single node of any system "
                       "(check grid_mw, colo.available_mw, cloud.max_accelerators, node_power_kw "
                       "and search.node_step)");
+  check_globals(sc);
+  const model_view v = make_model_view(sc);
+  for (const combo& cb : sp.combos) check_combo(sc, v, cb, sp.node_step);
   return sp;
 }
 

@@ -87,11 +87,14 @@ document read_document(const std::string& path) {
     throw input_error(path, 0, 0, "", "is a directory, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw input_error(path, 0, 0, "", "cannot read the file (missing or unreadable)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // Read at most one byte past the limit: a device such as /dev/zero or a pipe never ends.
+  std::string text;
+  char buf[1 << 16];
+  while (text.size() <= kMaxFileBytes && in.read(buf, sizeof buf).gcount() > 0)
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
   if (in.bad()) throw input_error(path, 0, 0, "", "cannot read the file");
   fs::path p(path);
-  return parse_document(ss.str(), path, p.parent_path().string(), false);
+  return parse_document(text, path, p.parent_path().string(), false);
 }
 
 document read_include(const document& from, const located& where, const std::string& path) {

@@ -9,6 +9,7 @@
 #include <thrust/system/cuda/execution_policy.h>
 
 #include "cuda_try.cuh"
+#include "dcplan/chunking.hpp"
 #include "dcplan/detail/range_reduce.hpp"
 #include "dcplan/detail/reduce.hpp"
 #include "dcplan/engine.hpp"
@@ -95,9 +96,39 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     const space_view s{thrust::raw_pointer_cast(combos.data()),
                        thrust::raw_pointer_cast(starts.data()), static_cast<int>(sp.combos.size()),
                        sp.node_step};
-    const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 24);
-    thrust::device_vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, sp.total)));
-    thrust::device_vector<rank_key> keys(cand.size());
+    // The chunk fits the memory budget: the cap when one is set, else what the device has free.
+    std::size_t free_bytes = 0, total_bytes = 0;
+    DCPLAN_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
+    std::uint64_t budget = free_bytes;
+    if (opt.device_memory_cap && opt.device_memory_cap < budget) budget = opt.device_memory_cap;
+    const std::uint64_t fixed =
+        sizeof(accelerator_rec) * sc.accelerators.size() + sizeof(system_rec) * sc.systems.size() +
+        sizeof(cooling_rec) * sc.cooling.size() + sizeof(fabric_rec) * sc.fabrics.size() +
+        sizeof(site_rec) * sc.sites.size() + sizeof(combo) * sp.combos.size() +
+        sizeof(std::uint64_t) * sp.starts.size();
+    std::uint64_t chunk = chunk_plans_for_memory(budget, fixed, opt.chunk_plans);
+    if (chunk == 0)
+      throw resource_error("CUDA: " + std::to_string(budget) +
+                           " bytes of device memory cannot hold a chunk of " +
+                           std::to_string(kMinChunkPlans) + " plans");
+    // Device memory can still be short (another process took it): halve the chunk and retry.
+    thrust::device_vector<std::uint64_t> cand;
+    thrust::device_vector<rank_key> keys;
+    for (;;) {
+      try {
+        cand.resize(static_cast<std::size_t>(std::min(chunk, sp.total)));
+        keys.resize(cand.size());
+        break;
+      } catch (const std::bad_alloc&) {
+        cudaGetLastError();
+        cand.clear();
+        cand.shrink_to_fit();
+        keys.clear();
+        keys.shrink_to_fit();
+        if (chunk / 2 < kMinChunkPlans) throw;
+        chunk /= 2;
+      }
+    }
     detail::reduce_state st;
     st.k = opt.top_k;
     const auto fetch = [](const rank_key* src, std::size_t n, rank_key* dst) {
@@ -120,7 +151,8 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       // through the Thrust path, so the answer never depends on the buffer's size.
       const std::vector<detail::piece> pieces = detail::split_pieces(sp, 4096);
       const thrust::device_vector<detail::piece> dpieces(pieces.begin(), pieces.end());
-      const unsigned long long cap = 1ull << 22;
+      // The candidate buffer shares the memory budget with the Thrust fallback's buffers.
+      const unsigned long long cap = std::max<unsigned long long>(1024, std::min<unsigned long long>(1ull << 22, chunk / 4));
       thrust::device_vector<rank_key> cbuf(cap);
       thrust::device_vector<unsigned long long> dcount(1 + kReasonCount);
       std::size_t i = 0;
@@ -173,7 +205,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     throw resource_error(std::string("CUDA: ") + e.what());
   } catch (const std::bad_alloc&) {
     cudaGetLastError();
-    throw resource_error("CUDA: out of device memory; try a smaller --chunk");
+    throw resource_error("CUDA: out of device memory; try a smaller --chunk or --gpu-memory-cap");
   }
   r.backend = "cuda";
   r.threads = 1;

@@ -9,6 +9,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "dcplan/cli.hpp"
@@ -39,6 +41,8 @@ result cli(std::vector<std::string> args) {
   return {code, out.str(), err.str()};
 }
 
+// One directory per process: CTest runs the test cases in parallel, and no_temp_files() must
+// see only this case's outputs.
 fs::path scratch() {
   // One directory per process: CTest runs test cases in parallel.
   const fs::path d = fs::temp_directory_path() / ("dcplan-test-cli-" + std::to_string(::getpid()));

@@ -21,6 +21,7 @@ struct engine_options {
   std::size_t top_k = 10;
   int threads = 0;                   // CPU: 0 = every core
   std::uint64_t chunk_plans = 0;     // plans per chunk; 0 = the backend's default
+  std::uint64_t device_memory_cap = 0;  // CUDA: bytes the backend may use; 0 = free memory
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;  // may be empty
   const std::atomic<bool>* cancel = nullptr;  // set to stop early (interrupted_error)
   bool reference = false;  // CPU: the plain Thrust path (the CUDA backend's code), no pruning
