@@ -15,6 +15,7 @@
 #include "dcplan/explain.hpp"
 #include "dcplan/output.hpp"
 #include "dcplan/report.hpp"
+#include "dcplan/report_html.hpp"
 #include "dcplan/scenario.hpp"
 #include "dcplan/space.hpp"
 
@@ -24,7 +25,9 @@ namespace {
 struct plan_args {
   std::string scenario_path;
   std::size_t top = 10;
-  std::string json_path, csv_path;
+  std::string json_path, csv_path, report_path;
+  std::string format = "table";
+  bool format_given = false;
   std::string backend = "auto";
   int threads = 0;
   bool quiet = false;
@@ -42,8 +45,16 @@ backend_kind parse_backend(const std::string& b) {
 }
 
 int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
+  // Standard output takes one of --format, --json -, --csv - and --report -.
+  const int to_stdout = (a.format_given ? 1 : 0) + (a.json_path == "-") + (a.csv_path == "-") +
+                        (a.report_path == "-");
+  if (to_stdout > 1)
+    throw input_error("command line", 0, 0, "",
+                      "standard output can take only one of --format, --json -, --csv - and "
+                      "--report -");
   const scenario sc = load(a.scenario_path);
-  pending_output json(a.json_path), csv(a.csv_path);
+  pending_output json(a.json_path), csv(a.csv_path), html(a.report_path);
+  pending_output shown(a.format == "table" ? "" : "-");  // --format json|csv
   const plan_space sp = build_space(sc);
 
   engine_options opt;
@@ -51,16 +62,28 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   opt.threads = a.threads;
   opt.chunk_plans = a.chunk;
   opt.cancel = cancel;
+  // The outputs that show the frontier.
+  opt.want_frontier = json.active() || html.active() || a.format == "json";
   run_info info;
   const auto t0 = std::chrono::steady_clock::now();
   const engine_result r = evaluate_plans(sc, sp, parse_backend(a.backend), opt, &info.notice);
   info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  const bool stdout_taken = json.is_stdout() || csv.is_stdout();
-  if (json.active()) json.commit(run_json(sc, sp, r, info).dump(1) + "\n");
-  if (csv.active()) csv.commit(run_csv(sc, sp, r));
+  const bool stdout_taken =
+      json.is_stdout() || csv.is_stdout() || html.is_stdout() || shown.active();
+  if (json.active() || a.format == "json") {
+    const std::string text = run_json(sc, sp, r, info).dump(1) + "\n";
+    if (json.active()) json.commit(text);
+    if (a.format == "json") shown.commit(text);
+  }
+  if (csv.active() || a.format == "csv") {
+    const std::string text = run_csv(sc, sp, r);
+    if (csv.active()) csv.commit(text);
+    if (a.format == "csv") shown.commit(text);
+  }
+  if (html.active()) html.commit(run_html(sc, sp, r, info));
   if (!stdout_taken && !a.quiet) {
-    const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+    const bool color = use_color(::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"));
     std::cout << run_table(sc, sp, r, info, color) << std::flush;
   } else if (!info.notice.empty() && !a.quiet) {
     std::cerr << "dcplan: note: " << info.notice << "\n";
@@ -97,6 +120,10 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_option("--top", pa.top, "How many ranked plans to report")->check(CLI::Range(0, 100000));
   plan->add_option("--json", pa.json_path, "Write the JSON report to PATH ('-' for standard output)");
   plan->add_option("--csv", pa.csv_path, "Write the ranked plans as CSV to PATH ('-' for standard output)");
+  plan->add_option("--report", pa.report_path,
+                   "Write a self-contained HTML report with charts to PATH ('-' for standard output)");
+  plan->add_option("--format", pa.format, "What standard output shows: table (default), json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
   plan->add_option("--backend", pa.backend, "auto (CUDA when a device is present, else CPU), cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   plan->add_option("--threads", pa.threads, "CPU threads (default: every core)")->check(CLI::Range(1, 4096));
@@ -104,7 +131,8 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
   plan->add_flag("--quiet,-q", pa.quiet, "Print no table (outputs and errors only)");
   plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
-                           "  dcplan plan scenario.yaml --json - | jq '.plans[0]'\n  dcplan plan scenario.yaml --backend cpu --threads 2\n\n") + kExitCodes);
+                           "  dcplan plan scenario.yaml --report report.html --csv plans.csv\n"
+                           "  dcplan plan scenario.yaml --format json | jq '.plans[0]'\n  dcplan plan scenario.yaml --backend cpu --threads 2\n\n") + kExitCodes);
 
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without planning");
@@ -126,7 +154,10 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   }
 
   try {
-    if (plan->parsed()) return run_plan(pa, cancel);
+    if (plan->parsed()) {
+      pa.format_given = plan->count("--format") > 0;
+      return run_plan(pa, cancel);
+    }
     if (validate->parsed()) {
       const scenario sc = load_scenario(validate_path);
       const plan_space sp = build_space(sc);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dcplan/config.hpp"
+#include "dcplan/frontier.hpp"
 #include "dcplan/rank.hpp"
 #include "dcplan/scenario.hpp"
 #include "dcplan/space.hpp"
@@ -23,6 +24,7 @@ struct engine_options {
   std::uint64_t chunk_plans = 0;     // plans per chunk; 0 = the backend's default
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;  // may be empty
   const std::atomic<bool>* cancel = nullptr;  // set to stop early (interrupted_error)
+  bool want_frontier = false;  // also compute the cost frontier (frontier.hpp)
 };
 
 struct engine_result {
@@ -35,6 +37,8 @@ struct engine_result {
   double closest_flops = 0;
   int threads = 1;
   std::string device;  // GPU name under CUDA
+  bool has_frontier = false;              // want_frontier was set
+  std::vector<frontier_point> frontier;  // every point, TCO ascending (frontier.hpp)
 };
 
 /// The scenario's lists as flat host arrays (valid while `sc` lives).
