@@ -320,10 +320,10 @@ std::string breakdown_chart(const scenario& sc, const std::vector<shown_plan>& p
 }
 
 std::string timeline_chart(const scenario& sc, const std::vector<shown_plan>& plans) {
-  const double left = 330, right = 800, W = 960, row = 30, top = 44;
+  const bool training = sc.training.has_value();
+  const double left = 330, right = training ? 720 : 790, W = 960, row = 30, top = 44;
   const double bottom = top + row * std::max<std::size_t>(plans.size(), 1);
   const double H = bottom + 56;
-  const bool training = sc.training.has_value();
   svg::canvas c(W, H, "Timeline of the top plans",
                 training ? "Months until each plan is ready, then its training run."
                          : "Months until each plan is ready.");
@@ -365,7 +365,7 @@ std::string timeline_chart(const scenario& sc, const std::vector<shown_plan>& pl
         "data-rank=\"{}\" data-v=\"{}\"><title>ready after {:g} months</title></rect>",
         svg::px(xs(0)), svg::px(y), svg::px(xs(r) - xs(0)), svg::px(h), p.rank, num(r), r));
     double end = r;
-    std::string note = fmt::format("{:g} mo: {}", r, ready_driver(sc, p.ref));
+    std::string note = fmt::format("{:g} mo ({})", r, ready_driver(sc, p.ref));
     if (training) {
       const double job = p.f.job_days / kDaysPerMonth;
       c.add(fmt::format(
@@ -374,7 +374,7 @@ std::string timeline_chart(const scenario& sc, const std::vector<shown_plan>& pl
           svg::px(xs(r)), svg::px(y), svg::px(xs(r + job) - xs(r)), svg::px(h), p.rank,
           num(p.f.job_days), p.f.job_days));
       end += job;
-      note += fmt::format(", then {:.1f} days of training", p.f.job_days);
+      note += fmt::format(" + {:.1f} days", p.f.job_days);
     }
     c.text(xs(end) + 6, y + h / 2 + 4, note, "start", "value");
   }

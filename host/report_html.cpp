@@ -139,9 +139,10 @@ std::string question_section(const scenario& sc, const engine_result& r,
     h += "<dt>" + esc(k) + "</dt><dd>" + esc(v) + "</dd>";
   };
   if (sc.training) {
-    row("Target", fmt::format("train {:.3g} active parameters on {:.3g} tokens in {:g} days "
+    row("Target", fmt::format("train {} active parameters on {} tokens in {:g} days "
                               "({:g} FLOP per token per parameter), which needs {} effective",
-                              sc.training->active_params, sc.training->tokens,
+                              human_count(sc.training->active_params),
+                              human_count(sc.training->tokens),
                               sc.training->days, sc.training->flops_per_token,
                               human_flops(g.required_effective_flops)));
   } else if (sc.obj == objective::effective_flops) {

@@ -91,6 +91,14 @@ std::string render(const std::vector<column>& cols, bool color) {
 
 }  // namespace
 
+std::string human_count(double x) {
+  const double a = std::fabs(x);
+  if (a >= 1e12) return fmt::format("{:.3g}T", x / 1e12);
+  if (a >= 1e9) return fmt::format("{:.3g}B", x / 1e9);
+  if (a >= 1e6) return fmt::format("{:.3g}M", x / 1e6);
+  return fmt::format("{:.3g}", x);
+}
+
 bool use_color(bool is_tty, const char* no_color_env) {
   return is_tty && (no_color_env == nullptr || *no_color_env == '\0');
 }
@@ -101,8 +109,9 @@ std::string question_text(const scenario& sc) {
   if (sc.obj == objective::effective_flops) {
     question = "the most effective compute";
   } else if (sc.training) {
-    question = fmt::format("train {:.3g} params on {:.3g} tokens in {:g} days (needs {})",
-                           sc.training->active_params, sc.training->tokens, sc.training->days,
+    question = fmt::format("train {} active params on {} tokens in {:g} days (needs {})",
+                           human_count(sc.training->active_params),
+                           human_count(sc.training->tokens), sc.training->days,
                            human_flops(g.required_effective_flops));
   } else {
     question = fmt::format("reach {} of effective {} compute", human_flops(g.required_effective_flops),

@@ -10,6 +10,8 @@
 #include <map>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "dcplan/cli.hpp"
@@ -42,10 +44,19 @@ result cli(std::vector<std::string> args) {
   return {code, out.str(), err.str()};
 }
 
+// One directory per process, removed at exit: other runs of the suite may share /tmp.
+struct scratch_dir {
+  fs::path path = fs::temp_directory_path() / ("dcplan-test-report-" + std::to_string(::getpid()));
+  ~scratch_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 fs::path scratch() {
-  const fs::path d = fs::temp_directory_path() / "dcplan-test-report";
-  fs::create_directories(d);
-  return d;
+  static const scratch_dir d;
+  fs::create_directories(d.path);
+  return d.path;
 }
 
 std::string write(const std::string& name, const std::string& text) {

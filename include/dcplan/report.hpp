@@ -54,5 +54,7 @@ std::string question_text(const scenario& sc);
 std::string human_flops(double flops);
 std::string human_usd(double usd);
 std::string human_power_kw(double kw);
+/// Counts: "70B", "15.6T", "600M".
+std::string human_count(double x);
 
 }  // namespace dcplan

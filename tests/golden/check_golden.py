@@ -6,9 +6,11 @@ usage: check_golden.py DCPLAN SCENARIO.yaml EXPECTED.json [--backend cpu|cuda]
 Checks, on the CPU backend with 1 and with 2 threads (or on CUDA with --backend cuda):
 the exit code (3 when no plan is feasible, else 0), the counts exactly and the top 10 plans to
 1e-9 relative (compare.py), and that the JSON reports are identical apart from `timing`.
+Under --backend cuda, the cost frontier and each plan's binding constraint must also equal the
+CPU's (keys exactly, figures to 1e-12 relative: MODEL.md "Units").
 Exit 77 (skipped) for --backend cuda when the build or machine has no usable CUDA device.
 """
-import json, os, subprocess, sys, tempfile
+import json, math, os, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare import compare  # noqa: E402
@@ -23,6 +25,23 @@ def run(dcplan, scenario, args):
             return p, None
         with open(out) as f:
             return p, json.load(f)
+
+
+def compare_extensions(got, cpu):
+    """The frontier and the binding constraints of two backends' reports."""
+    if got.get("frontier_points_total") != cpu.get("frontier_points_total"):
+        return f"frontier_points_total: {got.get('frontier_points_total')} vs {cpu.get('frontier_points_total')}"
+    for i, (g, c) in enumerate(zip(got.get("frontier", []), cpu.get("frontier", []))):
+        for k, v in c.items():
+            ok = math.isclose(g[k], v, rel_tol=1e-12) if isinstance(v, float) else g[k] == v
+            if not ok:
+                return f"frontier[{i}].{k}: {g[k]} vs {v}"
+    if len(got.get("frontier", [])) != len(cpu.get("frontier", [])):
+        return "frontier lengths differ"
+    for i, (g, c) in enumerate(zip(got["plans"], cpu["plans"])):
+        if g.get("binding") != c.get("binding"):
+            return f"plan {i+1}.binding: {g.get('binding')} vs {c.get('binding')}"
+    return None
 
 
 def main():
@@ -49,6 +68,12 @@ def main():
             return 1
         got.pop("timing", None)
         reports.append(got)
+    if backend == "cuda":
+        _, cpu = run(dcplan, scenario, ["--backend", "cpu", "--threads", "2"])
+        diff = compare_extensions(reports[0], cpu)
+        if diff:
+            print(f"cuda vs cpu: {diff}")
+            return 1
     if backend == "cpu":
         for r in reports[1:]:
             if json.dumps(r, sort_keys=False) != json.dumps(reports[0], sort_keys=False):
