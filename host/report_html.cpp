@@ -3,6 +3,7 @@
 // (the JSON report's number) next to the rounded text a reader sees.
 #include "dcplan/report_html.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -370,8 +371,11 @@ std::string html_portfolio_section(const nlohmann::ordered_json* portfolio) {
 
 std::string run_html(const scenario& sc, const plan_space& sp, const engine_result& r,
                      const run_info& info, const report_extras& extras) {
+  // A page stays readable: the table lists at most kTablePlans plans, the charts kChartPlans
+  // (the JSON and CSV hold every reported plan).
+  constexpr std::size_t kTablePlans = 50, kChartPlans = 10;
   std::vector<shown_plan> plans;
-  for (std::size_t i = 0; i < r.top.size(); ++i) {
+  for (std::size_t i = 0; i < std::min(r.top.size(), kTablePlans); ++i) {
     const plan_ref ref = plan_of_index(sp, r.top[i].index);
     plans.push_back({static_cast<int>(i + 1), ref, evaluate_ref(sc, ref)});
   }
@@ -395,6 +399,12 @@ std::string run_html(const scenario& sc, const plan_space& sp, const engine_resu
       info.notice.empty() ? "" : " Note: " + esc(info.notice) + ".");
   h += question_section(sc, r, plans);
   h += plans_table(sc, plans, feasible_run);
+  if (r.top.size() > plans.size())
+    h += fmt::format("<p class=\"meta\">The first {} of {} reported plans; the JSON and CSV "
+                     "outputs hold them all.</p>",
+                     plans.size(), r.top.size());
+  const std::vector<shown_plan> charted(plans.begin(),
+                                        plans.begin() + std::min(plans.size(), kChartPlans));
 
   // Figure 1: the frontier.
   const std::vector<std::size_t> shown = thin_frontier(r.frontier);
@@ -421,7 +431,7 @@ std::string run_html(const scenario& sc, const plan_space& sp, const engine_resu
 
   // Figure 2: cost breakdown, with the definitions of its parts.
   h += "<section id=\"breakdown\"><h2>Where the money goes</h2>";
-  h += figure(2, charts::breakdown_chart(sc, plans),
+  h += figure(2, charts::breakdown_chart(sc, charted),
               fmt::format("Each plan's TCO as present values over the {:g}-year horizon "
                           "(annuity factor {:.4g} at {:g}% a year). The parts add up to the TCO.",
                           sc.horizon_years, sc.globals().annuity, sc.discount_rate * 100));
@@ -441,7 +451,7 @@ std::string run_html(const scenario& sc, const plan_space& sp, const engine_resu
 
   // Figure 3: timeline.
   h += "<section id=\"timeline\"><h2>When it is ready</h2>";
-  h += figure(3, charts::timeline_chart(sc, plans),
+  h += figure(3, charts::timeline_chart(sc, charted),
               sc.training ? "Months until each plan is ready (the longest of its lead times), "
                             "then its training run at its effective compute."
                           : "Months until each plan is ready: the longest of its lead times "

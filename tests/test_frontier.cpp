@@ -116,14 +116,14 @@ std::string random_scenario(std::uint64_t seed) {
                        pick(100, 600));
     t += "}\n";
   }
-  t += fmt::format("search: {{max_nodes: {}, node_step: {}}}\n", pick(20, 120), pick(1, 3));
+  t += fmt::format("search: {{max_nodes: {}, node_step: {}}}\n", pick(20, 240), pick(1, 3));
   return t;
 }
 
 }  // namespace
 
 TEST_CASE("the frontier equals the brute-force reference on random scenarios", "[frontier]") {
-  int nonempty = 0, with_ties = 0;
+  int nonempty = 0, with_ties = 0, sampled = 0;
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     const std::string text = random_scenario(seed);
     INFO("seed " << seed << "\n" << text);
@@ -131,8 +131,10 @@ TEST_CASE("the frontier equals the brute-force reference on random scenarios", "
     const plan_space sp = build_space(sc);
     const std::vector<frontier_point> want = brute_force(sc, sp);
     nonempty += !want.empty();
+    sampled += sp.total >= 1024;  // chunks large enough for the strided sample pass
     for (int threads : {1, 2}) {
-      for (std::uint64_t chunk : {std::uint64_t{5}, std::uint64_t{64}, std::uint64_t{0}}) {
+      for (std::uint64_t chunk : {std::uint64_t{7}, std::uint64_t{1024},
+                                  std::uint64_t{0}}) {
         engine_options opt;
         opt.threads = threads;
         opt.chunk_plans = chunk;
@@ -162,6 +164,7 @@ TEST_CASE("the frontier equals the brute-force reference on random scenarios", "
   }
   // The generator must exercise the cases that matter.
   CHECK(nonempty >= 20);
+  CHECK(sampled >= 5);
   CHECK(with_ties >= 3);
 }
 

@@ -254,6 +254,16 @@ TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]"
   }
 }
 
+TEST_CASE("a long --top keeps the page readable", "[report][html]") {
+  const std::string s = write("wide.yaml", test::tiny_text({{"grid_mw: 0.06", "grid_mw: 20"},
+                                                            {"effective_flops: 1.0e16", "effective_flops: 1.0e15"}}));
+  const result r = cli({"plan", s, "--report", "-", "--top", "100"});
+  REQUIRE(r.code == exit_ok);
+  CHECK(count_of(r.out, "<tr data-rank=") == 50);
+  CHECK_THAT(r.out, Catch::Contains("The first 50 of 100 reported plans"));
+  CHECK(count_of(r.out, "class=\"ready\"") == 10);
+}
+
 TEST_CASE("an infeasible run's report names the closest plan", "[report][html]") {
   const std::string s = write("inf.yaml", test::tiny_text({{"effective_flops: 1.0e16", "effective_flops: 1.0e18"}}));
   const result r = cli({"plan", s, "--report", "-"});
