@@ -199,7 +199,9 @@ std::string frontier_chart(const scenario& sc, const plan_space& sp,
   if (has_target) {
     const double x = xs(g.required_effective_flops);
     c.line(x, top, x, bottom, "target");
-    c.text(x + 4, top + 12, "target " + human_flops(g.required_effective_flops), "start", "label");
+    const bool near_edge = x > right - 140;  // keep the label inside the plot
+    c.text(near_edge ? x - 4 : x + 4, top + 12, "target " + human_flops(g.required_effective_flops),
+           near_edge ? "end" : "start", "label");
   }
   if (sc.budget_tco_usd) {
     const double y = ys(*sc.budget_tco_usd);
