@@ -21,6 +21,7 @@
 #include "dcplan/portfolio.hpp"
 #include "dcplan/report.hpp"
 #include "dcplan/risk.hpp"
+#include "dcplan/report_html.hpp"
 #include "dcplan/scenario.hpp"
 #include "dcplan/sensitivity.hpp"
 #include "dcplan/space.hpp"
@@ -31,7 +32,9 @@ namespace {
 struct plan_args {
   std::string scenario_path;
   std::size_t top = 10;
-  std::string json_path, csv_path;
+  std::string json_path, csv_path, report_path;
+  std::string format = "table";
+  bool format_given = false;
   std::string backend = "auto";
   int threads = 0;
   bool quiet = false;
@@ -92,11 +95,19 @@ backend_kind parse_backend(const std::string& b) {
 }
 
 int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
+  // Standard output takes one of --format, --json -, --csv - and --report -.
+  const int to_stdout = (a.format_given ? 1 : 0) + (a.json_path == "-") + (a.csv_path == "-") +
+                        (a.report_path == "-");
+  if (to_stdout > 1)
+    throw input_error("command line", 0, 0, "",
+                      "standard output can take only one of --format, --json -, --csv - and "
+                      "--report -");
   scenario sc = load(a.scenario_path);
   apply_overrides(sc, a);
   if (a.portfolio) sc.portfolio = true;
   if (sc.portfolio) check_portfolio_scenario(sc);
-  pending_output json(a.json_path), csv(a.csv_path);
+  pending_output json(a.json_path), csv(a.csv_path), html(a.report_path);
+  pending_output shown(a.format == "table" ? "" : "-");  // --format json|csv
   const plan_space sp = build_space(sc);
 
   engine_options opt;
@@ -106,6 +117,8 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   opt.reference = a.reference;
   opt.device_memory_cap = a.gpu_memory_cap;
   opt.cancel = cancel;
+  // The outputs that show the frontier.
+  opt.want_frontier = json.active() || html.active() || a.format == "json";
   run_info info;
   const auto t0 = std::chrono::steady_clock::now();
   // A progress bar on a terminal, for runs over two seconds; nothing otherwise.
@@ -140,15 +153,23 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   std::optional<portfolio_report> port;
   if (sc.portfolio) port = run_portfolio(sc, sp, r.backend, opt);
 
-  const bool stdout_taken = json.is_stdout() || csv.is_stdout();
-  if (json.active()) {
+  const bool stdout_taken =
+      json.is_stdout() || csv.is_stdout() || html.is_stdout() || shown.active();
+  if (json.active() || a.format == "json") {
     nlohmann::ordered_json j = run_json(sc, sp, r, info);
     if (port) j["portfolio"] = portfolio_json(sc, sp, *port);
-    json.commit(j.dump(1) + "\n");
+    const std::string text = j.dump(1) + "\n";
+    if (json.active()) json.commit(text);
+    if (a.format == "json") shown.commit(text);
   }
-  if (csv.active()) csv.commit(run_csv(sc, sp, r));
+  if (csv.active() || a.format == "csv") {
+    const std::string text = run_csv(sc, sp, r);
+    if (csv.active()) csv.commit(text);
+    if (a.format == "csv") shown.commit(text);
+  }
+  if (html.active()) html.commit(run_html(sc, sp, r, info));
   if (!stdout_taken && !a.quiet) {
-    const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+    const bool color = use_color(::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"));
     std::cout << run_table(sc, sp, r, info, color);
     if (port) std::cout << portfolio_table(sc, sp, *port);
     std::cout << std::flush;
@@ -209,6 +230,10 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_option("--top", pa.top, "How many ranked plans to report")->check(CLI::Range(0, 100000));
   plan->add_option("--json", pa.json_path, "Write the JSON report to PATH ('-' for standard output)");
   plan->add_option("--csv", pa.csv_path, "Write the ranked plans as CSV to PATH ('-' for standard output)");
+  plan->add_option("--report", pa.report_path,
+                   "Write a self-contained HTML report with charts to PATH ('-' for standard output)");
+  plan->add_option("--format", pa.format, "What standard output shows: table (default), json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
   plan->add_option("--backend", pa.backend, "auto (CUDA when a device is present, else CPU), cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   plan->add_option("--threads", pa.threads, "CPU threads (default: every core)")->check(CLI::Range(1, 4096));
@@ -238,7 +263,8 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_option("--objective", pa.objective, "Ranking objective")->check(CLI::IsMember({"tco", "capex", "ready_months", "carbon", "effective_flops"}))->group("Target and budget overrides");
   plan->add_option("--precision", pa.precision, "Compute precision")->check(CLI::IsMember({"bf16", "fp8"}))->group("Target and budget overrides");
   plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan --train-params 405e9 --train-tokens 15.6e12 --train-days 60 --deadline-months 30\n  dcplan plan --target-flops 5e19 --budget-capex 2e10\n  dcplan plan scenario.yaml --portfolio\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
-                           "  dcplan plan scenario.yaml --json - | jq '.plans[0]'\n  dcplan plan scenario.yaml --backend cpu --threads 2\n\n") + kExitCodes);
+                           "  dcplan plan scenario.yaml --report report.html --csv plans.csv\n"
+                           "  dcplan plan scenario.yaml --format json | jq '.plans[0]'\n  dcplan plan scenario.yaml --backend cpu --threads 2\n\n") + kExitCodes);
 
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without planning");
@@ -276,7 +302,10 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   }
 
   try {
-    if (plan->parsed()) return run_plan(pa, cancel);
+    if (plan->parsed()) {
+      pa.format_given = plan->count("--format") > 0;
+      return run_plan(pa, cancel);
+    }
     if (sens->parsed()) return run_sensitivity_cli(sa, cancel);
     if (validate->parsed()) {
       const scenario sc = load_scenario(validate_path);

@@ -9,6 +9,7 @@
 #include <thrust/system/omp/execution_policy.h>
 
 #include "dcplan/detail/range_reduce.hpp"
+#include "dcplan/detail/frontier.hpp"
 #include "dcplan/detail/reduce.hpp"
 #include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
@@ -133,13 +134,21 @@ engine_result reference_path(const scenario& sc, const plan_space& sp, const eng
   std::vector<rank_key> keys(cand.size());
   detail::reduce_state st;
   st.k = opt.top_k;
-  const auto fetch = [](const rank_key* src, std::size_t n, rank_key* dst) {
-    std::copy(src, src + n, dst);
+  const auto fetch = [](const auto* src, std::size_t n, auto* dst) { std::copy(src, src + n, dst); };
+  // The frontier's buffers, only when asked for (docs/report.md "The cost frontier").
+  std::vector<frontier_point> pts(opt.want_frontier ? cand.size() : 0);
+  std::vector<double> flag(pts.size());
+  detail::frontier_state fr;
+  const auto publish = [](const std::vector<frontier_point>& p) {
+    return detail::frontier_view{p.data(), p.size()};
   };
   for (std::uint64_t b = 0; b < sp.total; b += chunk) {
     if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
     const std::uint64_t e = std::min(sp.total, b + chunk);
     detail::reduce_chunk(thrust::omp::par, v, s, b, e, cand.data(), keys.data(), st, fetch);
+    if (opt.want_frontier)
+      detail::frontier_chunk(thrust::omp::par, v, s, b, e, cand.data(), pts.data(), flag.data(), fr,
+                             fetch, publish);
     if (opt.progress) opt.progress(e, sp.total);
   }
   engine_result r;
@@ -148,6 +157,30 @@ engine_result reference_path(const scenario& sc, const plan_space& sp, const eng
   r.closest_flops = st.acc.closest_flops;
   r.closest_index = st.acc.closest_index;
   return r;
+}
+
+// The cost frontier (docs/report.md): one more pass over every plan, chunk by chunk, with the
+// Thrust code the CUDA backend runs.
+std::vector<frontier_point> frontier_pass(const scenario& sc, const plan_space& sp,
+                                          const engine_options& opt) {
+  const model_view v = make_model_view(sc);
+  const space_view s = sp.view();
+  const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 20);
+  std::vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, sp.total)));
+  std::vector<frontier_point> pts(cand.size());
+  std::vector<double> flag(pts.size());
+  detail::frontier_state fr;
+  const auto fetch = [](const auto* src, std::size_t n, auto* dst) { std::copy(src, src + n, dst); };
+  const auto publish = [](const std::vector<frontier_point>& p) {
+    return detail::frontier_view{p.data(), p.size()};
+  };
+  for (std::uint64_t b = 0; b < sp.total; b += chunk) {
+    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+    const std::uint64_t e = std::min(sp.total, b + chunk);
+    detail::frontier_chunk(thrust::omp::par, v, s, b, e, cand.data(), pts.data(), flag.data(), fr,
+                           fetch, publish);
+  }
+  return std::move(fr.points);
 }
 
 }  // namespace
@@ -167,6 +200,10 @@ engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
   r.threads = threads;
   r.plans_evaluated = sp.total;
   r.has_closest = r.closest_flops >= 0;
+  if (opt.want_frontier) {
+    r.frontier = frontier_pass(sc, sp, opt);
+    r.has_frontier = true;
+  }
   return r;
 }
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "dcplan/plan_analysis.hpp"
+
 namespace dcplan {
 
 plan_ref plan_of_index(const plan_space& sp, std::uint64_t index) {
@@ -95,6 +97,7 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
     rec["rank"] = i + 1;
     rec.update(plan_record(sc, ref, evaluate_ref(sc, ref)));
     if (i < info.risk.size()) rec["risk"] = risk_json(info.risk[i]);
+    rec["binding"] = binding_constraint(sc, ref);  // extension: docs/report.md
     plans.push_back(std::move(rec));
   }
   j["plans"] = std::move(plans);
@@ -104,6 +107,10 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
   // Extensions (MODEL.md allows added fields).
   j["objective"] = to_string(sc.obj);
   j["precision"] = to_string(sc.prec);
+  if (r.has_frontier) {  // docs/report.md "The cost frontier"
+    j["frontier_points_total"] = r.frontier.size();
+    j["frontier"] = frontier_json(sc, sp, r.frontier);
+  }
   if (r.counts[feasible] == 0) {
     if (r.has_closest) {
       const plan_ref ref = plan_of_index(sp, r.closest_index);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "dcplan/plan_analysis.hpp"
 #include "dcplan/report.hpp"
 
 namespace dcplan {
@@ -90,16 +91,27 @@ std::string render(const std::vector<column>& cols, bool color) {
 
 }  // namespace
 
-std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
-                      const run_info& info, bool color) {
+std::string human_count(double x) {
+  const double a = std::fabs(x);
+  if (a >= 1e12) return fmt::format("{:.3g}T", x / 1e12);
+  if (a >= 1e9) return fmt::format("{:.3g}B", x / 1e9);
+  if (a >= 1e6) return fmt::format("{:.3g}M", x / 1e6);
+  return fmt::format("{:.3g}", x);
+}
+
+bool use_color(bool is_tty, const char* no_color_env) {
+  return is_tty && (no_color_env == nullptr || *no_color_env == '\0');
+}
+
+std::string question_text(const scenario& sc) {
   const globals_rec g = sc.globals();
-  std::string out;
   std::string question;
   if (sc.obj == objective::effective_flops) {
     question = "the most effective compute";
   } else if (sc.training) {
-    question = fmt::format("train {:.3g} params on {:.3g} tokens in {:g} days (needs {})",
-                           sc.training->active_params, sc.training->tokens, sc.training->days,
+    question = fmt::format("train {} active params on {} tokens in {:g} days (needs {})",
+                           human_count(sc.training->active_params),
+                           human_count(sc.training->tokens), sc.training->days,
                            human_flops(g.required_effective_flops));
   } else {
     question = fmt::format("reach {} of effective {} compute", human_flops(g.required_effective_flops),
@@ -108,6 +120,14 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
   if (sc.deadline_months) question += fmt::format(" within {:g} months", *sc.deadline_months);
   if (sc.budget_capex_usd) question += fmt::format(", capex under {}", human_usd(*sc.budget_capex_usd));
   if (sc.budget_tco_usd) question += fmt::format(", TCO under {}", human_usd(*sc.budget_tco_usd));
+  return question;
+}
+
+std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
+                      const run_info& info, bool color) {
+  const globals_rec g = sc.globals();
+  std::string out;
+  const std::string question = question_text(sc);
   out += fmt::format("dcplan: {} ({})\n", sc.file, question);
   out += fmt::format("objective: {} | backend: {}{} | {} plans evaluated in {:.2f} s ({}/s) | {} feasible\n",
                      to_string(sc.obj), r.backend,
@@ -143,6 +163,7 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
     if (risk) {
       for (const char* h : {"p10 TCO", "p90 TCO", "P(target)"}) cols.push_back({h, false, {}});
     }
+    cols.push_back({"binding", true, {}});
     for (std::size_t i = 0; i < r.top.size(); ++i) {
       const plan_ref ref = plan_of_index(sp, r.top[i].index);
       const plan_figures f = evaluate_ref(sc, ref);
@@ -178,6 +199,7 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
         row.push_back(has ? human_usd(info.risk[i].p90_tco) : "-");
         row.push_back(has ? fmt::format("{:.3f}", info.risk[i].p_meets_target) : "-");
       }
+      row.push_back(binding_constraint(sc, ref));
       for (std::size_t c = 0; c < cols.size(); ++c) cols[c].cells.push_back(row[c]);
     }
     out += render(cols, color);
@@ -207,11 +229,21 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
   return out;
 }
 
+std::string csv_field(const std::string& s) {
+  // RFC 4180: a field holding a comma, a quote or a line break is quoted, quotes doubled.
+  if (s.find_first_of(",\"\r\n") == std::string::npos && (s.empty() || (s.front() != ' ' && s.back() != ' ')))
+    return s;
+  std::string out = "\"";
+  for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 std::string run_csv(const scenario& sc, const plan_space& sp, const engine_result& r) {
+  // MODEL.md's plan fields first, in its order, then the extensions of docs/report.md.
   std::vector<std::string> head = {
       "rank",         "site",         "system",          "cooling",
-      "fabric",       "sourcing",     "nodes",           "accelerators",
-      "racks",        "tiers",        "it_kw (kW)",      "facility_kw (kW)",
+      "fabric",       "sourcing",     "nodes (count)",   "accelerators (count)",
+      "racks (count)", "tiers (count)", "it_kw (kW)",    "facility_kw (kW)",
       "capex_usd (USD)", "opex_usd_per_year (USD/yr)", "tco_usd (USD)",
       "effective_flops (FLOP/s)", "ready_months (months)", "tco2_per_year (t CO2/yr)",
       "usd_per_pflop_day (USD/PFLOP-day)"};
@@ -220,24 +252,45 @@ std::string run_csv(const scenario& sc, const plan_space& sp, const engine_resul
                           "job_tco2 (t CO2)", "job_cost_usd (USD)"})
       head.push_back(h);
   }
+  for (const char* h :
+       {"binding", "per_rack (nodes/rack)", "pue (ratio)", "hw_capex_usd (USD)",
+        "fac_capex_usd (USD)", "energy_usd_per_year (USD/yr)", "residual_usd (USD)",
+        "peak_flops (FLOP/s)", "scaling_efficiency (ratio)", "pv_hardware_usd (USD)",
+        "pv_facility_usd (USD)", "pv_energy_usd (USD)", "pv_maintenance_staff_usd (USD)",
+        "pv_colo_fees_usd (USD)", "pv_cloud_usd (USD)"})
+    head.push_back(h);
   std::ostringstream out;
-  for (std::size_t i = 0; i < head.size(); ++i) out << (i ? "," : "") << head[i];
+  for (std::size_t i = 0; i < head.size(); ++i) out << (i ? "," : "") << csv_field(head[i]);
   out << "\n";
+  // Shortest text that reads back as the same double; empty where a figure is not available.
   const auto num = [](double x) { return std::isnan(x) ? std::string() : fmt::format("{}", x); };
   for (std::size_t i = 0; i < r.top.size(); ++i) {
     const plan_ref ref = plan_of_index(sp, r.top[i].index);
     const plan_figures f = evaluate_ref(sc, ref);
-    out << i + 1 << ',' << sc.site_meta[ref.site].id << ',' << sc.system_meta[ref.system].id << ','
-        << (ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id) << ','
-        << sc.fabric_meta[ref.fabric].id << ',' << to_string(static_cast<sourcing>(ref.sourcing))
-        << ',' << num(f.nodes) << ',' << num(f.accelerators) << ',' << num(f.racks) << ','
-        << num(f.tiers) << ',' << num(f.it_kw) << ',' << num(f.facility_kw) << ',' << num(f.capex)
-        << ',' << num(f.opex_usd_per_year) << ',' << num(f.tco) << ',' << num(f.effective_flops)
-        << ',' << num(f.ready_months) << ',' << num(f.tco2_per_year) << ','
-        << num(f.usd_per_pflop_day);
-    if (sc.training)
-      out << ',' << num(f.job_days) << ',' << num(f.accelerator_hours) << ','
-          << num(f.job_energy_mwh) << ',' << num(f.job_tco2) << ',' << num(f.job_cost_usd);
+    std::vector<std::string> row = {
+        std::to_string(i + 1),
+        sc.site_meta[ref.site].id,
+        sc.system_meta[ref.system].id,
+        ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
+        sc.fabric_meta[ref.fabric].id,
+        to_string(static_cast<sourcing>(ref.sourcing)),
+        num(f.nodes), num(f.accelerators), num(f.racks), num(f.tiers), num(f.it_kw),
+        num(f.facility_kw), num(f.capex), num(f.opex_usd_per_year), num(f.tco),
+        num(f.effective_flops), num(f.ready_months), num(f.tco2_per_year),
+        num(f.usd_per_pflop_day)};
+    if (sc.training) {
+      for (const double x : {f.job_days, f.accelerator_hours, f.job_energy_mwh, f.job_tco2,
+                             f.job_cost_usd})
+        row.push_back(num(x));
+    }
+    const cost_breakdown b = breakdown_of(sc, ref, f);
+    row.push_back(binding_constraint(sc, ref));
+    for (const double x : {ref.cooling < 0 ? NAN : f.per_rack, f.pue, f.hw_capex, f.fac_capex,
+                           f.energy_usd_per_year, f.residual, f.peak_flops, f.efficiency,
+                           b.hardware, b.facility, b.energy, b.maintenance_staff, b.colo_fees,
+                           b.cloud})
+      row.push_back(num(x));
+    for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << csv_field(row[c]);
     out << "\n";
   }
   return out.str();

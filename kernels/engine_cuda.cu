@@ -11,6 +11,7 @@
 #include "cuda_try.cuh"
 #include "dcplan/chunking.hpp"
 #include "dcplan/detail/range_reduce.hpp"
+#include "dcplan/detail/frontier.hpp"
 #include "dcplan/detail/reduce.hpp"
 #include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
@@ -131,8 +132,18 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     }
     detail::reduce_state st;
     st.k = opt.top_k;
-    const auto fetch = [](const rank_key* src, std::size_t n, rank_key* dst) {
-      DCPLAN_CUDA_TRY(cudaMemcpy(dst, src, n * sizeof(rank_key), cudaMemcpyDeviceToHost));
+    const auto fetch = [](const auto* src, std::size_t n, auto* dst) {
+      if (n == 0) return;
+      DCPLAN_CUDA_TRY(cudaMemcpy(dst, src, n * sizeof(*src), cudaMemcpyDeviceToHost));
+    };
+    // The frontier's buffers, only when asked for (docs/report.md "The cost frontier").
+    thrust::device_vector<frontier_point> pts(opt.want_frontier ? cand.size() : 0);
+    thrust::device_vector<double> flag(pts.size());
+    thrust::device_vector<frontier_point> front;  // the running frontier, for the next chunk
+    detail::frontier_state fr;
+    const auto publish = [&front](const std::vector<frontier_point>& p) {
+      front.assign(p.begin(), p.end());
+      return detail::frontier_view{thrust::raw_pointer_cast(front.data()), p.size()};
     };
     // Every plan of [b, e) through the Thrust path (detail/reduce.hpp).
     const auto thrust_range = [&](std::uint64_t b, std::uint64_t e, bool report) {
@@ -195,11 +206,22 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       if (!done) st = detail::reduce_state{detail::empty_accum(), {}, opt.top_k};
     }
     if (!done) thrust_range(0, sp.total, true);
+    if (opt.want_frontier) {
+      for (std::uint64_t b = 0; b < sp.total; b += chunk) {
+        if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+        const std::uint64_t e = std::min(sp.total, b + chunk);
+        detail::frontier_chunk(thrust::cuda::par, v, s, b, e, thrust::raw_pointer_cast(cand.data()),
+                               thrust::raw_pointer_cast(pts.data()),
+                               thrust::raw_pointer_cast(flag.data()), fr, fetch, publish);
+      }
+    }
     for (int k = 0; k < kReasonCount; ++k) r.counts[k] = st.acc.counts[k];
     r.top = std::move(st.top);
     r.has_closest = st.acc.closest_flops >= 0;
     r.closest_index = st.acc.closest_index;
     r.closest_flops = st.acc.closest_flops;
+    r.frontier = std::move(fr.points);
+    r.has_frontier = opt.want_frontier;
   } catch (const thrust::system_error& e) {
     cudaGetLastError();
     throw resource_error(std::string("CUDA: ") + e.what());

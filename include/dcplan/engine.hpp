@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dcplan/config.hpp"
+#include "dcplan/cost_frontier.hpp"
 #include "dcplan/rank.hpp"
 #include "dcplan/scenario.hpp"
 #include "dcplan/space.hpp"
@@ -25,6 +26,7 @@ struct engine_options {
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;  // may be empty
   const std::atomic<bool>* cancel = nullptr;  // set to stop early (interrupted_error)
   bool reference = false;  // CPU: the plain Thrust path (the CUDA backend's code), no pruning
+  bool want_frontier = false;  // also compute the cost frontier (cost_frontier.hpp)
 };
 
 struct engine_result {
@@ -37,6 +39,8 @@ struct engine_result {
   double closest_flops = -1;
   int threads = 1;
   std::string device;  // GPU name under CUDA
+  bool has_frontier = false;              // want_frontier was set
+  std::vector<frontier_point> frontier;  // every point, TCO ascending (frontier.hpp)
 };
 
 /// The scenario's lists as flat host arrays (valid while `sc` lives).

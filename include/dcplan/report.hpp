@@ -42,12 +42,25 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
 /// The terminal table; `color` adds ANSI colour.
 std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
                       const run_info& info, bool color);
-/// One row per reported plan, every figure a column, units in the header.
+/// One row per reported plan, every figure a column, units in the header; RFC 4180 quoting,
+/// lines ending in LF.
 std::string run_csv(const scenario& sc, const plan_space& sp, const engine_result& r);
+
+/// A CSV field, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180).
+std::string csv_field(const std::string& s);
+
+/// Colour on the terminal: only when standard output is one and NO_COLOR is unset or empty
+/// (no-color.org).
+bool use_color(bool is_tty, const char* no_color_env);
+
+/// The question a scenario asks, in words: target, deadline and budgets.
+std::string question_text(const scenario& sc);
 
 /// Human units: "10.2 EFLOP/s", "$1.23B", "45.6 MW".
 std::string human_flops(double flops);
 std::string human_usd(double usd);
 std::string human_power_kw(double kw);
+/// Counts: "70B", "15.6T", "600M".
+std::string human_count(double x);
 
 }  // namespace dcplan
