@@ -167,7 +167,23 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
     if (csv.active()) csv.commit(text);
     if (a.format == "csv") shown.commit(text);
   }
-  if (html.active()) html.commit(run_html(sc, sp, r, info));
+  if (html.active()) {
+    report_extras extras;
+    nlohmann::ordered_json risk = nlohmann::ordered_json::array(), portfolio;
+    for (std::size_t i = 0; i < info.risk.size() && i < r.top.size(); ++i) {
+      nlohmann::ordered_json x = risk_json(info.risk[i]);
+      const plan_ref ref = plan_of_index(sp, r.top[i].index);
+      x["label"] = fmt::format("#{} {} {} {}", i + 1, sc.site_meta[ref.site].id,
+                               sc.system_meta[ref.system].id, to_string(static_cast<sourcing>(ref.sourcing)));
+      risk.push_back(std::move(x));
+    }
+    if (!risk.empty()) extras.risk = &risk;
+    if (port && port->best.feasible) {
+      portfolio = portfolio_json(sc, sp, *port);
+      extras.portfolio = &portfolio;
+    }
+    html.commit(run_html(sc, sp, r, info, extras));
+  }
   if (!stdout_taken && !a.quiet) {
     const bool color = use_color(::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"));
     std::cout << run_table(sc, sp, r, info, color);

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -503,4 +504,35 @@ TEST_CASE("the risk and portfolio sections appear only with their data", "[repor
   report_extras extras;
   extras.risk = &risk;
   CHECK(run_html(sc, sp, r, {}, extras).find("id=\"risk\"") != std::string::npos);
+}
+
+TEST_CASE("the report adds risk and portfolio sections with their charts when the run has them", "[report]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("dcplan-report-extras-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string src = DCPLAN_SOURCE_DIR;
+  const std::string bin = DCPLAN_BINARY;
+  const std::string risk = (dir / "risk.html").string(), pf = (dir / "pf.html").string();
+  REQUIRE(std::system((bin + " plan " + src + "/tests/risk/realistic-risk.yaml --quiet --report " + risk).c_str()) == 0);
+  REQUIRE(std::system((bin + " plan " + src + "/tests/golden/tiny.yaml --quiet --portfolio --report " + pf).c_str()) == 0);
+  const auto read = [](const std::string& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  const std::string r = read(risk), p = read(pf);
+  CHECK_THAT(r, Catch::Contains("<section id=\"risk\">"));
+  CHECK_THAT(r, Catch::Contains("CVaR95"));
+  CHECK_THAT(p, Catch::Contains("<section id=\"portfolio\">"));
+  CHECK_THAT(p, Catch::Contains("share of the target"));
+  const auto svgs = [](const std::string& s) {
+    std::size_t n = 0;
+    for (std::size_t at = 0; (at = s.find("<svg", at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  CHECK(svgs(r) == 5);  // four charts of every run + the risk chart
+  CHECK(svgs(p) == 5);  // + the cost curve
+  CHECK(r.find("http") == std::string::npos);
+  fs::remove_all(dir);
 }
