@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <cstdlib>
+#include <tuple>
 #include <iostream>
 #include <optional>
 
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "dcplan/catalog.hpp"
+#include "dcplan/distributed.hpp"
 #include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
 #include "dcplan/explain.hpp"
@@ -95,12 +97,20 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   apply_overrides(sc, a);
   if (a.portfolio) sc.portfolio = true;
   if (sc.portfolio) check_portfolio_scenario(sc);
-  pending_output json(a.json_path), csv(a.csv_path);
+  // docs/distributed.md: under MPI each rank takes its share; rank 0 alone writes and prints.
+  const dist::world& w = dist::this_world();
+  const bool lead = w.rank == 0;
+  pending_output json(lead ? a.json_path : ""), csv(lead ? a.csv_path : "");
   const plan_space sp = build_space(sc);
 
   engine_options opt;
   opt.top_k = risk_top_k(sc, a.top);
   opt.threads = a.threads;
+  if (w.size > 1) {
+    std::tie(opt.range_begin, opt.range_end) = dist::share_of(sp, w.rank, w.size);
+    if (a.threads == 0) opt.threads = dist::default_threads();
+    if (a.backend != "cpu") cuda_select_device(w.local_rank);
+  }
   opt.chunk_plans = a.chunk;
   opt.reference = a.reference;
   opt.cancel = cancel;
@@ -108,7 +118,7 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   const auto t0 = std::chrono::steady_clock::now();
   // A progress bar on a terminal, for runs over two seconds; nothing otherwise.
   bool drew = false;
-  if (!a.quiet && ::isatty(STDERR_FILENO)) {
+  if (lead && !a.quiet && ::isatty(STDERR_FILENO)) {
     opt.progress = [&](std::uint64_t done, std::uint64_t total) {
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (s < 2.0 || total == 0) return;
@@ -130,13 +140,15 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
     }
   } clear{drew};
   engine_result r = evaluate_plans(sc, sp, parse_backend(a.backend), opt, &info.notice);
+  r = dist::merge_results(r, opt.top_k, !opt.reference);
   const auto t1 = std::chrono::steady_clock::now();
   info.seconds = std::chrono::duration<double>(t1 - t0).count();
-  info.risk = apply_risk(sc, sp, r, a.top, a.threads);  // MODEL.md "Risk"
+  if (lead) info.risk = apply_risk(sc, sp, r, a.top, a.threads);  // MODEL.md "Risk"
   info.risk_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
 
   std::optional<portfolio_report> port;
-  if (sc.portfolio) port = run_portfolio(sc, sp, r.backend, opt);
+  if (sc.portfolio) port = dist::run_portfolio_ranks(sc, sp, r.backend, opt);
+  if (!lead) return exit_ok;
 
   const bool stdout_taken = json.is_stdout() || csv.is_stdout();
   if (json.active()) {
@@ -269,6 +281,13 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   }
 
   try {
+    if (plan->parsed() && dist::distributed()) {
+      try {
+        return run_plan(pa, cancel);
+      } catch (...) {
+        dist::abort_on(std::current_exception());  // never a partial answer from some ranks
+      }
+    }
     if (plan->parsed()) return run_plan(pa, cancel);
     if (sens->parsed()) return run_sensitivity_cli(sa, cancel);
     if (validate->parsed()) {

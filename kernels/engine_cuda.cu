@@ -71,6 +71,15 @@ bool cuda_device_available(std::string* why) {
   return true;
 }
 
+bool cuda_select_device(int ordinal) {
+  int n = 0;
+  if (cudaGetDeviceCount(&n) != cudaSuccess || n == 0) {
+    cudaGetLastError();
+    return false;
+  }
+  return cudaSetDevice(ordinal % n) == cudaSuccess;
+}
+
 engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
                                   const engine_options& opt) {
   std::string why;
@@ -96,7 +105,10 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
                        thrust::raw_pointer_cast(starts.data()), static_cast<int>(sp.combos.size()),
                        sp.node_step};
     const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 24);
-    thrust::device_vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, sp.total)));
+    const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+    const std::uint64_t range_b = range.first, range_e = range.second;
+    const std::uint64_t range_n = range_e - range_b;
+    thrust::device_vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, range_n)));
     thrust::device_vector<rank_key> keys(cand.size());
     detail::reduce_state st;
     st.k = opt.top_k;
@@ -110,7 +122,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         const std::uint64_t y = std::min(e, x + chunk);
         detail::reduce_chunk(thrust::cuda::par, v, s, x, y, thrust::raw_pointer_cast(cand.data()),
                              thrust::raw_pointer_cast(keys.data()), st, fetch);
-        if (report && opt.progress) opt.progress(y, sp.total);
+        if (report && opt.progress) opt.progress(y - range_b, range_n);
       }
     };
     bool done = false;
@@ -118,7 +130,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       // Pruned path: pieces of combinations in batches; candidates beating the current K-th
       // best go to a buffer. A batch whose candidates overflow the buffer is redone exactly
       // through the Thrust path, so the answer never depends on the buffer's size.
-      const std::vector<detail::piece> pieces = detail::split_pieces(sp, 4096);
+      const std::vector<detail::piece> pieces = detail::split_pieces(sp, 4096, range_b, range_e);
       const thrust::device_vector<detail::piece> dpieces(pieces.begin(), pieces.end());
       const unsigned long long cap = 1ull << 22;
       thrust::device_vector<rank_key> cbuf(cap);
@@ -154,7 +166,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
             detail::merge_top(st, fresh);
           }
         }
-        if (opt.progress) opt.progress(e, sp.total);
+        if (opt.progress) opt.progress(e - range_b, range_n);
         i = j;
       }
       done = st.acc.counts[feasible] > 0;
@@ -162,7 +174,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       // evaluated once more through the Thrust path, which finds it.
       if (!done) st = detail::reduce_state{detail::empty_accum(), {}, opt.top_k};
     }
-    if (!done) thrust_range(0, sp.total, true);
+    if (!done) thrust_range(range_b, range_e, true);
     for (int k = 0; k < kReasonCount; ++k) r.counts[k] = st.acc.counts[k];
     r.top = std::move(st.top);
     r.has_closest = st.acc.closest_flops >= 0;
@@ -178,7 +190,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
   r.backend = "cuda";
   r.threads = 1;
   r.device = prop.name;
-  r.plans_evaluated = sp.total;
+  r.plans_evaluated = range_n;
   return r;
 }
 

@@ -1,0 +1,176 @@
+// The rank-independent half of docs/distributed.md: shares of the plan space and the exact
+// merges of the engine's results and the portfolio frontiers. The MPI transport is host/mpi.cpp
+// (host/mpi_stub.cpp in a build without MPI).
+#include "dcplan/distributed.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <thread>
+
+#include "dcplan/errors.hpp"
+
+namespace dcplan::dist {
+namespace {
+
+// The engines' piece length (host/engine_cpu.cpp; CUDA's 4096 divides it).
+constexpr std::uint64_t kPiece = std::uint64_t{1} << 16;
+
+// The first piece boundary at or below plan index t.
+std::uint64_t align_down(const plan_space& sp, std::uint64_t t) {
+  if (t >= sp.total) return sp.total;
+  const int k = find_combo(sp.view(), t);
+  return sp.starts[k] + (t - sp.starts[k]) / kPiece * kPiece;
+}
+
+template <class T>
+void put(std::vector<char>& out, const T& x) {
+  const char* p = reinterpret_cast<const char*>(&x);
+  out.insert(out.end(), p, p + sizeof(T));
+}
+
+template <class T>
+T take(const std::vector<char>& in, std::size_t& at) {
+  if (at + sizeof(T) > in.size()) throw std::runtime_error("a rank sent a truncated result");
+  T x;
+  std::memcpy(&x, in.data() + at, sizeof(T));
+  at += sizeof(T);
+  return x;
+}
+
+}  // namespace
+
+std::pair<std::uint64_t, std::uint64_t> share_of(const plan_space& sp, int rank, int size) {
+  const auto cut = [&](int r) -> std::uint64_t {
+    if (r <= 0) return 0;
+    if (r >= size) return sp.total;
+    const unsigned __int128 t = static_cast<unsigned __int128>(sp.total) * static_cast<unsigned>(r) /
+                                static_cast<unsigned>(size);
+    return align_down(sp, static_cast<std::uint64_t>(t));
+  };
+  return {cut(rank), cut(rank + 1)};
+}
+
+int default_threads() {
+  const int procs = omp_get_num_procs();  // this process's CPU set
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  if (cores <= 0 || procs < cores) return std::max(1, procs);  // bound by the launcher
+  return std::max(1, cores / std::max(1, this_world().local_size));
+}
+
+engine_result merge_engine_results(const std::vector<engine_result>& parts, std::size_t top_k,
+                                   bool pruned) {
+  engine_result r;
+  if (parts.empty()) return r;
+  r.backend = parts[0].backend;
+  r.threads = parts[0].threads;
+  r.device = parts[0].device;
+  std::vector<rank_key> all;
+  for (const engine_result& p : parts) {
+    r.plans_evaluated += p.plans_evaluated;
+    for (int k = 0; k < kReasonCount; ++k) r.counts[k] += p.counts[k];
+    all.insert(all.end(), p.top.begin(), p.top.end());
+    if (p.closest_flops >= 0 &&
+        (p.closest_flops > r.closest_flops ||
+         (p.closest_flops == r.closest_flops && p.closest_index < r.closest_index))) {
+      r.closest_flops = p.closest_flops;
+      r.closest_index = p.closest_index;
+    }
+  }
+  std::sort(all.begin(), all.end(), rank_less);
+  if (all.size() > top_k) all.resize(top_k);
+  r.top = std::move(all);
+  // The pruned paths look for the closest plan only where nothing is feasible; a share without
+  // feasible plans found one that a run over the whole space would not report.
+  if (pruned && r.counts[feasible] > 0) {
+    r.closest_flops = -1;
+    r.closest_index = 0;
+  }
+  r.has_closest = r.closest_flops >= 0;
+  return r;
+}
+
+std::vector<frontier_rec> merge_frontier_parts(const std::vector<std::vector<frontier_rec>>& parts,
+                                               pareto_dims d) {
+  // Dominance is a strict partial order, so every plan dominated in the whole space is
+  // dominated by an undominated one, which its own share kept: the sweep over the union of the
+  // shares' frontiers gives the whole space's frontiers exactly.
+  std::vector<frontier_rec> all;
+  for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+  std::sort(all.begin(), all.end(), detail::pool_then_rank{});
+  return sweep_sorted(all.data(), all.size(), d);
+}
+
+engine_result merge_results(const engine_result& mine, std::size_t top_k, bool pruned) {
+  if (!distributed()) return mine;
+  test_fail_hook();
+  std::vector<char> buf;
+  put(buf, mine.plans_evaluated);
+  for (int k = 0; k < kReasonCount; ++k) put(buf, mine.counts[k]);
+  put(buf, mine.closest_flops);
+  put(buf, mine.closest_index);
+  put(buf, static_cast<std::uint64_t>(mine.top.size()));
+  for (const rank_key& x : mine.top) put(buf, x);
+  const std::vector<std::vector<char>> all = gather_to_root(buf);
+  if (this_world().rank != 0) return mine;
+  std::vector<engine_result> parts(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    std::size_t at = 0;
+    engine_result& p = parts[i];
+    p.plans_evaluated = take<std::uint64_t>(all[i], at);
+    for (int k = 0; k < kReasonCount; ++k) p.counts[k] = take<std::uint64_t>(all[i], at);
+    p.closest_flops = take<double>(all[i], at);
+    p.closest_index = take<std::uint64_t>(all[i], at);
+    const std::uint64_t n = take<std::uint64_t>(all[i], at);
+    for (std::uint64_t j = 0; j < n; ++j) p.top.push_back(take<rank_key>(all[i], at));
+  }
+  parts[0].backend = mine.backend;
+  parts[0].threads = mine.threads;
+  parts[0].device = mine.device;
+  return merge_engine_results(parts, top_k, pruned);
+}
+
+std::optional<portfolio_report> run_portfolio_ranks(const scenario& sc, const plan_space& sp,
+                                                    const std::string& backend,
+                                                    const engine_options& opt) {
+  if (!distributed()) return run_portfolio(sc, sp, backend, opt);
+  check_portfolio_scenario(sc);
+  frontier_result fr = portfolio_frontier(sc, sp, backend, opt);
+  std::vector<char> buf(fr.items.size() * sizeof(frontier_rec));
+  if (!buf.empty()) std::memcpy(buf.data(), fr.items.data(), buf.size());
+  const std::vector<std::vector<char>> all = gather_to_root(buf);
+  if (this_world().rank != 0) return std::nullopt;
+  std::vector<std::vector<frontier_rec>> parts(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    parts[i].resize(all[i].size() / sizeof(frontier_rec));
+    if (!parts[i].empty()) std::memcpy(parts[i].data(), all[i].data(), all[i].size());
+  }
+  fr.items = merge_frontier_parts(parts, pareto_dims_of(sc));
+  return solve_portfolio_report(sc, std::move(fr), opt);
+}
+
+void abort_on(std::exception_ptr e) {
+  // The messages and exit codes of run_cli's handlers (host/cli.cpp).
+  try {
+    std::rethrow_exception(e);
+  } catch (const input_error& x) {
+    abort_all(x.what(), exit_bad_input);
+  } catch (const output_error& x) {
+    abort_all(std::string("error: ") + x.what(), exit_output);
+  } catch (const resource_error& x) {
+    abort_all(std::string("error: ") + x.what(), exit_resource);
+  } catch (const interrupted_error&) {
+    abort_all("interrupted; no output written", exit_interrupted);
+  } catch (const std::bad_alloc&) {
+    abort_all("error: out of memory", exit_resource);
+  } catch (const std::exception& x) {
+    abort_all(std::string("internal error: ") + x.what(), exit_internal);
+  } catch (...) {
+    abort_all("internal error: unknown exception", exit_internal);
+  }
+}
+
+}  // namespace dcplan::dist
