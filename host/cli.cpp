@@ -143,7 +143,7 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   r = dist::merge_results(r, opt.top_k, !opt.reference);
   const auto t1 = std::chrono::steady_clock::now();
   info.seconds = std::chrono::duration<double>(t1 - t0).count();
-  if (lead) info.risk = apply_risk(sc, sp, r, a.top, a.threads);  // MODEL.md "Risk"
+  info.risk = dist::apply_risk_ranks(sc, sp, r, a.top, opt.threads);  // MODEL.md "Risk"
   info.risk_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
 
   std::optional<portfolio_report> port;

@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -150,6 +151,89 @@ std::optional<portfolio_report> run_portfolio_ranks(const scenario& sc, const pl
   }
   fr.items = merge_frontier_parts(parts, pareto_dims_of(sc));
   return solve_portfolio_report(sc, std::move(fr), opt);
+}
+
+std::vector<risk_figures> apply_risk_ranks(const scenario& sc, const plan_space& sp,
+                                           engine_result& r, std::size_t top, int threads) {
+  const world& w = this_world();
+  if (!distributed()) return apply_risk(sc, sp, r, top, threads);
+  // Rank 0 tells every rank the plans to evaluate (none: nothing to share out).
+  std::vector<char> msg;
+  if (w.rank == 0) {
+    const bool share = sc.uncert && r.backend != "cuda";
+    const std::size_t n = share ? std::min(sc.uncert->plans, r.top.size()) : 0;
+    put(msg, static_cast<std::uint64_t>(n));
+    for (std::size_t i = 0; i < n; ++i) put(msg, r.top[i].index);
+  }
+  msg = broadcast_from_root(msg);
+  std::size_t at = 0;
+  const std::uint64_t n = take<std::uint64_t>(msg, at);
+  std::vector<std::uint64_t> idx(n);
+  for (auto& i : idx) i = take<std::uint64_t>(msg, at);
+  if (n == 0) return w.rank == 0 ? apply_risk(sc, sp, r, top, threads) : std::vector<risk_figures>{};
+
+  // This rank's draws [d0, d1) of S for every plan, in batches of plans small enough that a
+  // batch's samples (plans x S doubles on rank 0) stay within a few tens of MB.
+  const std::uint64_t S = sc.uncert->scenarios;
+  const auto cut = [&](int q) {
+    return static_cast<std::uint64_t>(static_cast<unsigned __int128>(S) * static_cast<unsigned>(q) /
+                                      static_cast<unsigned>(w.size));
+  };
+  const std::uint64_t d0 = cut(w.rank), d1 = cut(w.rank + 1), m = d1 - d0;
+  const model_view v = make_model_view(sc);
+  const risk_params params = make_risk_params(*sc.uncert);
+  std::vector<risk_draw> draws(m);
+  for (std::uint64_t k = 0; k < m; ++k) draws[k] = make_draw(params, d0 + k);
+  const std::vector<risk_plan> plans = risk_plans_of(sp, idx);
+  const std::uint64_t batch = std::max<std::uint64_t>(1, (std::uint64_t{1} << 22) / S);
+  const int t = threads > 0 ? threads : default_threads();
+  std::vector<risk_figures> fig(n);
+  for (std::uint64_t b = 0; b < n; b += batch) {
+    const std::uint64_t nb = std::min(batch, n - b);
+    std::vector<double> tco(nb * m);
+    std::vector<std::uint64_t> hits(2 * nb, 0);  // per plan: draws meeting the target, the deadline
+    for (std::uint64_t p = 0; p < nb; ++p) {
+      std::uint64_t target = 0, deadline = 0;
+#pragma omp parallel for num_threads(t) reduction(+ : target, deadline)
+      for (long long k = 0; k < static_cast<long long>(m); ++k) {
+        const plan_figures f = evaluate_under_draw(v, plans[b + p], draws[k]);
+        tco[p * m + k] = f.tco;
+        target += passes_target(v.g, f.effective_flops) ? 1 : 0;
+        deadline += passes_deadline(v.g, f.ready_months) ? 1 : 0;
+      }
+      hits[2 * p] = target;
+      hits[2 * p + 1] = deadline;
+    }
+    std::vector<char> buf;
+    for (const std::uint64_t h : hits) put(buf, h);
+    for (const double x : tco) put(buf, x);
+    const std::vector<std::vector<char>> all = gather_to_root(buf);
+    if (w.rank != 0) continue;
+    for (std::uint64_t p = 0; p < nb; ++p) {
+      std::vector<double> row;
+      row.reserve(S);
+      std::uint64_t target = 0, deadline = 0;
+      for (int q = 0; q < w.size; ++q) {
+        const std::uint64_t mq = cut(q + 1) - cut(q);
+        std::size_t a = 2 * p * sizeof(std::uint64_t);
+        target += take<std::uint64_t>(all[q], a);
+        deadline += take<std::uint64_t>(all[q], a);
+        a = 2 * nb * sizeof(std::uint64_t) + p * mq * sizeof(double);
+        for (std::uint64_t k = 0; k < mq; ++k) row.push_back(take<double>(all[q], a));
+      }
+      // MODEL.md "Risk": the figures from the plan's S sorted TCOs, as one process computes
+      // them (sorted values do not depend on the split; sums run in ascending order).
+      std::sort(row.begin(), row.end());
+      risk_figures& f = fig[b + p];
+      summarize_sorted(row.data(), S, f);
+      f.p_meets_target = static_cast<double>(target) / static_cast<double>(S);
+      f.p_meets_deadline =
+          v.g.has_deadline ? static_cast<double>(deadline) / static_cast<double>(S) : NAN;
+    }
+  }
+  if (w.rank != 0) return {};
+  const risk_evaluator given = [&](const std::vector<std::uint64_t>&) { return fig; };
+  return apply_risk(sc, sp, r, top, threads, &given);
 }
 
 void abort_on(std::exception_ptr e) {

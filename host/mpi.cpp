@@ -85,6 +85,17 @@ std::vector<std::vector<char>> gather_to_root(const std::vector<char>& mine) {
   return out;
 }
 
+std::vector<char> broadcast_from_root(const std::vector<char>& mine) {
+  if (g_world.size <= 1) return mine;
+  if (mine.size() > static_cast<std::size_t>(INT_MAX))
+    throw resource_error("a broadcast exceeds 2 GiB");
+  int n = static_cast<int>(mine.size());
+  MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::vector<char> out = g_world.rank == 0 ? mine : std::vector<char>(static_cast<std::size_t>(n));
+  MPI_Bcast(out.data(), n, MPI_BYTE, 0, MPI_COMM_WORLD);
+  return out;
+}
+
 void abort_all(const std::string& message, int code) {
   std::fprintf(stderr, "dcplan: rank %d: %s\n", g_world.rank, message.c_str());
   std::fflush(stderr);

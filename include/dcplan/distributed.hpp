@@ -13,6 +13,7 @@
 
 #include "dcplan/engine.hpp"
 #include "dcplan/portfolio.hpp"
+#include "dcplan/risk.hpp"
 
 namespace dcplan::dist {
 
@@ -73,6 +74,16 @@ engine_result merge_results(const engine_result& mine, std::size_t top_k, bool p
 std::optional<portfolio_report> run_portfolio_ranks(const scenario& sc, const plan_space& sp,
                                                     const std::string& backend,
                                                     const engine_options& opt);
+
+/// Collective: rank 0's byte string on every rank.
+std::vector<char> broadcast_from_root(const std::vector<char>& mine);
+
+/// Collective: MODEL.md "Risk" for the merged run `r` (valid on rank 0). On the CPU backend the
+/// draws are shared out in contiguous ranges and every plan's TCO samples gathered to rank 0,
+/// which sorts them for the exact quantiles; on CUDA rank 0's GPU evaluates every draw, as one
+/// process does. Returns the figures (and cuts r.top) on rank 0, nothing on the others.
+std::vector<risk_figures> apply_risk_ranks(const scenario& sc, const plan_space& sp,
+                                           engine_result& r, std::size_t top, int threads);
 
 /// Prints "dcplan: rank N: <message>" and ends every rank with exit status `code`.
 [[noreturn]] void abort_all(const std::string& message, int code);

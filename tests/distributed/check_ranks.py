@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`dcplan plan` under mpirun equals the single-process run (docs/distributed.md).
 
-usage: check_ranks.py DCPLAN SCENARIO.yaml [EXTRA ARGS...]
+usage: check_ranks.py DCPLAN SCENARIO.yaml [--scenario-objective OBJ] [EXTRA ARGS...]
        check_ranks.py DCPLAN --fail SCENARIO.yaml
 
 Runs the plain command, then `mpirun -np 1`, `-np 2` and `-np 3` (--oversubscribe, CPU backend),
@@ -11,7 +11,7 @@ and checks the same exit code and JSON reports identical apart from the timing f
 no report. Exit 77 (skipped) when `mpirun` is absent or DCPLAN_BUILD_MPI is not ON (a build
 without MPI).
 """
-import json, os, shutil, subprocess, sys, tempfile
+import json, os, re, shutil, subprocess, sys, tempfile
 
 MPIRUN = ["mpirun", "--allow-run-as-root", "--oversubscribe"]
 
@@ -47,8 +47,20 @@ def main():
     fail = "--fail" in args
     if fail:
         args.remove("--fail")
-    plan = [dcplan, "plan"] + args + ["--backend", "cpu"]
+    objective = None
+    if "--scenario-objective" in args:  # rewrite the scenario's `objective:` line (e.g. p90_tco)
+        i = args.index("--scenario-objective")
+        objective = args[i + 1]
+        del args[i:i + 2]
     with tempfile.TemporaryDirectory() as d:
+        if objective:
+            copy = os.path.join(d, "scenario.yaml")
+            with open(args[0]) as f:
+                text = re.sub(r"(?m)^objective: .*$", "objective: " + objective, f.read())
+            with open(copy, "w") as f:
+                f.write(text)
+            args[0] = copy
+        plan = [dcplan, "plan"] + args + ["--backend", "cpu"]
         out = os.path.join(d, "r.json")
         if fail:
             env = dict(os.environ, DCPLAN_TEST_FAIL_RANK="1")
