@@ -100,7 +100,19 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   // docs/distributed.md: under MPI each rank takes its share; rank 0 alone writes and prints.
   const dist::world& w = dist::this_world();
   const bool lead = w.rank == 0;
-  pending_output json(lead ? a.json_path : ""), csv(lead ? a.csv_path : "");
+  // Under MPI rank 0 checks the output paths at once but makes its temporary files only after
+  // the last step shared with the other ranks, so that a rank ended by another's failure leaves
+  // none behind.
+  std::optional<pending_output> json, csv;
+  const auto open_outputs = [&] {
+    json.emplace(lead ? a.json_path : "");
+    csv.emplace(lead ? a.csv_path : "");
+  };
+  open_outputs();
+  if (w.size > 1) {
+    json.reset();
+    csv.reset();
+  }
   const plan_space sp = build_space(sc);
 
   engine_options opt;
@@ -149,14 +161,15 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   std::optional<portfolio_report> port;
   if (sc.portfolio) port = dist::run_portfolio_ranks(sc, sp, r.backend, opt);
   if (!lead) return exit_ok;
+  if (!json) open_outputs();
 
-  const bool stdout_taken = json.is_stdout() || csv.is_stdout();
-  if (json.active()) {
+  const bool stdout_taken = json->is_stdout() || csv->is_stdout();
+  if (json->active()) {
     nlohmann::ordered_json j = run_json(sc, sp, r, info);
     if (port) j["portfolio"] = portfolio_json(sc, sp, *port);
-    json.commit(j.dump(1) + "\n");
+    json->commit(j.dump(1) + "\n");
   }
-  if (csv.active()) csv.commit(run_csv(sc, sp, r));
+  if (csv->active()) csv->commit(run_csv(sc, sp, r));
   if (!stdout_taken && !a.quiet) {
     const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
     std::cout << run_table(sc, sp, r, info, color);

@@ -7,8 +7,8 @@ usage: check_ranks.py DCPLAN SCENARIO.yaml [--scenario-objective OBJ] [EXTRA ARG
 Runs the plain command, then `mpirun -np 1`, `-np 2` and `-np 3` (--oversubscribe, CPU backend),
 and checks the same exit code and JSON reports identical apart from the timing fields (`timing`,
 `portfolio.frontier_seconds`, `portfolio.solve_seconds`). With --fail: DCPLAN_TEST_FAIL_RANK=1
-(the MPI build's test hook) must make a 3-rank run fail with a message naming rank 1 and write
-no report. Exit 77 (skipped) when `mpirun` is absent or DCPLAN_BUILD_MPI is not ON (a build
+(the MPI build's test hook) must make a 3-rank run fail with a message naming rank 1 and leave
+no file behind. Exit 77 (skipped) when `mpirun` is absent or DCPLAN_BUILD_MPI is not ON (a build
 without MPI).
 """
 import json, os, re, shutil, subprocess, sys, tempfile
@@ -65,8 +65,10 @@ def main():
         if fail:
             env = dict(os.environ, DCPLAN_TEST_FAIL_RANK="1")
             p, text = run(MPIRUN + ["-np", "3"] + plan, out, env)
-            if p.returncode == 0 or "dcplan: rank 1:" not in p.stderr or text is not None:
-                print(f"a failing rank: exit {p.returncode}, report written: {text is not None}\n"
+            left = os.listdir(d)  # not even a temporary file of the report
+            if p.returncode == 0 or "dcplan: rank 1:" not in p.stderr or text is not None or left:
+                print(f"a failing rank: exit {p.returncode}, report written: {text is not None}, "
+                      f"files left: {left}\n"
                       f"{p.stderr}")
                 return 1
             print("a failing rank 1 fails the run:", p.stderr.strip().splitlines()[0])
