@@ -294,6 +294,8 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   }
 
   try {
+    // Under MPI only `plan` is shared out; rank 0 alone runs the other commands.
+    if (!plan->parsed() && dist::this_world().rank != 0) return exit_ok;
     if (plan->parsed() && dist::distributed()) {
       try {
         return run_plan(pa, cancel);

@@ -190,7 +190,8 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
   r.backend = "cuda";
   r.threads = 1;
   r.device = prop.name;
-  r.plans_evaluated = range_n;
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  r.plans_evaluated = range.second - range.first;
   return r;
 }
 
