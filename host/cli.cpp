@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <cstdlib>
+#include <tuple>
 #include <iostream>
 #include <optional>
 
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "dcplan/catalog.hpp"
+#include "dcplan/distributed.hpp"
 #include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
 #include "dcplan/explain.hpp"
@@ -106,24 +108,46 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   apply_overrides(sc, a);
   if (a.portfolio) sc.portfolio = true;
   if (sc.portfolio) check_portfolio_scenario(sc);
-  pending_output json(a.json_path), csv(a.csv_path), html(a.report_path);
-  pending_output shown(a.format == "table" ? "" : "-");  // --format json|csv
+  // docs/distributed.md: under MPI each rank takes its share; rank 0 alone writes and prints.
+  const dist::world& w = dist::this_world();
+  const bool lead = w.rank == 0;
+  // Under MPI rank 0 checks the output paths at once but makes its temporary files only after
+  // the last step shared with the other ranks, so that a rank ended by another's failure leaves
+  // none behind.
+  std::optional<pending_output> json, csv, html;
+  const auto open_outputs = [&] {
+    json.emplace(lead ? a.json_path : "");
+    csv.emplace(lead ? a.csv_path : "");
+    html.emplace(lead ? a.report_path : "");
+  };
+  open_outputs();
+  if (w.size > 1) {
+    json.reset();
+    csv.reset();
+    html.reset();
+  }
+  pending_output shown(a.format == "table" || !lead ? "" : "-");  // --format json|csv
   const plan_space sp = build_space(sc);
 
   engine_options opt;
   opt.top_k = risk_top_k(sc, a.top);
   opt.threads = a.threads;
+  if (w.size > 1) {
+    std::tie(opt.range_begin, opt.range_end) = dist::share_of(sp, w.rank, w.size);
+    if (a.threads == 0) opt.threads = dist::default_threads();
+    if (a.backend != "cpu") cuda_select_device(w.local_rank);
+  }
   opt.chunk_plans = a.chunk;
   opt.reference = a.reference;
   opt.device_memory_cap = a.gpu_memory_cap;
   opt.cancel = cancel;
   // The outputs that show the frontier.
-  opt.want_frontier = json.active() || html.active() || a.format == "json";
+  opt.want_frontier = !a.json_path.empty() || !a.report_path.empty() || a.format == "json";
   run_info info;
   const auto t0 = std::chrono::steady_clock::now();
   // A progress bar on a terminal, for runs over two seconds; nothing otherwise.
   bool drew = false;
-  if (!a.quiet && ::isatty(STDERR_FILENO)) {
+  if (lead && !a.quiet && ::isatty(STDERR_FILENO)) {
     opt.progress = [&](std::uint64_t done, std::uint64_t total) {
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (s < 2.0 || total == 0) return;
@@ -145,29 +169,32 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
     }
   } clear{drew};
   engine_result r = evaluate_plans(sc, sp, parse_backend(a.backend), opt, &info.notice);
+  r = dist::merge_results(r, opt.top_k, !opt.reference);
   const auto t1 = std::chrono::steady_clock::now();
   info.seconds = std::chrono::duration<double>(t1 - t0).count();
-  info.risk = apply_risk(sc, sp, r, a.top, a.threads);  // MODEL.md "Risk"
+  info.risk = dist::apply_risk_ranks(sc, sp, r, a.top, opt.threads);  // MODEL.md "Risk"
   info.risk_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
 
   std::optional<portfolio_report> port;
-  if (sc.portfolio) port = run_portfolio(sc, sp, r.backend, opt);
+  if (sc.portfolio) port = dist::run_portfolio_ranks(sc, sp, r.backend, opt);
+  if (!lead) return exit_ok;
+  if (!json) open_outputs();
 
   const bool stdout_taken =
-      json.is_stdout() || csv.is_stdout() || html.is_stdout() || shown.active();
-  if (json.active() || a.format == "json") {
+      json->is_stdout() || csv->is_stdout() || html->is_stdout() || shown.active();
+  if (json->active() || a.format == "json") {
     nlohmann::ordered_json j = run_json(sc, sp, r, info);
     if (port) j["portfolio"] = portfolio_json(sc, sp, *port);
     const std::string text = j.dump(1) + "\n";
-    if (json.active()) json.commit(text);
+    if (json->active()) json->commit(text);
     if (a.format == "json") shown.commit(text);
   }
-  if (csv.active() || a.format == "csv") {
+  if (csv->active() || a.format == "csv") {
     const std::string text = run_csv(sc, sp, r);
-    if (csv.active()) csv.commit(text);
+    if (csv->active()) csv->commit(text);
     if (a.format == "csv") shown.commit(text);
   }
-  if (html.active()) {
+  if (html->active()) {
     report_extras extras;
     nlohmann::ordered_json risk = nlohmann::ordered_json::array(), portfolio;
     for (std::size_t i = 0; i < info.risk.size() && i < r.top.size(); ++i) {
@@ -182,7 +209,7 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
       portfolio = portfolio_json(sc, sp, *port);
       extras.portfolio = &portfolio;
     }
-    html.commit(run_html(sc, sp, r, info, extras));
+    html->commit(run_html(sc, sp, r, info, extras));
   }
   if (!stdout_taken && !a.quiet) {
     const bool color = use_color(::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"));
@@ -318,10 +345,17 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   }
 
   try {
-    if (plan->parsed()) {
-      pa.format_given = plan->count("--format") > 0;
-      return run_plan(pa, cancel);
+    if (plan->parsed()) pa.format_given = plan->count("--format") > 0;
+    // Under MPI only `plan` is shared out; rank 0 alone runs the other commands.
+    if (!plan->parsed() && dist::this_world().rank != 0) return exit_ok;
+    if (plan->parsed() && dist::distributed()) {
+      try {
+        return run_plan(pa, cancel);
+      } catch (...) {
+        dist::abort_on(std::current_exception());  // never a partial answer from some ranks
+      }
     }
+    if (plan->parsed()) return run_plan(pa, cancel);
     if (sens->parsed()) return run_sensitivity_cli(sa, cancel);
     if (validate->parsed()) {
       const scenario sc = load_scenario(validate_path);

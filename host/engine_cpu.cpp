@@ -48,7 +48,9 @@ struct thread_acc {
 template <class Body>
 std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& opt, int threads,
                                    std::size_t k, bool report, Body body) {
-  const std::vector<piece> pieces = split_pieces(sp, std::uint64_t{1} << 16);
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::uint64_t range_b = range.first, range_e = range.second;
+  const std::vector<piece> pieces = split_pieces(sp, std::uint64_t{1} << 16, range_b, range_e);
   std::vector<thread_acc> acc(threads);
   for (auto& a : acc) a.top.k = k;
   const std::uint64_t batch_plans = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 27);
@@ -67,7 +69,7 @@ std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& o
     for (long long q = first; q < last; ++q) body(pieces[q], acc[omp_get_thread_num()]);
     done += plans;
     i = j;
-    if (report && opt.progress) opt.progress(done, sp.total);
+    if (report && opt.progress) opt.progress(done, range_e - range_b);
   }
   return acc;
 }
@@ -130,26 +132,18 @@ engine_result reference_path(const scenario& sc, const plan_space& sp, const eng
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
   const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 20);
-  std::vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, sp.total)));
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::uint64_t range_b = range.first, range_e = range.second;
+  std::vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, range_e - range_b)));
   std::vector<rank_key> keys(cand.size());
   detail::reduce_state st;
   st.k = opt.top_k;
   const auto fetch = [](const auto* src, std::size_t n, auto* dst) { std::copy(src, src + n, dst); };
-  // The frontier's buffers, only when asked for (docs/report.md "The cost frontier").
-  std::vector<frontier_point> pts(opt.want_frontier ? cand.size() : 0);
-  std::vector<double> flag(pts.size());
-  detail::frontier_state fr;
-  const auto publish = [](const std::vector<frontier_point>& p) {
-    return detail::frontier_view{p.data(), p.size()};
-  };
-  for (std::uint64_t b = 0; b < sp.total; b += chunk) {
+  for (std::uint64_t b = range_b; b < range_e; b += chunk) {
     if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-    const std::uint64_t e = std::min(sp.total, b + chunk);
+    const std::uint64_t e = std::min(range_e, b + chunk);
     detail::reduce_chunk(thrust::omp::par, v, s, b, e, cand.data(), keys.data(), st, fetch);
-    if (opt.want_frontier)
-      detail::frontier_chunk(thrust::omp::par, v, s, b, e, cand.data(), pts.data(), flag.data(), fr,
-                             fetch, publish);
-    if (opt.progress) opt.progress(e, sp.total);
+    if (opt.progress) opt.progress(e - range_b, range_e - range_b);
   }
   engine_result r;
   for (int k = 0; k < kReasonCount; ++k) r.counts[k] = st.acc.counts[k];
@@ -166,7 +160,9 @@ std::vector<frontier_point> frontier_pass(const scenario& sc, const plan_space& 
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
   const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 20);
-  std::vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, sp.total)));
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::uint64_t range_b = range.first, range_e = range.second;
+  std::vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, range_e - range_b)));
   std::vector<frontier_point> pts(cand.size());
   std::vector<double> flag(pts.size());
   detail::frontier_state fr;
@@ -174,9 +170,9 @@ std::vector<frontier_point> frontier_pass(const scenario& sc, const plan_space& 
   const auto publish = [](const std::vector<frontier_point>& p) {
     return detail::frontier_view{p.data(), p.size()};
   };
-  for (std::uint64_t b = 0; b < sp.total; b += chunk) {
+  for (std::uint64_t b = range_b; b < range_e; b += chunk) {
     if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-    const std::uint64_t e = std::min(sp.total, b + chunk);
+    const std::uint64_t e = std::min(range_e, b + chunk);
     detail::frontier_chunk(thrust::omp::par, v, s, b, e, cand.data(), pts.data(), flag.data(), fr,
                            fetch, publish);
   }
@@ -198,7 +194,9 @@ engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
   engine_result r = opt.reference ? reference_path(sc, sp, opt) : fast_path(sc, sp, opt, threads);
   r.backend = "cpu";
   r.threads = threads;
-  r.plans_evaluated = sp.total;
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::uint64_t range_b = range.first, range_e = range.second;
+  r.plans_evaluated = range_e - range_b;
   r.has_closest = r.closest_flops >= 0;
   if (opt.want_frontier) {
     r.frontier = frontier_pass(sc, sp, opt);

@@ -9,6 +9,8 @@ bool cuda_device_available(std::string* why) {
   return false;
 }
 
+bool cuda_select_device(int) { return false; }
+
 engine_result evaluate_plans_cuda(const scenario&, const plan_space&, const engine_options&) {
   throw resource_error(
       "--backend cuda: this build of dcplan has no CUDA backend (built without nvcc); use "

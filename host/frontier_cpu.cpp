@@ -27,11 +27,13 @@ frontier_result portfolio_frontier_cpu(const scenario& sc, const plan_space& sp,
   const space_view s = sp.view();
   const pareto_dims d = pareto_dims_of(sc);
   const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 20);
-  std::vector<frontier_rec> out(static_cast<std::size_t>(std::min(chunk, sp.total)));
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::uint64_t range_b = range.first, range_e = range.second;
+  std::vector<frontier_rec> out(static_cast<std::size_t>(std::min(chunk, range_e - range_b)));
   frontier_builder fb(static_cast<int>(sc.sites.size()) * 3, d);
-  for (std::uint64_t b = 0; b < sp.total; b += chunk) {
+  for (std::uint64_t b = range_b; b < range_e; b += chunk) {
     if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-    const std::uint64_t e = std::min(sp.total, b + chunk);
+    const std::uint64_t e = std::min(range_e, b + chunk);
     const std::size_t n =
         detail::frontier_chunk(thrust::omp::par, v, s, b, e, fb.reps().data(), d, out.data());
     fb.add_sorted(out.data(), n);

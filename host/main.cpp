@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "dcplan/cli.hpp"
+#include "dcplan/distributed.hpp"
 #include "dcplan/errors.hpp"
 
 namespace {
@@ -21,5 +22,6 @@ extern "C" void on_sigint(int) {
 int main(int argc, char** argv) {
   std::signal(SIGINT, on_sigint);
   std::signal(SIGTERM, on_sigint);
+  const dcplan::dist::session mpi(&argc, &argv);  // docs/distributed.md; nothing without a launcher
   return dcplan::run_cli(argc, argv, &g_cancel);
 }

@@ -327,8 +327,12 @@ void check_portfolio_scenario(const scenario& sc) {
 portfolio_report run_portfolio(const scenario& sc, const plan_space& sp, const std::string& backend,
                                const engine_options& opt) {
   check_portfolio_scenario(sc);
+  return solve_portfolio_report(sc, portfolio_frontier(sc, sp, backend, opt), opt);
+}
+
+portfolio_report solve_portfolio_report(const scenario& sc, frontier_result fr,
+                                        const engine_options& opt) {
   portfolio_report rep;
-  frontier_result fr = portfolio_frontier(sc, sp, backend, opt);
   rep.frontier_seconds = fr.seconds;
   rep.frontier_size = fr.items.size();
   portfolio_problem p;

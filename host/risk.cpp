@@ -42,13 +42,15 @@ std::size_t risk_top_k(const scenario& sc, std::size_t top) {
 }
 
 std::vector<risk_figures> apply_risk(const scenario& sc, const plan_space& sp, engine_result& r,
-                                     std::size_t top, int threads) {
+                                     std::size_t top, int threads, const risk_evaluator* evaluate) {
   std::vector<risk_figures> fig;
   if (sc.uncert) {
     const std::size_t n = std::min(sc.uncert->plans, r.top.size());
     std::vector<std::uint64_t> idx(n);
     for (std::size_t i = 0; i < n; ++i) idx[i] = r.top[i].index;
-    if (n > 0)
+    if (n > 0 && evaluate)
+      fig = (*evaluate)(idx);
+    else if (n > 0)
       fig = r.backend == "cuda" ? evaluate_risk_cuda(sc, sp, idx)
                                 : evaluate_risk_cpu(sc, sp, idx, threads);
     if (sc.obj == objective::p90_tco || sc.obj == objective::cvar95_tco) {

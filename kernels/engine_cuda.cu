@@ -73,6 +73,15 @@ bool cuda_device_available(std::string* why) {
   return true;
 }
 
+bool cuda_select_device(int ordinal) {
+  int n = 0;
+  if (cudaGetDeviceCount(&n) != cudaSuccess || n == 0) {
+    cudaGetLastError();
+    return false;
+  }
+  return cudaSetDevice(ordinal % n) == cudaSuccess;
+}
+
 engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
                                   const engine_options& opt) {
   std::string why;
@@ -97,6 +106,9 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     const space_view s{thrust::raw_pointer_cast(combos.data()),
                        thrust::raw_pointer_cast(starts.data()), static_cast<int>(sp.combos.size()),
                        sp.node_step};
+    const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+    const std::uint64_t range_b = range.first, range_e = range.second;
+    const std::uint64_t range_n = range_e - range_b;
     // The chunk fits the memory budget: the cap when one is set, else what the device has free.
     std::size_t free_bytes = 0, total_bytes = 0;
     DCPLAN_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
@@ -117,7 +129,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     thrust::device_vector<rank_key> keys;
     for (;;) {
       try {
-        cand.resize(static_cast<std::size_t>(std::min(chunk, sp.total)));
+        cand.resize(static_cast<std::size_t>(std::max<std::uint64_t>(1, std::min(chunk, range_n))));
         keys.resize(cand.size());
         break;
       } catch (const std::bad_alloc&) {
@@ -152,7 +164,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         const std::uint64_t y = std::min(e, x + chunk);
         detail::reduce_chunk(thrust::cuda::par, v, s, x, y, thrust::raw_pointer_cast(cand.data()),
                              thrust::raw_pointer_cast(keys.data()), st, fetch);
-        if (report && opt.progress) opt.progress(y, sp.total);
+        if (report && opt.progress) opt.progress(y - range_b, range_n);
       }
     };
     bool done = false;
@@ -160,7 +172,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       // Pruned path: pieces of combinations in batches; candidates beating the current K-th
       // best go to a buffer. A batch whose candidates overflow the buffer is redone exactly
       // through the Thrust path, so the answer never depends on the buffer's size.
-      const std::vector<detail::piece> pieces = detail::split_pieces(sp, 4096);
+      const std::vector<detail::piece> pieces = detail::split_pieces(sp, 4096, range_b, range_e);
       const thrust::device_vector<detail::piece> dpieces(pieces.begin(), pieces.end());
       // The candidate buffer shares the memory budget with the Thrust fallback's buffers.
       const unsigned long long cap = std::max<unsigned long long>(1024, std::min<unsigned long long>(1ull << 22, chunk / 4));
@@ -197,7 +209,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
             detail::merge_top(st, fresh);
           }
         }
-        if (opt.progress) opt.progress(e, sp.total);
+        if (opt.progress) opt.progress(e - range_b, range_n);
         i = j;
       }
       done = st.acc.counts[feasible] > 0;
@@ -205,11 +217,11 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       // evaluated once more through the Thrust path, which finds it.
       if (!done) st = detail::reduce_state{detail::empty_accum(), {}, opt.top_k};
     }
-    if (!done) thrust_range(0, sp.total, true);
+    if (!done) thrust_range(range_b, range_e, true);
     if (opt.want_frontier) {
-      for (std::uint64_t b = 0; b < sp.total; b += chunk) {
+      for (std::uint64_t b = range_b; b < range_e; b += chunk) {
         if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-        const std::uint64_t e = std::min(sp.total, b + chunk);
+        const std::uint64_t e = std::min(range_e, b + chunk);
         detail::frontier_chunk(thrust::cuda::par, v, s, b, e, thrust::raw_pointer_cast(cand.data()),
                                thrust::raw_pointer_cast(pts.data()),
                                thrust::raw_pointer_cast(flag.data()), fr, fetch, publish);
@@ -232,7 +244,8 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
   r.backend = "cuda";
   r.threads = 1;
   r.device = prop.name;
-  r.plans_evaluated = sp.total;
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  r.plans_evaluated = range.second - range.first;
   return r;
 }
 

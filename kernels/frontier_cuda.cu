@@ -41,13 +41,15 @@ frontier_result portfolio_frontier_cuda(const scenario& sc, const plan_space& sp
                        sp.node_step};
     const pareto_dims d = pareto_dims_of(sc);
     const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 24);
-    thrust::device_vector<frontier_rec> out(static_cast<std::size_t>(std::min(chunk, sp.total)));
+    const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+    const std::uint64_t range_b = range.first, range_e = range.second;
+    thrust::device_vector<frontier_rec> out(static_cast<std::size_t>(std::min(chunk, range_e - range_b)));
     frontier_builder fb(static_cast<int>(sc.sites.size()) * 3, d);
     thrust::device_vector<frontier_rec> reps(fb.reps().size());
     std::vector<frontier_rec> host;
-    for (std::uint64_t b = 0; b < sp.total; b += chunk) {
+    for (std::uint64_t b = range_b; b < range_e; b += chunk) {
       if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-      const std::uint64_t e = std::min(sp.total, b + chunk);
+      const std::uint64_t e = std::min(range_e, b + chunk);
       thrust::copy(fb.reps().begin(), fb.reps().end(), reps.begin());
       const std::size_t n = detail::frontier_chunk(thrust::cuda::par, v, s, b, e,
                                                    thrust::raw_pointer_cast(reps.data()), d,

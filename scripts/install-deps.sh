@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(cmake make g++ ninja-build python3 libcli11-dev catch2 libbenchmark-dev
           libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libthrust-dev
-          coinor-cbc)  # coinor-cbc: the MILP cross-check of the portfolio optimizer (tests)
+          coinor-cbc  # the MILP cross-check of the portfolio optimizer (tests)
+          libopenmpi-dev openmpi-bin)  # MPI ranks (docs/distributed.md) and their tests
 
 missing=()
 for p in "${packages[@]}"; do

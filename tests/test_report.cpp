@@ -493,10 +493,15 @@ TEST_CASE("colour only on a terminal and never with NO_COLOR", "[report][color]"
 TEST_CASE("the risk and portfolio sections appear only with their data", "[report][html]") {
   CHECK(html_risk_section(nullptr).empty());
   CHECK(html_portfolio_section(nullptr).empty());
-  const nlohmann::ordered_json risk = {{"p90_tco", 1.5e9}, {"p_meets_target", 0.9}};
+  nlohmann::ordered_json one = {{"label", "#1 here box8 cloud"}, {"mean_tco", 1.2e9}, {"p10_tco", 1.0e9},
+                                 {"p50_tco", 1.1e9}, {"p90_tco", 1.5e9}, {"cvar95_tco", 1.7e9},
+                                 {"p_meets_target", 0.9}, {"p_meets_deadline", nullptr}};
+  const nlohmann::ordered_json risk = nlohmann::ordered_json::array({one});
   const std::string s = html_risk_section(&risk);
   CHECK_THAT(s, Catch::Contains("id=\"risk\""));
-  CHECK_THAT(s, Catch::Contains("p90_tco"));
+  CHECK_THAT(s, Catch::Contains("$1.5B"));   // p90
+  CHECK_THAT(s, Catch::Contains("90.0%"));   // P(target)
+  CHECK_THAT(s, Catch::Contains("<svg"));
   const scenario sc = test::tiny();
   const plan_space sp = build_space(sc);
   const engine_result r = evaluate_plans_cpu(sc, sp, {});

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dcplan/config.hpp"
@@ -27,7 +28,16 @@ struct engine_options {
   const std::atomic<bool>* cancel = nullptr;  // set to stop early (interrupted_error)
   bool reference = false;  // CPU: the plain Thrust path (the CUDA backend's code), no pruning
   bool want_frontier = false;  // also compute the cost frontier (cost_frontier.hpp)
+  // Plan indices [range_begin, range_end) only (one rank's share, docs/distributed.md); by
+  // default the whole space. Counts, top K and closest then cover that range alone.
+  std::uint64_t range_begin = 0, range_end = ~std::uint64_t{0};
 };
+
+/// The plan indices [begin, end) the options select in a space of `total` plans.
+inline std::pair<std::uint64_t, std::uint64_t> plan_range(const engine_options& o, std::uint64_t total) {
+  const std::uint64_t e = o.range_end > total ? total : o.range_end;
+  return {o.range_begin < e ? o.range_begin : e, e};
+}
 
 struct engine_result {
   std::string backend;  // "cpu" or "cuda"
@@ -54,6 +64,8 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
                                   const engine_options& opt);
 /// True when this build has the CUDA backend and a device answers.
 bool cuda_device_available(std::string* why = nullptr);
+/// Makes device `ordinal % device count` current for this process; false without a device.
+bool cuda_select_device(int ordinal);
 
 /// Runs the chosen backend; `automatic` takes CUDA when a device is present, else the CPU.
 /// `notice` receives a one-line note when `automatic` falls back to the CPU.

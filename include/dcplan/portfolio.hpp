@@ -108,6 +108,9 @@ void check_portfolio_scenario(const scenario& sc);
 /// Runs the frontier pass on `backend` ("cpu" or "cuda") and the optimizer.
 portfolio_report run_portfolio(const scenario& sc, const plan_space& sp, const std::string& backend,
                                const engine_options& opt);
+/// The optimizer's part of run_portfolio: the optimum and the cost curve over frontiers `fr`.
+portfolio_report solve_portfolio_report(const scenario& sc, frontier_result fr,
+                                        const engine_options& opt);
 
 /// MODEL.md's JSON `portfolio` block: totals, member plan records and the cost curve.
 nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,

@@ -12,6 +12,7 @@
 // count of the CPU backend gives identical figures.
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -201,9 +202,12 @@ std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_spac
 /// MODEL.md "Risk" for a planning run whose engine kept at least the top `plans` plans: their
 /// risk figures on the backend that ran `r`; under p90_tco or cvar95_tco those plans are
 /// re-ranked by that figure (ties by the deterministic rank). `r.top` is then cut to `top`; the
-/// result holds the figures of its first min(top, plans) plans.
+/// result holds the figures of its first min(top, plans) plans. `evaluate`, when given,
+/// computes the figures instead of the backend (the MPI ranks, docs/distributed.md).
+using risk_evaluator = std::function<std::vector<risk_figures>(const std::vector<std::uint64_t>&)>;
 std::vector<risk_figures> apply_risk(const scenario& sc, const plan_space& sp, engine_result& r,
-                                     std::size_t top, int threads);
+                                     std::size_t top, int threads,
+                                     const risk_evaluator* evaluate = nullptr);
 
 /// The engine's top_k for a run reporting `top` plans: enough for the risk figures too.
 std::size_t risk_top_k(const scenario& sc, std::size_t top);

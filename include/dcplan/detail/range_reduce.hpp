@@ -46,6 +46,19 @@ inline std::vector<piece> split_pieces(const plan_space& sp, std::uint64_t max_l
   return out;
 }
 
+/// The pieces of plan indices [begin, end) only, clipped at both ends, in plan-index order.
+inline std::vector<piece> split_pieces(const plan_space& sp, std::uint64_t max_len,
+                                       std::uint64_t begin, std::uint64_t end) {
+  std::vector<piece> out;
+  for (const piece& p : split_pieces(sp, max_len)) {
+    const std::uint64_t base = sp.starts[p.combo];
+    const std::uint64_t b = std::max(p.begin, begin > base ? begin - base : 0);
+    const std::uint64_t e = std::min(p.end, end > base ? end - base : 0);
+    if (b < e) out.push_back({p.combo, b, e});
+  }
+  return out;
+}
+
 /// The first j in [lo, hi) where `pred` holds, for a predicate false then true over the range.
 template <class Pred>
 DCPLAN_HD std::uint64_t first_true(std::uint64_t lo, std::uint64_t hi, Pred pred) {
