@@ -279,7 +279,7 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   plan->add_option("--backend", pa.backend, "auto (CUDA when a device is present, else CPU), cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  plan->add_option("--threads", pa.threads, "CPU threads (default: every core)")->check(CLI::Range(1, 4096));
+  plan->add_option("--threads", pa.threads, "CPU threads (default: every core; under MPI, this rank's share of the node's cores)")->check(CLI::Range(1, 4096));
   plan->add_option("--chunk", pa.chunk, "Plans per chunk (memory bound; default chosen by the backend)")
       ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
   plan->add_option("--gpu-memory-cap", pa.gpu_memory_cap,
