@@ -63,7 +63,13 @@ bool cuda_device_available(std::string* why) {
   const cudaError_t e = cudaGetDeviceCount(&n);
   if (e != cudaSuccess) {
     cudaGetLastError();
-    if (why) *why = cudaGetErrorString(e);
+    if (why) {
+      // Without an NVIDIA driver the runtime reports an "insufficient" driver; say what it means.
+      *why = e == cudaErrorInsufficientDriver
+                 ? std::string("no NVIDIA driver, or one older than this build's CUDA runtime")
+             : e == cudaErrorNoDevice ? std::string("no CUDA device found")
+                                      : std::string(cudaGetErrorString(e));
+    }
     return false;
   }
   if (n == 0) {
