@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_capture.hpp"
 #include "dcplan/cli.hpp"
 #include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
@@ -23,23 +24,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct result {
-  int code;
-  std::string out, err;
-};
-
-result cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "dcplan");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out, err;
-  auto* old_out = std::cout.rdbuf(out.rdbuf());
-  auto* old_err = std::cerr.rdbuf(err.rdbuf());
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data());
-  std::cout.rdbuf(old_out);
-  std::cerr.rdbuf(old_err);
-  return {code, out.str(), err.str()};
-}
+using result = test::cli_result;
+using test::cli;
 
 // One directory per process: CTest runs the test cases in parallel, and no_temp_files() must
 // see only this case's outputs.

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_capture.hpp"
 #include "dcplan/cli.hpp"
 #include "dcplan/detail/philox.hpp"
 #include "dcplan/engine.hpp"
@@ -103,23 +104,8 @@ const char* kAllFactors =
     "  node_price: {lognormal_sigma: 0.15}\n  cloud_price: {lognormal_sigma: 0.2}\n"
     "  mfu: {normal_sd: 0.05}\n  delay_months: {triangular: [0, 2, 12]}\n";
 
-struct result {
-  int code;
-  std::string out, err;
-};
-
-result cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "dcplan");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out, err;
-  auto* old_out = std::cout.rdbuf(out.rdbuf());
-  auto* old_err = std::cerr.rdbuf(err.rdbuf());
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data());
-  std::cout.rdbuf(old_out);
-  std::cerr.rdbuf(old_err);
-  return {code, out.str(), err.str()};
-}
+using result = test::cli_result;
+using test::cli;
 
 std::string write_temp(const std::string& name, const std::string& text) {
   const std::string p = (std::filesystem::temp_directory_path() / name).string();

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_capture.hpp"
 #include "dcplan/cli.hpp"
 #include "dcplan/errors.hpp"
 
@@ -14,24 +15,8 @@ using namespace dcplan;
 
 namespace {
 
-struct result {
-  int code;
-  std::string out;
-};
-
-result cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "dcplan");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out, err;
-  auto* old_out = std::cout.rdbuf(out.rdbuf());
-  auto* old_err = std::cerr.rdbuf(err.rdbuf());
-  const int code = run_cli(static_cast<int>(argv.size()), argv.data());
-  std::cout.rdbuf(old_out);
-  std::cerr.rdbuf(old_err);
-  if (code != 0) std::cerr << err.str();
-  return {code, out.str()};
-}
+using result = test::cli_result;
+using test::cli;
 
 const std::string kDeepSeek = std::string(DCPLAN_SOURCE_DIR) + "/configs/validation/deepseek-v3.yaml";
 
