@@ -114,19 +114,6 @@ constexpr double kDaysPerMonth = 30.4375;  // MODEL.md "Feasibility", test 7
 
 }  // namespace
 
-std::string grouped(double x) {
-  if (std::isnan(x)) return "n/a";
-  std::string s = fmt::format("{:.0f}", x);
-  std::string out;
-  int n = 0;
-  for (auto it = s.rbegin(); it != s.rend(); ++it) {
-    if (n && n % 3 == 0 && *it != '-') out.insert(out.begin(), ',');
-    out.insert(out.begin(), *it);
-    ++n;
-  }
-  return out;
-}
-
 std::string plan_label(const scenario& sc, const shown_plan& p) {
   return fmt::format("{} {} \u00b7 {} \u00b7 {} \u00b7 {} nodes",
                      p.rank > 0 ? "#" + std::to_string(p.rank) : std::string("closest"),

@@ -19,8 +19,6 @@ struct shown_plan {
 
 /// "#1 us-va · dgx-h100 · build · 1,024 nodes" (rank 0: "closest").
 std::string plan_label(const scenario& sc, const shown_plan& p);
-/// Nodes with thousands separators.
-std::string grouped(double x);
 
 /// TCO against effective FLOP/s of the frontier points `shown` (positions into `points`), log
 /// scales, coloured by system and shaped by sourcing, with the target and the chosen plan.

@@ -15,7 +15,6 @@
 namespace dcplan {
 namespace {
 
-using charts::grouped;
 using charts::shown_plan;
 using svg::esc;
 

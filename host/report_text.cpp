@@ -31,19 +31,6 @@ std::string human_usd(double x) {
   return fmt::format("${:.3g}", x);
 }
 
-std::string human_power_kw(double kw) {
-  if (std::isnan(kw)) return "n/a";
-  if (std::fabs(kw) >= 1000) return fmt::format("{:.3g} MW", kw / 1000);
-  return fmt::format("{:.3g} kW", kw);
-}
-
-namespace {
-
-std::string fixed_g(double x, int digits = 3) {
-  if (std::isnan(x)) return "n/a";
-  return fmt::format("{:.{}g}", x, digits);
-}
-
 std::string grouped(double x) {
   if (std::isnan(x)) return "n/a";
   std::string s = fmt::format("{:.0f}", x);
@@ -55,6 +42,19 @@ std::string grouped(double x) {
     ++n;
   }
   return out;
+}
+
+std::string human_power_kw(double kw) {
+  if (std::isnan(kw)) return "n/a";
+  if (std::fabs(kw) >= 1000) return fmt::format("{:.3g} MW", kw / 1000);
+  return fmt::format("{:.3g} kW", kw);
+}
+
+namespace {
+
+std::string fixed_g(double x, int digits = 3) {
+  if (std::isnan(x)) return "n/a";
+  return fmt::format("{:.{}g}", x, digits);
 }
 
 struct column {

@@ -60,6 +60,8 @@ std::string question_text(const scenario& sc);
 std::string human_flops(double flops);
 std::string human_usd(double usd);
 std::string human_power_kw(double kw);
+/// A whole number with thousands separators: "10,944"; "n/a" for NaN.
+std::string grouped(double x);
 /// Counts: "70B", "15.6T", "600M".
 std::string human_count(double x);
 
