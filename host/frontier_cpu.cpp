@@ -1,4 +1,8 @@
-// The portfolio frontier pass on the CPU: detail::frontier_chunk under thrust::omp::par.
+// The portfolio frontier pass on the CPU (MODEL.md "Portfolios"). By default the pruned pass of
+// detail/pareto_prune.hpp: samples give a first set of known candidates per pool, then each
+// combination is bisected over its node counts and only the ranges those candidates do not
+// dominate are evaluated, in parallel over combinations. With `reference` set, the plain Thrust
+// pass (detail::frontier_chunk under thrust::omp::par, the CUDA backend's code) instead.
 #include <algorithm>
 #include <chrono>
 #include <vector>
@@ -7,28 +11,115 @@
 #include <thrust/system/omp/execution_policy.h>
 
 #include "dcplan/detail/pareto.hpp"
+#include "dcplan/detail/pareto_prune.hpp"
 #include "dcplan/errors.hpp"
 #include "dcplan/portfolio.hpp"
 
 namespace dcplan {
+namespace {
 
-frontier_result portfolio_frontier_cpu(const scenario& sc, const plan_space& sp,
-                                       const engine_options& opt) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const int threads = opt.threads > 0 ? opt.threads : omp_get_num_procs();
-  const int saved = omp_get_max_threads();
-  omp_set_num_threads(threads);
-  struct restore {
-    int n;
-    ~restore() { omp_set_num_threads(n); }
-  } restore_threads{saved};
+struct thread_scope {
+  int saved;
+  explicit thread_scope(int n) : saved(omp_get_max_threads()) { omp_set_num_threads(n); }
+  ~thread_scope() { omp_set_num_threads(saved); }
+};
 
+// One combination's share of the selected plan range: offsets [b, e) within combination k.
+struct combo_range {
+  int k;
+  std::uint64_t b, e;
+};
+
+std::vector<combo_range> ranges_of(const plan_space& sp, std::uint64_t range_b, std::uint64_t range_e) {
+  std::vector<combo_range> out;
+  for (std::size_t k = 0; k < sp.combos.size(); ++k) {
+    const std::uint64_t base = sp.starts[k], count = sp.combos[k].count;
+    const std::uint64_t b = range_b > base ? std::min(count, range_b - base) : 0;
+    const std::uint64_t e = range_e > base ? std::min(count, range_e - base) : 0;
+    if (b < e) out.push_back({static_cast<int>(k), b, e});
+  }
+  return out;
+}
+
+// Runs `body(range, out)` over every combination range in parallel (dynamic schedule) and
+// returns the records every call appended, in combination order (so independent of threads).
+template <class Body>
+std::vector<frontier_rec> gather(const std::vector<combo_range>& ranges, const engine_options& opt,
+                                 Body body) {
+  std::vector<std::vector<frontier_rec>> per(ranges.size());
+  bool stopped = false;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    if (opt.cancel && opt.cancel->load()) {
+      stopped = true;
+      continue;
+    }
+    body(ranges[i], per[i]);
+  }
+  if (stopped || (opt.cancel && opt.cancel->load())) throw interrupted_error("interrupted");
+  std::size_t n = 0;
+  for (const auto& v : per) n += v.size();
+  std::vector<frontier_rec> out;
+  out.reserve(n);
+  for (const auto& v : per) out.insert(out.end(), v.begin(), v.end());
+  return out;
+}
+
+// Sorts by pool and ranking key and drops repeated plans.
+void sort_unique(std::vector<frontier_rec>& v) {
+  std::sort(v.begin(), v.end(), detail::pool_then_rank{});
+  v.erase(std::unique(v.begin(), v.end(),
+                      [](const frontier_rec& a, const frontier_rec& b) { return a.index == b.index; }),
+          v.end());
+}
+
+frontier_result pruned_pass(const scenario& sc, const plan_space& sp, const engine_options& opt) {
+  const model_view v = make_model_view(sc);
+  const space_view s = sp.view();
+  const pareto_dims d = pareto_dims_of(sc);
+  const int pools = static_cast<int>(sc.sites.size()) * 3;
+  const auto [range_b, range_e] = plan_range(opt, sp.total);
+  const std::vector<combo_range> ranges = ranges_of(sp, range_b, range_e);
+
+  // Known candidates: the frontier of geometric samples of every combination of the whole space
+  // (any real candidate of a pool may rule plans out, wherever its index lies).
+  std::vector<frontier_rec> samples = gather(ranges_of(sp, 0, sp.total), opt,
+                                             [&](const combo_range& r, std::vector<frontier_rec>& out) {
+    detail::frontier_samples(v, s, r.k, r.b, r.e, [&](const frontier_rec& x) { out.push_back(x); });
+  });
+  sort_unique(samples);
+  std::vector<frontier_rec> known = sweep_sorted(samples.data(), samples.size(), d);
+  std::vector<frontier_rec> reps = known;
+  std::sort(reps.begin(), reps.end(), [](const frontier_rec& a, const frontier_rec& b) {
+    if (a.pool != b.pool) return a.pool < b.pool;
+    if (a.flops != b.flops) return a.flops < b.flops;
+    return rank_less(key_of(a), key_of(b));
+  });
+  std::vector<std::uint32_t> begin(static_cast<std::size_t>(pools) + 1, 0);
+  for (const frontier_rec& r : reps) ++begin[static_cast<std::size_t>(r.pool) + 1];
+  for (int p = 0; p < pools; ++p) begin[p + 1] += begin[p];
+  const detail::rep_index idx{reps.data(), begin.data(), pools, d};
+
+  std::vector<frontier_rec> cand = gather(ranges, opt, [&](const combo_range& r, std::vector<frontier_rec>& out) {
+    detail::frontier_candidates(v, s, r.k, r.b, r.e, idx, true,
+                                [&](const frontier_rec& x) { out.push_back(x); });
+  });
+  // The known candidates rule plans out, so those in the range must reach the sweep themselves.
+  for (const frontier_rec& r : known)
+    if (r.index >= range_b && r.index < range_e) cand.push_back(r);
+  sort_unique(cand);
+  frontier_result out;
+  out.items = sweep_sorted(cand.data(), cand.size(), d);
+  out.evaluated_candidates = cand.size();
+  return out;
+}
+
+frontier_result thrust_pass(const scenario& sc, const plan_space& sp, const engine_options& opt) {
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
   const pareto_dims d = pareto_dims_of(sc);
   const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 20);
-  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
-  const std::uint64_t range_b = range.first, range_e = range.second;
+  const auto [range_b, range_e] = plan_range(opt, sp.total);
   std::vector<frontier_rec> out(static_cast<std::size_t>(std::min(chunk, range_e - range_b)));
   frontier_builder fb(static_cast<int>(sc.sites.size()) * 3, d);
   for (std::uint64_t b = range_b; b < range_e; b += chunk) {
@@ -40,6 +131,16 @@ frontier_result portfolio_frontier_cpu(const scenario& sc, const plan_space& sp,
   }
   frontier_result r;
   r.items = fb.finish();
+  return r;
+}
+
+}  // namespace
+
+frontier_result portfolio_frontier_cpu(const scenario& sc, const plan_space& sp,
+                                       const engine_options& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const thread_scope threads(opt.threads > 0 ? opt.threads : omp_get_num_procs());
+  frontier_result r = opt.reference ? thrust_pass(sc, sp, opt) : pruned_pass(sc, sp, opt);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

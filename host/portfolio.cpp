@@ -1,12 +1,16 @@
-// The exact portfolio optimizer (MODEL.md "Portfolios"): depth-first branch and bound over the
-// pools, one member or none per pool, with the LP relaxation as the bound. The relaxation of a
-// multiple-choice covering problem is solved greedily: each pool's lower convex hull of
-// (FLOP/s, cost) from the origin, and every hull segment of the remaining pools taken in order of
-// cost per FLOP/s until the remaining target is covered.
+// The exact portfolio optimizer (MODEL.md "Portfolios"): one member or none per pool, the least
+// summed objective meeting the target within the budgets. The LP relaxation of this
+// multiple-choice covering problem bounds every partial portfolio; it is solved greedily: each
+// pool's lower convex hull of (FLOP/s, cost) from the origin, and every hull segment of the
+// remaining pools taken in order of cost per FLOP/s until the remaining target is covered.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <iterator>
+#include <map>
+
+#include <omp.h>
 
 #include "dcplan/errors.hpp"
 #include "dcplan/portfolio.hpp"
@@ -17,12 +21,15 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 // Bounds are computed in floating point; they prune only when still above the incumbent after
 // being lowered by this relative margin, so rounding never cuts off the optimum.
-constexpr double kSafe = 1e-12;
+constexpr double kSafe = 1e-10;
 
 // The lower convex hull of (FLOP/s, cost) with the origin: the LP value of one pool, the least
 // cost of a fraction of its plans giving x FLOP/s (non-decreasing, as costs are non-negative).
+// `pos` names the plan at each vertex (kNoPlan at the origin).
+constexpr std::size_t kNoPlan = ~std::size_t{0};
 struct hull {
   std::vector<double> f{0.0}, c{0.0};
+  std::vector<std::size_t> pos{kNoPlan};
   double at(double x) const {
     if (x <= 0) return 0;
     if (x > f.back()) return kInf;
@@ -32,10 +39,21 @@ struct hull {
   }
 };
 
-hull lower_hull(std::vector<std::pair<double, double>> pts) {
+struct hull_point {
+  double f, c;
+  std::size_t pos;
+  bool operator<(const hull_point& o) const {
+    if (f != o.f) return f < o.f;
+    if (c != o.c) return c < o.c;
+    return pos < o.pos;
+  }
+};
+
+hull lower_hull(std::vector<hull_point> pts) {
   std::sort(pts.begin(), pts.end());
   hull h;
-  for (const auto& [f, c] : pts) {
+  for (const hull_point& p : pts) {
+    const double f = p.f, c = p.c;
     if (f <= h.f.back()) continue;  // equal FLOP/s: the cheapest came first
     while (h.f.size() >= 2) {
       const std::size_t n = h.f.size();
@@ -44,9 +62,11 @@ hull lower_hull(std::vector<std::pair<double, double>> pts) {
       if (cross > 0) break;
       h.f.pop_back();
       h.c.pop_back();
+      h.pos.pop_back();
     }
     h.f.push_back(f);
     h.c.push_back(c);
+    h.pos.push_back(p.pos);
   }
   return h;
 }
@@ -54,20 +74,6 @@ hull lower_hull(std::vector<std::pair<double, double>> pts) {
 // The LP bound of a set of pools: their hull segments merged by cost per FLOP/s.
 struct suffix_bound {
   std::vector<double> cum_f{0.0}, cum_c{0.0}, slope{0.0};
-  void build(const std::vector<const hull*>& hulls) {
-    std::vector<std::pair<double, std::pair<double, double>>> seg;  // slope, (df, dc)
-    for (const hull* h : hulls)
-      for (std::size_t k = 1; k < h->f.size(); ++k) {
-        const double df = h->f[k] - h->f[k - 1], dc = h->c[k] - h->c[k - 1];
-        seg.push_back({dc / df, {df, dc}});
-      }
-    std::sort(seg.begin(), seg.end());
-    for (const auto& s : seg) {
-      cum_f.push_back(cum_f.back() + s.second.first);
-      cum_c.push_back(cum_c.back() + s.second.second);
-      slope.push_back(s.first);
-    }
-  }
   double at(double r) const {
     if (r <= 0) return 0;
     if (r > cum_f.back()) return r > cum_f.back() * (1 + kSafe) ? kInf : cum_c.back();
@@ -76,6 +82,33 @@ struct suffix_bound {
     return cum_c[j - 1] + (r - cum_f[j - 1]) * slope[j];
   }
 };
+
+// The LP bounds of every suffix of the pools: out[i] covers pools i, i + 1, ... (out[k] none).
+// The hull segments are sorted once; each suffix keeps those of its pools in that order.
+std::vector<suffix_bound> suffix_bounds(const std::vector<const hull*>& hulls) {
+  struct seg {
+    double slope, df, dc;
+    std::size_t pool;
+  };
+  std::vector<seg> segs;
+  for (std::size_t i = 0; i < hulls.size(); ++i)
+    for (std::size_t k = 1; k < hulls[i]->f.size(); ++k) {
+      const double df = hulls[i]->f[k] - hulls[i]->f[k - 1], dc = hulls[i]->c[k] - hulls[i]->c[k - 1];
+      segs.push_back({dc / df, df, dc, i});
+    }
+  std::stable_sort(segs.begin(), segs.end(), [](const seg& a, const seg& b) { return a.slope < b.slope; });
+  std::vector<suffix_bound> out(hulls.size() + 1);
+  for (std::size_t i = 0; i < hulls.size(); ++i) {
+    suffix_bound& b = out[i];
+    for (const seg& s : segs) {
+      if (s.pool < i) continue;
+      b.cum_f.push_back(b.cum_f.back() + s.df);
+      b.cum_c.push_back(b.cum_c.back() + s.dc);
+      b.slope.push_back(s.slope);
+    }
+  }
+  return out;
+}
 
 bool keys_less(const std::vector<frontier_rec>& a, const std::vector<frontier_rec>& b) {
   std::vector<rank_key> ka, kb;
@@ -103,10 +136,24 @@ portfolio_solution evaluate_members(std::vector<frontier_rec> m, const portfolio
   return s;
 }
 
-class branch_and_bound {
+// The exact optimum by dynamic programming over the pools in pool order, with dominance between
+// partial portfolios and the LP bound (Pisinger-style for the multiple-choice knapsack):
+// - a state is a partial portfolio of the pools processed so far; one that meets the target is
+//   complete and becomes the incumbent when it is better;
+// - a state whose objective plus the LP bound of the remaining pools cannot beat the incumbent
+//   (or whose capex or TCO bound exceeds its budget) is dropped;
+// - a state is dropped when another has at least its FLOP/s, at most its objective, capex and
+//   TCO (where budgets make them matter) and wins every tie-break of MODEL.md after any common
+//   completion (fewer or as many members with smaller ranking keys; sorted key lists keep their
+//   order when the same members are added, and IEEE addition is monotone);
+// - before the pass, the Lagrangian bound at the LP's price per FLOP/s removes every plan whose
+//   reduced cost alone exceeds the gap between the first incumbent and that bound.
+// Sums are formed in pool order, exactly as MODEL.md reports them.
+class dominance_dp {
  public:
-  branch_and_bound(const portfolio_problem& p, double required) : p_(p), required_(required) {
-    std::vector<std::vector<frontier_rec>> by_pool;
+  static constexpr std::size_t kBeam = 512;
+
+  dominance_dp(const portfolio_problem& p, double required) : p_(p), required_(required) {
     std::vector<frontier_rec> items = p.items;
     std::sort(items.begin(), items.end(), detail::pool_then_rank{});
     for (std::size_t b = 0; b < items.size();) {
@@ -117,80 +164,166 @@ class branch_and_bound {
       pools_.push_back(std::move(d));
       b = e;
     }
-    for (pool_data& d : pools_) prepare(d);
-    // Cheapest cost per FLOP/s first, so the first dives find good incumbents.
-    std::sort(pools_.begin(), pools_.end(), [](const pool_data& x, const pool_data& y) {
-      if (x.first_slope != y.first_slope) return x.first_slope < y.first_slope;
-      return x.items[0].pool < y.items[0].pool;
-    });
-    const std::size_t k = pools_.size();
-    obj_lb_.resize(k + 1);
-    capex_lb_.resize(k + 1);
-    tco_lb_.resize(k + 1);
-    more_.resize(k + 1);
-    for (std::size_t i = 0; i <= k; ++i) {
-      std::vector<const hull*> ho, hc, ht;
-      std::vector<double> fmax;
-      for (std::size_t j = i; j < k; ++j) {
-        ho.push_back(&pools_[j].h_obj);
-        hc.push_back(&pools_[j].h_capex);
-        ht.push_back(&pools_[j].h_tco);
-        fmax.push_back(pools_[j].h_obj.f.back());
-      }
-      obj_lb_[i].build(ho);
-      if (p_.capex_budget) capex_lb_[i].build(hc);
-      if (p_.tco_budget) tco_lb_[i].build(ht);
-      std::sort(fmax.rbegin(), fmax.rend());
-      more_[i].push_back(0);
-      for (double f : fmax) more_[i].push_back(more_[i].back() + f);
+    double total = 0;
+    for (const pool_data& d : pools_) {
+      double m = 0;
+      for (const auto& r : d.items) m = std::max(m, std::fabs(r.obj));
+      total += m;
     }
+    tie_eps_ = 1e-12 * total;
+    prepare_all();
   }
 
   portfolio_solution run() {
-    dfs(0, required_, 0, 0, 0);
+    if (required_ > 0 && !pools_.empty()) {
+      round_lp();
+      if (best_.feasible && reduce()) prepare_all();
+      // A narrow pass first (the best states by bound at each stage) for a close incumbent,
+      // which the reduction and the exact pass then use.
+      search(kBeam);
+      if (best_.feasible && reduce()) prepare_all();
+    }
+    search(0);
     best_.nodes = nodes_;
     return best_;
   }
 
  private:
   struct pool_data {
-    std::vector<frontier_rec> items;  // by excess over the hull, smallest first
+    std::vector<frontier_rec> items;  // after prepare: by excess over the hull, smallest first
     std::vector<double> excess;
     hull h_obj, h_capex, h_tco;
-    double first_slope = kInf;
+    bool none_ok = true;  // false when the reduction proves the pool is in every better portfolio
   };
-  struct child {
-    double bound;
-    const frontier_rec* item;  // nullptr: no member from this pool
+  struct link {
+    std::int32_t parent;
+    const frontier_rec* item;
+  };
+  struct state {
+    double f, obj, capex, tco;
+    std::uint32_t members;
+    std::int32_t parent;         // the last link of the members before this stage
+    const frontier_rec* item;    // this stage's member, or nullptr
   };
 
   void prepare(pool_data& d) {
-    std::vector<std::pair<double, double>> po, pc, pt;
-    for (const auto& r : d.items) {
-      po.push_back({r.flops, r.obj});
-      pc.push_back({r.flops, r.capex});
-      pt.push_back({r.flops, r.tco});
+    std::vector<hull_point> po, pc, pt;
+    for (std::size_t j = 0; j < d.items.size(); ++j) {
+      const frontier_rec& r = d.items[j];
+      po.push_back({r.flops, r.obj, j});
+      pc.push_back({r.flops, r.capex, j});
+      pt.push_back({r.flops, r.tco, j});
     }
     d.h_obj = lower_hull(po);
     d.h_capex = lower_hull(pc);
     d.h_tco = lower_hull(pt);
-    d.first_slope = d.h_obj.c[1] / d.h_obj.f[1];
     std::vector<std::pair<double, std::size_t>> order;
-    for (std::size_t j = 0; j < d.items.size(); ++j) {
-      const double e = std::max(0.0, d.items[j].obj - d.h_obj.at(d.items[j].flops));
-      order.push_back({e, j});
-    }
+    for (std::size_t j = 0; j < d.items.size(); ++j)
+      order.push_back({std::max(0.0, d.items[j].obj - d.h_obj.at(d.items[j].flops)), j});
     std::stable_sort(order.begin(), order.end(),
                      [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<frontier_rec> sorted;
+    std::vector<std::size_t> moved(d.items.size());
+    d.excess.clear();
     for (const auto& [e, j] : order) {
+      moved[j] = sorted.size();
       sorted.push_back(d.items[j]);
       d.excess.push_back(e);
     }
     d.items.swap(sorted);
+    for (std::size_t& p : d.h_obj.pos)
+      if (p != kNoPlan) p = moved[p];
   }
 
-  // The fewest further members that can cover r FLOP/s from pools i.. (each at its maximum).
+  void prepare_all() {
+    for (pool_data& d : pools_) prepare(d);
+    const std::size_t k = pools_.size();
+    std::vector<const hull*> ho, hc, ht;
+    for (const pool_data& d : pools_) {
+      ho.push_back(&d.h_obj);
+      hc.push_back(&d.h_capex);
+      ht.push_back(&d.h_tco);
+    }
+    obj_lb_ = suffix_bounds(ho);
+    capex_lb_ = p_.capex_budget ? suffix_bounds(hc) : std::vector<suffix_bound>(k + 1);
+    tco_lb_ = p_.tco_budget ? suffix_bounds(ht) : std::vector<suffix_bound>(k + 1);
+    more_.assign(k + 1, {});
+    for (std::size_t i = 0; i <= k; ++i) {
+      std::vector<double> fmax;
+      for (std::size_t j = i; j < k; ++j) fmax.push_back(pools_[j].h_obj.f.back());
+      std::sort(fmax.rbegin(), fmax.rend());
+      more_[i].push_back(0);
+      for (double f : fmax) more_[i].push_back(more_[i].back() + f);
+    }
+  }
+
+  // A first incumbent: the LP's solution with its fractional pool rounded up to the next vertex
+  // of that pool's hull.
+  void round_lp() {
+    struct seg {
+      double slope;
+      std::size_t pool, k;
+    };
+    std::vector<seg> segs;
+    for (std::size_t i = 0; i < pools_.size(); ++i) {
+      const hull& h = pools_[i].h_obj;
+      for (std::size_t k = 1; k < h.f.size(); ++k)
+        segs.push_back({(h.c[k] - h.c[k - 1]) / (h.f[k] - h.f[k - 1]), i, k});
+    }
+    std::sort(segs.begin(), segs.end(), [](const seg& a, const seg& b) {
+      if (a.slope != b.slope) return a.slope < b.slope;
+      if (a.pool != b.pool) return a.pool < b.pool;
+      return a.k < b.k;
+    });
+    std::vector<std::size_t> vertex(pools_.size(), 0);
+    double f = 0;
+    for (const seg& s : segs) {
+      if (f >= required_) break;
+      const hull& h = pools_[s.pool].h_obj;
+      f += h.f[s.k] - h.f[s.k - 1];
+      vertex[s.pool] = s.k;
+    }
+    std::vector<frontier_rec> m;
+    for (std::size_t i = 0; i < pools_.size(); ++i)
+      if (vertex[i] > 0) m.push_back(pools_[i].items[pools_[i].h_obj.pos[vertex[i]]]);
+    offer(evaluate_members(std::move(m), p_, required_));
+  }
+
+  // Removes the plans (and the option of no member) whose Lagrangian reduced cost at the LP's
+  // price per FLOP/s exceeds the gap to the incumbent. Returns whether anything was removed.
+  bool reduce() {
+    const suffix_bound& root = obj_lb_[0];
+    if (required_ > root.cum_f.back()) return false;
+    const std::size_t j = static_cast<std::size_t>(
+        std::lower_bound(root.cum_f.begin(), root.cum_f.end(), required_) - root.cum_f.begin());
+    const double lambda = root.slope[j];
+    if (!(lambda >= 0) || !std::isfinite(lambda)) return false;
+    std::vector<double> m(pools_.size(), 0.0);
+    double bound = lambda * required_, scale = std::fabs(bound) + std::fabs(best_.objective);
+    for (std::size_t i = 0; i < pools_.size(); ++i) {
+      for (const auto& r : pools_[i].items) m[i] = std::min(m[i], r.obj - lambda * r.flops);
+      bound += m[i];
+      scale += std::fabs(m[i]);
+    }
+    const double gap = best_.objective - bound + 1e-9 * scale;
+    bool removed = false;
+    for (std::size_t i = 0; i < pools_.size(); ++i) {
+      pool_data& d = pools_[i];
+      const std::size_t before = d.items.size();
+      d.items.erase(std::remove_if(d.items.begin(), d.items.end(),
+                                   [&](const frontier_rec& r) { return r.obj - lambda * r.flops - m[i] > gap; }),
+                    d.items.end());
+      if (-m[i] > gap) d.none_ok = false;
+      removed = removed || d.items.size() != before || !d.none_ok;
+    }
+    // A pool left with no plan and no "none" option ends every state: the incumbent stands.
+    return removed;
+  }
+
+  void offer(portfolio_solution s) {
+    if (s.feasible && portfolio_better(s, best_)) best_ = std::move(s);
+  }
+
   std::size_t min_more(std::size_t i, double r) const {
     if (r <= 0) return 0;
     const auto& m = more_[i];
@@ -199,8 +332,6 @@ class branch_and_bound {
 
   bool surely_above(double v) const { return best_.feasible && v * (1 - kSafe) > best_.objective; }
 
-  // Whether a subtree with objective bound v and at least `members` members can still win,
-  // by the objective or, where it can only tie it, by fewer members.
   bool promising(double v, std::size_t members) const {
     if (!best_.feasible) return true;
     const double low = v * (1 - kSafe);
@@ -214,53 +345,188 @@ class branch_and_bound {
     return true;
   }
 
-  void leaf() {
-    portfolio_solution s = evaluate_members(stack_, p_, required_);
-    if (s.feasible && portfolio_better(s, best_)) best_ = std::move(s);
+  // Whether state s may still lead to a portfolio that beats the incumbent from stage i on.
+  bool alive(std::size_t i, const state& s) const {
+    const double r = required_ - s.f;
+    const double lb = obj_lb_[i].at(r);
+    return lb != kInf && promising(s.obj + lb, s.members + min_more(i, r)) &&
+           budgets_ok(i, r, s.capex, s.tco);
   }
 
-  void dfs(std::size_t i, double r, double obj, double capex, double tco) {
-    ++nodes_;
-    if (r <= 0) return leaf();
-    if (i == pools_.size()) return;
-    const double lb = obj_lb_[i].at(r);
-    const std::size_t n = stack_.size();
-    if (lb == kInf || !promising(obj + lb, n + min_more(i, r))) return;
-    if (!budgets_ok(i, r, capex, tco)) return;
+  std::vector<frontier_rec> members_of(std::int32_t node, const frontier_rec* item) const {
+    std::vector<frontier_rec> m;
+    if (item != nullptr) m.push_back(*item);
+    for (std::int32_t k = node; k >= 0; k = arena_[static_cast<std::size_t>(k)].parent)
+      m.push_back(*arena_[static_cast<std::size_t>(k)].item);
+    return m;
+  }
 
-    const pool_data& d = pools_[i];
-    std::vector<child> ch;
-    const double skip = obj + obj_lb_[i + 1].at(r);
-    if (skip != kInf && promising(skip, n + min_more(i + 1, r))) ch.push_back({skip, nullptr});
-    for (std::size_t j = 0; j < d.items.size(); ++j) {
-      // Every later item lies at least as far above the hull: none can beat the incumbent.
-      if (surely_above(obj + lb + d.excess[j])) break;
-      const frontier_rec& it = d.items[j];
-      const double r2 = r - it.flops;
-      const double b = obj + it.obj + obj_lb_[i + 1].at(r2);
-      if (b == kInf || !promising(b, n + 1 + min_more(i + 1, r2))) continue;
-      if (!budgets_ok(i + 1, r2, capex + it.capex, tco + it.tco)) continue;
-      ch.push_back({b, &it});
+  std::vector<rank_key> keys_of(const state& s) const {
+    std::vector<rank_key> k;
+    for (const auto& r : members_of(s.parent, s.item)) k.push_back(key_of(r));
+    std::sort(k.begin(), k.end(), rank_less);
+    return k;
+  }
+
+  bool keys_before(const state& a, const state& b) const {
+    const std::vector<rank_key> ka = keys_of(a), kb = keys_of(b);
+    return std::lexicographical_compare(ka.begin(), ka.end(), kb.begin(), kb.end(), rank_less);
+  }
+
+  // e (sorted before s) wins every tie-break against s after any common completion.
+  bool wins_ties(const state& e, const state& s) const {
+    if (s.obj - e.obj > tie_eps_) return true;
+    if (e.members != s.members) return e.members < s.members;
+    return !keys_before(s, e);
+  }
+
+  bool covers(const state& e, const state& s) const {
+    return e.f >= s.f && (!dims_.capex || e.capex <= s.capex) && (!dims_.tco || e.tco <= s.tco);
+  }
+
+  // Keeps the states no other state dominates (see the class comment).
+  void filter(std::vector<state>& v) const {
+    std::stable_sort(v.begin(), v.end(), [&](const state& a, const state& b) {
+      if (a.obj != b.obj) return a.obj < b.obj;
+      if (a.members != b.members) return a.members < b.members;
+      if (a.f != b.f) return a.f > b.f;
+      return false;
+    });
+    // Equal objective and members: order by the sorted ranking keys, so the first of a tie wins.
+    for (std::size_t b = 0; b < v.size();) {
+      std::size_t e = b + 1;
+      while (e < v.size() && v[e].obj == v[b].obj && v[e].members == v[b].members) ++e;
+      if (e - b > 1)
+        std::stable_sort(v.begin() + static_cast<std::ptrdiff_t>(b), v.begin() + static_cast<std::ptrdiff_t>(e),
+                         [&](const state& x, const state& y) { return keys_before(x, y); });
+      b = e;
     }
-    std::stable_sort(ch.begin(), ch.end(), [](const child& x, const child& y) { return x.bound < y.bound; });
-    for (const child& c : ch) {
-      if (surely_above(c.bound)) break;
-      if (c.item == nullptr) {
-        dfs(i + 1, r, obj, capex, tco);
-      } else {
-        stack_.push_back(*c.item);
-        dfs(i + 1, r - c.item->flops, obj + c.item->obj, capex + c.item->capex, tco + c.item->tco);
-        stack_.pop_back();
+    std::vector<state> kept;
+    kept.reserve(v.size());
+    std::size_t ins = 0;              // kept[0, ins) are clear of s by more than the tie margin
+    double best_f = -kInf;            // 2 figures: the most FLOP/s among them
+    std::map<double, double> stair;   // with budgets: x (capex or TCO) -> the most FLOP/s
+    const bool use_capex = dims_.capex;
+    for (const state& s : v) {
+      while (ins < kept.size() && s.obj - kept[ins].obj > tie_eps_) {
+        const state& e = kept[ins++];
+        if (!dims_.capex && !dims_.tco) {
+          best_f = std::max(best_f, e.f);
+          continue;
+        }
+        const double x = use_capex ? e.capex : e.tco;
+        const auto at = stair.upper_bound(x);
+        if (at != stair.begin() && std::prev(at)->second >= e.f) continue;  // adds nothing
+        auto [pos, fresh] = stair.emplace(x, e.f);
+        if (!fresh) {
+          if (pos->second >= e.f) continue;
+          pos->second = e.f;
+        }
+        auto next = std::next(pos);
+        while (next != stair.end() && next->second <= e.f) next = stair.erase(next);
       }
+      bool dominated = false;
+      if (!dims_.capex && !dims_.tco) {
+        dominated = best_f >= s.f;
+      } else {
+        auto it = stair.upper_bound(use_capex ? s.capex : s.tco);
+        if (it != stair.begin() && std::prev(it)->second >= s.f) {
+          if (dims_.capex && dims_.tco) {
+            for (std::size_t k = 0; k < ins && !dominated; ++k) dominated = covers(kept[k], s);
+          } else {
+            dominated = true;
+          }
+        }
+      }
+      for (std::size_t k = ins; k < kept.size() && !dominated; ++k)
+        dominated = covers(kept[k], s) && wins_ties(kept[k], s);
+      if (!dominated) kept.push_back(s);
+    }
+    v.swap(kept);
+  }
+
+  // Every state when beam is 0; otherwise at most `beam` states per stage, those with the least
+  // bound (a heuristic pass that only finds incumbents).
+  void search(std::size_t beam) {
+    arena_.clear();
+    // A budget that even the largest member of every pool together stays under cannot bind: it
+    // needs no place in dominance (the members' own test still applies).
+    const auto may_bind = [&](const std::optional<double>& budget, double frontier_rec::*fig) {
+      if (!budget) return false;
+      double most = 0;
+      for (const pool_data& d : pools_) {
+        double m = 0;
+        for (const auto& r : d.items) m = std::max(m, r.*fig);
+        most += m;
+      }
+      return most * (1 + 1e-9) > *budget;
+    };
+    dims_ = {may_bind(p_.capex_budget, &frontier_rec::capex), may_bind(p_.tco_budget, &frontier_rec::tco)};
+    std::vector<state> cur{{0.0, 0.0, 0.0, 0.0, 0u, -1, nullptr}}, next;
+    if (required_ <= 0) {
+      offer(evaluate_members({}, p_, required_));
+      return;
+    }
+    for (std::size_t i = 0; i < pools_.size() && !cur.empty(); ++i) {
+      const pool_data& d = pools_[i];
+      next.clear();
+      for (const state& s : cur) {
+        ++nodes_;
+        if (!alive(i, s)) continue;
+        const double r = required_ - s.f;
+        const double lb = obj_lb_[i].at(r);
+        if (d.none_ok) {
+          state t = s;
+          t.item = nullptr;
+          if (alive(i + 1, t)) next.push_back(t);
+        }
+        for (std::size_t j = 0; j < d.items.size(); ++j) {
+          // Every later plan lies at least as far above the hull: none can beat the incumbent.
+          if (surely_above(s.obj + lb + d.excess[j])) break;
+          const frontier_rec& it = d.items[j];
+          state t{s.f + it.flops, s.obj + it.obj, s.capex + it.capex, s.tco + it.tco,
+                  s.members + 1, s.parent, &it};
+          if (t.f >= required_) {
+            if (promising(t.obj, t.members)) offer(evaluate_members(members_of(t.parent, t.item), p_, required_));
+            continue;
+          }
+          if (alive(i + 1, t)) next.push_back(t);
+        }
+      }
+      // Drop what the incumbent found during this stage rules out, then the dominated.
+      next.erase(std::remove_if(next.begin(), next.end(), [&](const state& t) { return !alive(i + 1, t); }),
+                 next.end());
+      filter(next);
+      if (beam > 0 && next.size() > beam) {
+        std::vector<std::pair<double, std::size_t>> by_bound;
+        for (std::size_t k = 0; k < next.size(); ++k)
+          by_bound.push_back({next[k].obj + obj_lb_[i + 1].at(required_ - next[k].f), k});
+        std::nth_element(by_bound.begin(), by_bound.begin() + static_cast<std::ptrdiff_t>(beam), by_bound.end());
+        by_bound.resize(beam);
+        std::sort(by_bound.begin(), by_bound.end(),
+                  [](const auto& a, const auto& b) { return a.second < b.second; });
+        std::vector<state> narrow;
+        for (const auto& b : by_bound) narrow.push_back(next[b.second]);
+        next.swap(narrow);
+      }
+      for (state& t : next) {
+        if (t.item == nullptr) continue;
+        arena_.push_back({t.parent, t.item});
+        t.parent = static_cast<std::int32_t>(arena_.size() - 1);
+        t.item = nullptr;
+      }
+      cur.swap(next);
     }
   }
 
   const portfolio_problem& p_;
   double required_;
+  double tie_eps_ = 0;
+  pareto_dims dims_{false, false};
   std::vector<pool_data> pools_;
   std::vector<suffix_bound> obj_lb_, capex_lb_, tco_lb_;
   std::vector<std::vector<double>> more_;
-  std::vector<frontier_rec> stack_;
+  std::vector<link> arena_;
   portfolio_solution best_;
   std::uint64_t nodes_ = 0;
 };
@@ -276,7 +542,7 @@ bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b) 
 }
 
 portfolio_solution solve_portfolio(const portfolio_problem& p, double required) {
-  return branch_and_bound(p, required).run();
+  return dominance_dp(p, required).run();
 }
 
 portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required) {
@@ -341,12 +607,20 @@ portfolio_report solve_portfolio_report(const scenario& sc, frontier_result fr,
   p.tco_budget = sc.budget_tco_usd;
   const double required = sc.globals().required_effective_flops;
   const auto t0 = std::chrono::steady_clock::now();
-  for (double fraction : kCostCurveFractions) {
-    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-    portfolio_solution s = solve_portfolio(p, required * fraction);
-    rep.nodes += s.nodes;
-    rep.cost_curve.push_back(s.feasible ? std::optional<double>(s.objective) : std::nullopt);
-    if (fraction == 1.0) rep.best = std::move(s);
+  // The cost curve's solves are independent: one per thread, each exact and deterministic.
+  constexpr int kPoints = static_cast<int>(std::size(kCostCurveFractions));
+  std::vector<portfolio_solution> sol(kPoints);
+  const int threads = opt.threads > 0 ? opt.threads : omp_get_num_procs();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (int k = 0; k < kPoints; ++k) {
+    if (opt.cancel && opt.cancel->load()) continue;
+    sol[k] = solve_portfolio(p, required * kCostCurveFractions[k]);
+  }
+  if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+  for (int k = 0; k < kPoints; ++k) {
+    rep.nodes += sol[k].nodes;
+    rep.cost_curve.push_back(sol[k].feasible ? std::optional<double>(sol[k].objective) : std::nullopt);
+    if (kCostCurveFractions[k] == 1.0) rep.best = std::move(sol[k]);
   }
   rep.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;

@@ -32,14 +32,17 @@ TEST_CASE("frontier pass equals the plain reference on random scenarios", "[port
     const scenario sc = load_scenario_text(test::random_portfolio_scenario(seed), "r.yaml", ".");
     const plan_space sp = build_space(sc);
     const std::vector<frontier_rec> ref = portfolio_frontier_reference(sc, sp);
-    for (std::uint64_t chunk : {std::uint64_t{1024}, std::uint64_t{1} << 20}) {
-      for (int threads : {1, 2}) {
-        engine_options opt;
-        opt.chunk_plans = chunk;
-        opt.threads = threads;
-        const frontier_result fr = portfolio_frontier_cpu(sc, sp, opt);
-        INFO("seed " << seed << " chunk " << chunk << " threads " << threads);
-        REQUIRE(indices(fr.items) == indices(ref));
+    for (bool reference : {false, true}) {
+      for (std::uint64_t chunk : {std::uint64_t{1024}, std::uint64_t{1} << 20}) {
+        for (int threads : {1, 2}) {
+          engine_options opt;
+          opt.reference = reference;
+          opt.chunk_plans = chunk;
+          opt.threads = threads;
+          const frontier_result fr = portfolio_frontier_cpu(sc, sp, opt);
+          INFO("seed " << seed << " reference " << reference << " chunk " << chunk << " threads " << threads);
+          REQUIRE(indices(fr.items) == indices(ref));
+        }
       }
     }
   }

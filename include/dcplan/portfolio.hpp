@@ -20,6 +20,7 @@ namespace dcplan {
 struct frontier_result {
   std::vector<frontier_rec> items;
   double seconds = 0;
+  std::uint64_t evaluated_candidates = 0;  // pruned CPU pass: candidates handed to the sweep
 };
 
 /// The figures dominance compares for this scenario (MODEL.md "Portfolios" budgets).
