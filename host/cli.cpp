@@ -34,7 +34,7 @@ namespace {
 struct plan_args {
   std::string scenario_path;
   std::size_t top = 10;
-  std::string json_path, csv_path, report_path;
+  std::string json_path, csv_path, report_path, milp_path;
   std::string format = "table";
   bool format_given = false;
   std::string backend = "auto";
@@ -99,32 +99,37 @@ backend_kind parse_backend(const std::string& b) {
 int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   // Standard output takes one of --format, --json -, --csv - and --report -.
   const int to_stdout = (a.format_given ? 1 : 0) + (a.json_path == "-") + (a.csv_path == "-") +
-                        (a.report_path == "-");
+                        (a.report_path == "-") + (a.milp_path == "-");
   if (to_stdout > 1)
     throw input_error("command line", 0, 0, "",
-                      "standard output can take only one of --format, --json -, --csv - and "
-                      "--report -");
+                      "standard output can take only one of --format, --json -, --csv -, "
+                      "--report - and --milp -");
   scenario sc = load(a.scenario_path);
   apply_overrides(sc, a);
   if (a.portfolio) sc.portfolio = true;
   if (sc.portfolio) check_portfolio_scenario(sc);
+  if (!a.milp_path.empty() && !sc.portfolio)
+    throw input_error("command line", 0, 0, "--milp",
+                      "--milp writes the portfolio problem: add --portfolio (or target.portfolio: true)");
   // docs/distributed.md: under MPI each rank takes its share; rank 0 alone writes and prints.
   const dist::world& w = dist::this_world();
   const bool lead = w.rank == 0;
   // Under MPI rank 0 checks the output paths at once but makes its temporary files only after
   // the last step shared with the other ranks, so that a rank ended by another's failure leaves
   // none behind.
-  std::optional<pending_output> json, csv, html;
+  std::optional<pending_output> json, csv, html, milp;
   const auto open_outputs = [&] {
     json.emplace(lead ? a.json_path : "");
     csv.emplace(lead ? a.csv_path : "");
     html.emplace(lead ? a.report_path : "");
+    milp.emplace(lead ? a.milp_path : "");
   };
   open_outputs();
   if (w.size > 1) {
     json.reset();
     csv.reset();
     html.reset();
+    milp.reset();
   }
   pending_output shown(a.format == "table" || !lead ? "" : "-");  // --format json|csv
   const plan_space sp = build_space(sc);
@@ -181,7 +186,9 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   if (!json) open_outputs();
 
   const bool stdout_taken =
-      json->is_stdout() || csv->is_stdout() || html->is_stdout() || shown.active();
+      json->is_stdout() || csv->is_stdout() || html->is_stdout() || milp->is_stdout() || shown.active();
+  if (milp->active() && port)
+    milp->commit(portfolio_lp(sc, sp, port->frontier, sc.globals().required_effective_flops));
   if (json->active() || a.format == "json") {
     nlohmann::ordered_json j = run_json(sc, sp, r, info);
     if (port) j["portfolio"] = portfolio_json(sc, sp, *port);
@@ -291,6 +298,9 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_flag("--no-pruning", pa.reference,
                  "CPU: evaluate every plan one by one with the Thrust path the CUDA backend runs, "
                  "instead of counting decided ranges of node counts at once (same answer, slower)");
+  plan->add_option("--milp", pa.milp_path,
+                   "With --portfolio: write the portfolio problem over the pools' frontiers as an MILP "
+                   "in CPLEX LP format to PATH, for any MILP solver ('-' for standard output)");
   plan->add_flag("--portfolio", pa.portfolio,
                  "Also find the cheapest portfolio (at most one plan per site and sourcing) meeting "
                  "the target together, as target.portfolio: true does");

@@ -10,6 +10,7 @@
 
 #include "dcplan/detail/range_reduce.hpp"
 #include "dcplan/detail/frontier.hpp"
+#include "dcplan/portfolio.hpp"
 #include "dcplan/detail/reduce.hpp"
 #include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
@@ -199,7 +200,8 @@ engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
   r.plans_evaluated = range_e - range_b;
   r.has_closest = r.closest_flops >= 0;
   if (opt.want_frontier) {
-    r.frontier = frontier_pass(sc, sp, opt);
+    // The pruned pass, or with `reference` the plain Thrust pass the CUDA backend runs.
+    r.frontier = opt.reference ? frontier_pass(sc, sp, opt) : cost_frontier_pruned_cpu(sc, sp, opt);
     r.has_frontier = true;
   }
   return r;

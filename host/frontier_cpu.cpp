@@ -73,11 +73,15 @@ void sort_unique(std::vector<frontier_rec>& v) {
           v.end());
 }
 
-frontier_result pruned_pass(const scenario& sc, const plan_space& sp, const engine_options& opt) {
-  const model_view v = make_model_view(sc);
+// The candidates of the pruned pass: a superset of the frontier's plans in the selected range,
+// sorted by pool and ranking key. `cost_frontier` runs it for the cost frontier instead.
+std::vector<frontier_rec> pruned_candidates(const scenario& sc, const plan_space& sp,
+                                            const engine_options& opt, bool cost_frontier) {
+  model_view v = make_model_view(sc);
+  if (cost_frontier) v.g.obj = static_cast<int>(objective::tco);
   const space_view s = sp.view();
-  const pareto_dims d = pareto_dims_of(sc);
-  const int pools = static_cast<int>(sc.sites.size()) * 3;
+  const pareto_dims d = cost_frontier ? pareto_dims{false, false} : pareto_dims_of(sc);
+  const int pools = cost_frontier ? 1 : static_cast<int>(sc.sites.size()) * 3;
   const auto [range_b, range_e] = plan_range(opt, sp.total);
   const std::vector<combo_range> ranges = ranges_of(sp, range_b, range_e);
 
@@ -85,7 +89,8 @@ frontier_result pruned_pass(const scenario& sc, const plan_space& sp, const engi
   // (any real candidate of a pool may rule plans out, wherever its index lies).
   std::vector<frontier_rec> samples = gather(ranges_of(sp, 0, sp.total), opt,
                                              [&](const combo_range& r, std::vector<frontier_rec>& out) {
-    detail::frontier_samples(v, s, r.k, r.b, r.e, [&](const frontier_rec& x) { out.push_back(x); });
+    detail::frontier_samples(v, s, r.k, r.b, r.e, cost_frontier,
+                             [&](const frontier_rec& x) { out.push_back(x); });
   });
   sort_unique(samples);
   std::vector<frontier_rec> known = sweep_sorted(samples.data(), samples.size(), d);
@@ -98,7 +103,7 @@ frontier_result pruned_pass(const scenario& sc, const plan_space& sp, const engi
   std::vector<std::uint32_t> begin(static_cast<std::size_t>(pools) + 1, 0);
   for (const frontier_rec& r : reps) ++begin[static_cast<std::size_t>(r.pool) + 1];
   for (int p = 0; p < pools; ++p) begin[p + 1] += begin[p];
-  const detail::rep_index idx{reps.data(), begin.data(), pools, d};
+  const detail::rep_index idx{reps.data(), begin.data(), pools, d, cost_frontier};
 
   std::vector<frontier_rec> cand = gather(ranges, opt, [&](const combo_range& r, std::vector<frontier_rec>& out) {
     detail::frontier_candidates(v, s, r.k, r.b, r.e, idx, true,
@@ -108,8 +113,13 @@ frontier_result pruned_pass(const scenario& sc, const plan_space& sp, const engi
   for (const frontier_rec& r : known)
     if (r.index >= range_b && r.index < range_e) cand.push_back(r);
   sort_unique(cand);
+  return cand;
+}
+
+frontier_result pruned_pass(const scenario& sc, const plan_space& sp, const engine_options& opt) {
+  const std::vector<frontier_rec> cand = pruned_candidates(sc, sp, opt, false);
   frontier_result out;
-  out.items = sweep_sorted(cand.data(), cand.size(), d);
+  out.items = sweep_sorted(cand.data(), cand.size(), pareto_dims_of(sc));
   out.evaluated_candidates = cand.size();
   return out;
 }
@@ -135,6 +145,23 @@ frontier_result thrust_pass(const scenario& sc, const plan_space& sp, const engi
 }
 
 }  // namespace
+
+std::vector<frontier_point> cost_frontier_pruned_cpu(const scenario& sc, const plan_space& sp,
+                                                    const engine_options& opt) {
+  const thread_scope threads(opt.threads > 0 ? opt.threads : omp_get_num_procs());
+  std::vector<frontier_point> pts;
+  for (const frontier_rec& r : pruned_candidates(sc, sp, opt, true))
+    pts.push_back({r.index, r.obj, r.flops, r.capex});
+  std::sort(pts.begin(), pts.end(), frontier_before);
+  std::vector<frontier_point> out;
+  double best = -1.0;  // effective FLOP/s are positive
+  for (const frontier_point& p : pts)
+    if (p.eff > best) {
+      out.push_back(p);
+      best = p.eff;
+    }
+  return out;
+}
 
 frontier_result portfolio_frontier_cpu(const scenario& sc, const plan_space& sp,
                                        const engine_options& opt) {

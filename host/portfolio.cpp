@@ -622,6 +622,7 @@ portfolio_report solve_portfolio_report(const scenario& sc, frontier_result fr,
     rep.cost_curve.push_back(sol[k].feasible ? std::optional<double>(sol[k].objective) : std::nullopt);
     if (kCostCurveFractions[k] == 1.0) rep.best = std::move(sol[k]);
   }
+  rep.frontier = std::move(p.items);
   rep.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;
 }

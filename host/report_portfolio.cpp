@@ -55,7 +55,7 @@ std::string portfolio_table(const scenario& sc, const plan_space& sp, const port
   const double required = sc.globals().required_effective_flops;
   std::string out = fmt::format("\nportfolio: the least {} meeting {} across pools (site, sourcing)\n",
                                 to_string(sc.obj), human_flops(required));
-  out += fmt::format("({} frontier plans, {} search nodes; frontier {:.2f} s, optimizer {:.2f} s)\n",
+  out += fmt::format("({} frontier plans, {} optimizer states; frontier {:.2f} s, optimizer {:.2f} s)\n",
                      rep.frontier_size, rep.nodes, rep.frontier_seconds, rep.solve_seconds);
   if (!b.feasible) {
     out += "No portfolio passes every test.\n";

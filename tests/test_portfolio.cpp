@@ -3,7 +3,10 @@
 // curve and the errors of scenarios that cannot be portfolios.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
+
+#include <fmt/format.h>
 
 #include "dcplan/errors.hpp"
 #include "dcplan/portfolio.hpp"
@@ -48,6 +51,90 @@ TEST_CASE("frontier pass equals the plain reference on random scenarios", "[port
   }
 }
 
+namespace {
+
+// The catalog at four sites with every node count up to `max_nodes`: combinations long enough
+// that the pruned pass skips most of their ranges.
+scenario catalog_portfolio(const std::string& objective, const std::string& budget, int max_nodes) {
+  const std::string text = fmt::format(R"(include:
+  - catalog/accelerators.yaml
+  - catalog/systems.yaml
+  - catalog/cooling.yaml
+  - catalog/fabrics.yaml
+  - catalog/sites.yaml
+objective: {}
+target: {{effective_flops: 3.0e18, portfolio: true, deadline_months: 36, year: 2026}}
+{}
+finance: {{horizon_years: 5, discount_rate: 0.08, utilization: 0.8, maintenance_rate: 0.03, staff_usd_per_mw_year: 150000}}
+facility: {{build_usd_per_mw_it: 1.1e7, construction_months: 18, facility_life_years: 20, rack_usd: 30000, rack_units: 42}}
+sites:
+  - {{id: us-tx}}
+  - {{id: no-nordic}}
+  - {{id: sa}}
+  - {{id: us-va}}
+search: {{max_nodes: {}}}
+)",
+                                       objective, budget, max_nodes);
+  return load_scenario_text(text, "catalog.yaml", std::string(DCPLAN_SOURCE_DIR) + "/configs");
+}
+
+}  // namespace
+
+TEST_CASE("pruned frontier pass equals the Thrust pass on catalog scenarios", "[portfolio]") {
+  struct variant {
+    const char* objective;
+    const char* budget;
+  };
+  // Each figure dominance may compare: the objective alone, with capex, with TCO, and both.
+  const variant variants[] = {{"tco", ""},
+                              {"tco", "budget: {capex_usd: 2.0e9}"},
+                              {"carbon", "budget: {capex_usd: 3.0e9, tco_usd: 4.0e9}"},
+                              {"capex", "budget: {tco_usd: 3.0e9}"}};
+  for (const variant& x : variants) {
+    const scenario sc = catalog_portfolio(x.objective, x.budget, 800);
+    const plan_space sp = build_space(sc);
+    engine_options thrust_opt;
+    thrust_opt.reference = true;
+    const frontier_result ref = portfolio_frontier_cpu(sc, sp, thrust_opt);
+    INFO(x.objective << " " << x.budget << ": " << sp.total << " plans");
+    REQUIRE(ref.items.size() > 100);
+    for (int threads : {1, 2}) {
+      engine_options opt;
+      opt.threads = threads;
+      const frontier_result fr = portfolio_frontier_cpu(sc, sp, opt);
+      REQUIRE(indices(fr.items) == indices(ref.items));
+      // The ranges skipped must be most of the space, or the pass proves nothing about them.
+      CHECK(fr.evaluated_candidates * 20 < sp.total);
+    }
+    // The cost frontier (cost_frontier.hpp) by the same pruned machinery, against the Thrust
+    // pass the engine runs with `reference`.
+    engine_options engine_ref;
+    engine_ref.reference = true;
+    engine_ref.want_frontier = true;
+    const engine_result er = evaluate_plans_cpu(sc, sp, engine_ref);
+    const std::vector<frontier_point> cf = cost_frontier_pruned_cpu(sc, sp, engine_options{});
+    REQUIRE(cf.size() == er.frontier.size());
+    for (std::size_t i = 0; i < cf.size(); ++i) {
+      REQUIRE(cf[i].index == er.frontier[i].index);
+      REQUIRE(cf[i].tco == er.frontier[i].tco);
+    }
+    // A share of the space (one rank's, docs/distributed.md) gives that share's frontier.
+    engine_options half = thrust_opt;
+    half.range_begin = sp.total / 3;
+    half.range_end = 2 * sp.total / 3;
+    const frontier_result ref_half = portfolio_frontier_cpu(sc, sp, half);
+    half.reference = false;
+    const frontier_result fr_half = portfolio_frontier_cpu(sc, sp, half);
+    std::vector<frontier_rec> a = fr_half.items, b = ref_half.items;
+    // The pruned share may leave out plans a candidate elsewhere dominates; merged with the
+    // other shares the frontier is the same, and nothing it keeps lies outside its share.
+    for (const frontier_rec& r : a) REQUIRE((r.index >= half.range_begin && r.index < half.range_end));
+    for (const frontier_rec& r : ref.items)
+      if (r.index >= half.range_begin && r.index < half.range_end)
+        REQUIRE(std::find_if(a.begin(), a.end(), [&](const frontier_rec& q) { return q.index == r.index; }) != a.end());
+  }
+}
+
 TEST_CASE("frontier keeps what the figures compared need and drops the dominated", "[portfolio]") {
   // Sorted by pool and ranking key (objective first): the 2-figure sweep keeps a plan only when
   // it has more FLOP/s than every plan ranked before it in its pool.
@@ -60,7 +147,7 @@ TEST_CASE("frontier keeps what the figures compared need and drops the dominated
         std::vector<std::uint64_t>{5, 1, 2, 3});
 }
 
-TEST_CASE("branch and bound equals enumeration of every portfolio", "[portfolio]") {
+TEST_CASE("optimizer equals enumeration of every portfolio", "[portfolio]") {
   std::mt19937_64 g(7);
   int feasible = 0, infeasible = 0, several = 0;
   for (int trial = 0; trial < 400; ++trial) {
@@ -95,6 +182,64 @@ TEST_CASE("branch and bound equals enumeration of every portfolio", "[portfolio]
   CHECK(feasible > 100);
   CHECK(infeasible > 20);
   CHECK(several > 20);
+}
+
+TEST_CASE("optimizer equals enumeration on curves of node counts, copies of pools and budgets", "[portfolio]") {
+  // Pools like a real frontier: plans 1..m nodes with FLOP/s growing less than linearly and cost
+  // growing linearly plus a fixed part; some pools are exact copies of another (ties between
+  // different members), and budgets are drawn near the figures they constrain.
+  std::mt19937_64 g(11);
+  auto uni = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(g); };
+  int feasible = 0, infeasible = 0, several = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    portfolio_problem p;
+    const int pools = std::uniform_int_distribution<int>(2, 5)(g);
+    std::uint64_t index = 0;
+    std::vector<frontier_rec> previous;
+    double most = 0;
+    for (int k = 0; k < pools; ++k) {
+      std::vector<frontier_rec> pool;
+      if (k > 0 && std::bernoulli_distribution(0.3)(g)) {
+        pool = previous;
+      } else {
+        const int m = std::uniform_int_distribution<int>(1, 7)(g);
+        const double unit = uni(1, 3), price = uni(2, 5), fixed = uni(0, 4), k_scale = uni(0, 0.08);
+        for (int n = 1; n <= m; ++n) {
+          const double flops = n * unit / (1 + k_scale * std::log2(n));
+          const double capex = fixed + n * price;
+          const double tco = capex * uni(1.1, 1.6);
+          pool.push_back(item(0, trial % 3 == 0 ? capex : tco, capex, tco, flops, 0));
+        }
+      }
+      previous = pool;
+      double pool_most = 0;
+      for (auto& r : pool) {
+        r.pool = k;
+        r.index = index++;
+        pool_most = std::max(pool_most, r.flops);
+        p.items.push_back(r);
+      }
+      most += pool_most;
+    }
+    const double required = uni(0.1, 1.1) * most;
+    if (trial % 4 == 1) p.capex_budget = uni(0.3, 1.0) * required * 3;
+    if (trial % 5 == 2) p.tco_budget = uni(0.3, 1.0) * required * 5;
+    const portfolio_solution a = solve_portfolio(p, required);
+    const portfolio_solution b = solve_portfolio_brute_force(p, required);
+    INFO("trial " << trial);
+    REQUIRE(a.feasible == b.feasible);
+    if (!a.feasible) {
+      ++infeasible;
+      continue;
+    }
+    ++feasible;
+    REQUIRE(a.objective == b.objective);
+    REQUIRE(indices(a.members) == indices(b.members));
+    if (a.members.size() > 2) ++several;
+  }
+  CHECK(feasible > 150);
+  CHECK(infeasible > 10);
+  CHECK(several > 50);
 }
 
 TEST_CASE("hand-worked portfolio: two half-size plans beat one large plan", "[portfolio]") {

@@ -53,6 +53,9 @@ class frontier_builder {
 /// The frontiers on the CPU (OpenMP policy), on CUDA, or on the backend `kind` names.
 frontier_result portfolio_frontier_cpu(const scenario& sc, const plan_space& sp,
                                        const engine_options& opt);
+/// The cost frontier (cost_frontier.hpp) by the pruned pass on the CPU (the engine's default).
+std::vector<frontier_point> cost_frontier_pruned_cpu(const scenario& sc, const plan_space& sp,
+                                                    const engine_options& opt);
 frontier_result portfolio_frontier_cuda(const scenario& sc, const plan_space& sp,
                                         const engine_options& opt);
 frontier_result portfolio_frontier(const scenario& sc, const plan_space& sp,
@@ -75,7 +78,7 @@ struct portfolio_solution {
   double tco = 0;
   double flops = 0;
   std::vector<frontier_rec> members;  // in pool order
-  std::uint64_t nodes = 0;            // branch-and-bound nodes visited
+  std::uint64_t nodes = 0;            // states the optimizer expanded
 };
 
 /// The exact optimum of MODEL.md "Portfolios" for `required` FLOP/s: at most one member per pool,
@@ -97,7 +100,8 @@ struct portfolio_report {
   portfolio_solution best;
   std::vector<std::optional<double>> cost_curve;  // one per kCostCurveFractions
   std::uint64_t frontier_size = 0;
-  std::uint64_t nodes = 0;  // branch-and-bound nodes over every solve
+  std::vector<frontier_rec> frontier;  // the pools' frontiers the optimizer searched
+  std::uint64_t nodes = 0;  // states the optimizer expanded over every solve
   double frontier_seconds = 0;
   double solve_seconds = 0;
 };
@@ -116,6 +120,11 @@ portfolio_report solve_portfolio_report(const scenario& sc, frontier_result fr,
 /// MODEL.md's JSON `portfolio` block: totals, member plan records and the cost curve.
 nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
                                       const portfolio_report& rep);
+/// The problem over the frontiers `items` as an MILP in CPLEX LP format: a binary x<plan index>
+/// per plan, the target row, the budget rows and one row per pool (host/portfolio_milp.cpp).
+std::string portfolio_lp(const scenario& sc, const plan_space& sp, const std::vector<frontier_rec>& items,
+                         double required);
+
 /// The terminal table of the members with totals, and the cost curve.
 std::string portfolio_table(const scenario& sc, const plan_space& sp, const portfolio_report& rep);
 

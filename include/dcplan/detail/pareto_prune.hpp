@@ -37,6 +37,9 @@ struct rep_index {
   const std::uint32_t* begin;
   int pools;
   pareto_dims d;
+  // The cost frontier's pass (cost_frontier.hpp): every plan in pool 0, the objective TCO, and
+  // `dominated` in frontier_covers' sense instead of `dominates`.
+  bool cost_frontier = false;
 
   /// How many candidates from the first with enough FLOP/s are compared against a query. The
   /// choice only affects speed: a query that finds no dominating candidate keeps the plans.
@@ -68,17 +71,23 @@ struct rep_index {
   DCPLAN_HD bool dominated(const frontier_rec& q) const {
     if (q.pool < 0 || q.pool >= pools) return false;
     const std::uint32_t end = begin[q.pool + 1];
-    for (std::uint32_t k = first_at_least(q.pool, q.flops), m = 0; k < end && m < kScan; ++k, ++m)
-      if (dominates(recs[k], q, d)) return true;
+    for (std::uint32_t k = first_at_least(q.pool, q.flops), m = 0; k < end && m < kScan; ++k, ++m) {
+      const frontier_rec& r = recs[k];
+      if (cost_frontier ? r.obj <= q.obj && r.flops >= q.flops &&
+                              (r.obj < q.obj || r.flops > q.flops || r.index < q.index)
+                        : dominates(r, q, d))
+        return true;
+    }
     return false;
   }
 };
 
-/// The candidate record of a plan of combination `k` (pool -1 when it is no candidate).
+/// The candidate record of a plan of combination `k` (pool -1 when it is no candidate; every
+/// candidate in pool 0 with `one_pool`).
 DCPLAN_HD frontier_rec candidate_rec(const model_view& v, const combo& cb, const plan_figures& p,
-                                     std::uint64_t index) {
+                                     std::uint64_t index, bool one_pool) {
   frontier_rec r;
-  r.pool = p.near_feasible ? pool_id(cb.site, cb.sourcing) : -1;
+  r.pool = p.near_feasible ? (one_pool ? 0 : pool_id(cb.site, cb.sourcing)) : -1;
   r.obj = objective_key(p, v.g.obj);
   r.capex = p.capex;
   r.tco = p.tco;
@@ -134,7 +143,7 @@ DCPLAN_HD void frontier_candidates(const model_view& v, const space_view& sp, in
   const auto one = [&](std::uint64_t j) {
     const plan_figures p = plan(j);
     if (!p.near_feasible) return;
-    const frontier_rec r = candidate_rec(v, cb, p, base + j);
+    const frontier_rec r = candidate_rec(v, cb, p, base + j, reps.cost_frontier);
     if (!reps.dominated(r)) emit(r);
   };
   const plan_figures first = plan(b);
@@ -146,7 +155,7 @@ DCPLAN_HD void frontier_candidates(const model_view& v, const space_view& sp, in
   }
   constexpr std::uint64_t kLeaf = 8;
   constexpr double kMargin = 1e-9;
-  const int pool = pool_id(cb.site, cb.sourcing);
+  const int pool = reps.cost_frontier ? 0 : pool_id(cb.site, cb.sourcing);
   const double mfu = v.systems[cb.system].mfu;
   // Depth-first bisection with an explicit stack (log2 of 2^64 ranges at most on it).
   std::uint64_t lo_stack[72], hi_stack[72];
@@ -182,19 +191,19 @@ DCPLAN_HD void frontier_candidates(const model_view& v, const space_view& sp, in
 /// counts (ratio about 1 + 1/32), for the first set of known candidates.
 template <class Emit>
 DCPLAN_HD void frontier_samples(const model_view& v, const space_view& sp, int k, std::uint64_t b,
-                                std::uint64_t e, Emit emit) {
+                                std::uint64_t e, bool one_pool, Emit emit) {
   const combo& cb = sp.combos[k];
   const std::uint64_t end = candidate_prefix_end(v, sp, k, b, e);
   for (std::uint64_t j = b; j < end; j += 1 + (j - b) / 32) {
     const plan_figures p = evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing,
                                          static_cast<double>(j + 1) * sp.node_step);
-    if (p.near_feasible) emit(candidate_rec(v, cb, p, sp.starts[k] + j));
+    if (p.near_feasible) emit(candidate_rec(v, cb, p, sp.starts[k] + j, one_pool));
   }
   if (end > b) {
     const std::uint64_t j = end - 1;
     const plan_figures p = evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing,
                                          static_cast<double>(j + 1) * sp.node_step);
-    if (p.near_feasible) emit(candidate_rec(v, cb, p, sp.starts[k] + j));
+    if (p.near_feasible) emit(candidate_rec(v, cb, p, sp.starts[k] + j, one_pool));
   }
 }
 
