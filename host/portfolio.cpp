@@ -152,6 +152,8 @@ portfolio_solution evaluate_members(std::vector<frontier_rec> m, const portfolio
 class dominance_dp {
  public:
   static constexpr std::size_t kBeam = 512;
+  static constexpr std::size_t kScan = 64;  // states compared one by one in `filter`, at most
+  static constexpr std::size_t kMaxStates = std::size_t{1} << 20;  // then depth-first
 
   dominance_dp(const portfolio_problem& p, double required) : p_(p), required_(required) {
     std::vector<frontier_rec> items = p.items;
@@ -174,8 +176,11 @@ class dominance_dp {
     prepare_all();
   }
 
-  portfolio_solution run() {
+  /// The optimum; `seed` (members of a feasible portfolio, or empty) is a first incumbent.
+  portfolio_solution run(const std::vector<frontier_rec>& seed) {
+    if (!seed.empty()) offer(evaluate_members(seed, p_, required_));
     if (required_ > 0 && !pools_.empty()) {
+      if (choose_prices()) prepare_all();
       round_lp();
       if (best_.feasible && reduce()) prepare_all();
       // A narrow pass first (the best states by bound at each stage) for a close incumbent,
@@ -210,7 +215,7 @@ class dominance_dp {
     std::vector<hull_point> po, pc, pt;
     for (std::size_t j = 0; j < d.items.size(); ++j) {
       const frontier_rec& r = d.items[j];
-      po.push_back({r.flops, r.obj, j});
+      po.push_back({r.flops, w(r), j});
       pc.push_back({r.flops, r.capex, j});
       pt.push_back({r.flops, r.tco, j});
     }
@@ -219,7 +224,7 @@ class dominance_dp {
     d.h_tco = lower_hull(pt);
     std::vector<std::pair<double, std::size_t>> order;
     for (std::size_t j = 0; j < d.items.size(); ++j)
-      order.push_back({std::max(0.0, d.items[j].obj - d.h_obj.at(d.items[j].flops)), j});
+      order.push_back({std::max(0.0, w(d.items[j]) - d.h_obj.at(d.items[j].flops)), j});
     std::stable_sort(order.begin(), order.end(),
                      [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<frontier_rec> sorted;
@@ -255,6 +260,109 @@ class dominance_dp {
       more_[i].push_back(0);
       for (double f : fmax) more_[i].push_back(more_[i].back() + f);
     }
+  }
+
+  // Whether a budget can bind: even the largest member of every pool together may exceed it.
+  bool may_bind(const std::optional<double>& budget, double frontier_rec::*fig) const {
+    if (!budget) return false;
+    double most = 0;
+    for (const pool_data& d : pools_) {
+      double m = 0;
+      for (const auto& r : d.items) m = std::max(m, r.*fig);
+      most += m;
+    }
+    return most * (1 + 1e-9) > *budget;
+  }
+
+  // The root Lagrangian bound with budget prices (mu_c, mu_t): the LP of w over every pool at
+  // the target, less the priced budgets. Any prices give a valid bound; the best is the tightest.
+  double root_bound(double mu_c, double mu_t) {
+    mu_c_ = mu_c;
+    mu_t_ = mu_t;
+    std::vector<hull> hulls(pools_.size());
+    std::vector<const hull*> ptrs;
+    for (std::size_t i = 0; i < pools_.size(); ++i) {
+      std::vector<hull_point> pts;
+      for (const auto& r : pools_[i].items) pts.push_back({r.flops, w(r), 0});
+      hulls[i] = lower_hull(std::move(pts));
+    }
+    // Only the root is needed: segments of every pool in order of slope.
+    std::vector<std::pair<double, std::pair<double, double>>> seg;
+    for (const hull& h : hulls)
+      for (std::size_t k = 1; k < h.f.size(); ++k)
+        seg.push_back({(h.c[k] - h.c[k - 1]) / (h.f[k] - h.f[k - 1]), {h.f[k] - h.f[k - 1], h.c[k] - h.c[k - 1]}});
+    std::sort(seg.begin(), seg.end());
+    double f = 0, c = 0;
+    for (const auto& [slope, dfc] : seg) {
+      if (f + dfc.first >= required_) return c + (required_ - f) * slope - priced(mu_c, mu_t);
+      f += dfc.first;
+      c += dfc.second;
+    }
+    return kInf;
+  }
+
+  double priced(double mu_c, double mu_t) const {
+    return (p_.capex_budget ? mu_c * *p_.capex_budget : 0.0) + (p_.tco_budget ? mu_t * *p_.tco_budget : 0.0);
+  }
+
+  // The best price of one budget with the other held: a coarse scan by factors of 4 from the
+  // ratio of the figures' sizes, then golden-section search (the bound is concave in a price).
+  double best_price(bool capex, double other) {
+    double so = 0, sf = 0;
+    for (const pool_data& d : pools_)
+      for (const auto& r : d.items) {
+        so += std::fabs(r.obj);
+        sf += capex ? r.capex : r.tco;
+      }
+    if (!(sf > 0) || !(so > 0)) return 0;
+    const auto g = [&](double mu) { return capex ? root_bound(mu, other) : root_bound(other, mu); };
+    std::vector<double> mus{0.0};
+    for (int k = -16; k <= 16; ++k) mus.push_back(so / sf * std::ldexp(1.0, 2 * k));
+    std::size_t best = 0;
+    double best_v = -kInf;
+    for (std::size_t k = 0; k < mus.size(); ++k) {
+      const double v = g(mus[k]);
+      if (v == kInf) return mus[k];  // infeasible even as an LP: any price proves it
+      if (v > best_v) {
+        best_v = v;
+        best = k;
+      }
+    }
+    double lo = best > 0 ? mus[best - 1] : 0.0, hi = best + 1 < mus.size() ? mus[best + 1] : mus[best];
+    const double phi = 0.6180339887498949;
+    double a = hi - phi * (hi - lo), b = lo + phi * (hi - lo), ga = g(a), gb = g(b);
+    for (int it = 0; it < 24; ++it) {
+      if (ga < gb) {
+        lo = a;
+        a = b;
+        ga = gb;
+        b = lo + phi * (hi - lo);
+        gb = g(b);
+      } else {
+        hi = b;
+        b = a;
+        gb = ga;
+        a = hi - phi * (hi - lo);
+        ga = g(a);
+      }
+    }
+    const double mid = ga > gb ? a : b;
+    return std::max(ga, gb) > best_v ? mid : mus[best];
+  }
+
+  // Sets the budget prices when a budget may bind; returns whether any is non-zero.
+  bool choose_prices() {
+    const bool bc = may_bind(p_.capex_budget, &frontier_rec::capex);
+    const bool bt = may_bind(p_.tco_budget, &frontier_rec::tco);
+    double mc = 0, mt = 0;
+    for (int round = 0; round < (bc && bt ? 2 : 1); ++round) {
+      if (bc) mc = best_price(true, mt);
+      if (bt) mt = best_price(false, mc);
+    }
+    mu_c_ = mc;
+    mu_t_ = mt;
+    priced_ = priced(mc, mt);
+    return mc > 0 || mt > 0;
   }
 
   // A first incumbent: the LP's solution with its fractional pool rounded up to the next vertex
@@ -299,9 +407,10 @@ class dominance_dp {
     const double lambda = root.slope[j];
     if (!(lambda >= 0) || !std::isfinite(lambda)) return false;
     std::vector<double> m(pools_.size(), 0.0);
-    double bound = lambda * required_, scale = std::fabs(bound) + std::fabs(best_.objective);
+    double bound = lambda * required_ - priced_,
+           scale = std::fabs(lambda * required_) + std::fabs(priced_) + std::fabs(best_.objective);
     for (std::size_t i = 0; i < pools_.size(); ++i) {
-      for (const auto& r : pools_[i].items) m[i] = std::min(m[i], r.obj - lambda * r.flops);
+      for (const auto& r : pools_[i].items) m[i] = std::min(m[i], w(r) - lambda * r.flops);
       bound += m[i];
       scale += std::fabs(m[i]);
     }
@@ -311,7 +420,7 @@ class dominance_dp {
       pool_data& d = pools_[i];
       const std::size_t before = d.items.size();
       d.items.erase(std::remove_if(d.items.begin(), d.items.end(),
-                                   [&](const frontier_rec& r) { return r.obj - lambda * r.flops - m[i] > gap; }),
+                                   [&](const frontier_rec& r) { return w(r) - lambda * r.flops - m[i] > gap; }),
                     d.items.end());
       if (-m[i] > gap) d.none_ok = false;
       removed = removed || d.items.size() != before || !d.none_ok;
@@ -330,11 +439,15 @@ class dominance_dp {
     return static_cast<std::size_t>(std::lower_bound(m.begin(), m.end(), r) - m.begin());
   }
 
-  bool surely_above(double v) const { return best_.feasible && v * (1 - kSafe) > best_.objective; }
+  // Bounds are sums of doubles of size up to `mag`: lowered by kSafe of that, they never cut off
+  // the optimum through rounding.
+  bool surely_above(double v, double mag) const {
+    return best_.feasible && v - kSafe * mag > best_.objective;
+  }
 
-  bool promising(double v, std::size_t members) const {
+  bool promising(double v, std::size_t members, double mag) const {
     if (!best_.feasible) return true;
-    const double low = v * (1 - kSafe);
+    const double low = v - kSafe * mag;
     if (low > best_.objective) return false;
     return !(low >= best_.objective && members > best_.members.size());
   }
@@ -349,7 +462,9 @@ class dominance_dp {
   bool alive(std::size_t i, const state& s) const {
     const double r = required_ - s.f;
     const double lb = obj_lb_[i].at(r);
-    return lb != kInf && promising(s.obj + lb, s.members + min_more(i, r)) &&
+    return lb != kInf &&
+           promising(w(s) + lb - priced_, s.members + min_more(i, r),
+                     std::fabs(w(s)) + std::fabs(lb) + std::fabs(priced_)) &&
            budgets_ok(i, r, s.capex, s.tco);
   }
 
@@ -432,13 +547,14 @@ class dominance_dp {
         auto it = stair.upper_bound(use_capex ? s.capex : s.tco);
         if (it != stair.begin() && std::prev(it)->second >= s.f) {
           if (dims_.capex && dims_.tco) {
-            for (std::size_t k = 0; k < ins && !dominated; ++k) dominated = covers(kept[k], s);
+            // Dominance only ever drops states, so a bounded look (the latest kept) is exact too.
+            for (std::size_t k = ins, m = 0; k-- > 0 && m < kScan && !dominated; ++m) dominated = covers(kept[k], s);
           } else {
             dominated = true;
           }
         }
       }
-      for (std::size_t k = ins; k < kept.size() && !dominated; ++k)
+      for (std::size_t k = kept.size(), m = 0; k-- > ins && m < kScan && !dominated; ++m)
         dominated = covers(kept[k], s) && wins_ties(kept[k], s);
       if (!dominated) kept.push_back(s);
     }
@@ -449,58 +565,37 @@ class dominance_dp {
   // bound (a heuristic pass that only finds incumbents).
   void search(std::size_t beam) {
     arena_.clear();
-    // A budget that even the largest member of every pool together stays under cannot bind: it
-    // needs no place in dominance (the members' own test still applies).
-    const auto may_bind = [&](const std::optional<double>& budget, double frontier_rec::*fig) {
-      if (!budget) return false;
-      double most = 0;
-      for (const pool_data& d : pools_) {
-        double m = 0;
-        for (const auto& r : d.items) m = std::max(m, r.*fig);
-        most += m;
-      }
-      return most * (1 + 1e-9) > *budget;
+    // A budget that even the largest member of every pool together stays under cannot bind, and
+    // one on the objective's own figure is covered by the objective: neither needs a place in
+    // dominance (the members' own test still applies).
+    const auto is_objective = [&](double frontier_rec::*fig) {
+      for (const pool_data& d : pools_)
+        for (const auto& r : d.items)
+          if (r.obj != r.*fig) return false;
+      return true;
     };
-    dims_ = {may_bind(p_.capex_budget, &frontier_rec::capex), may_bind(p_.tco_budget, &frontier_rec::tco)};
+    dims_ = {may_bind(p_.capex_budget, &frontier_rec::capex) && !is_objective(&frontier_rec::capex),
+             may_bind(p_.tco_budget, &frontier_rec::tco) && !is_objective(&frontier_rec::tco)};
     std::vector<state> cur{{0.0, 0.0, 0.0, 0.0, 0u, -1, nullptr}}, next;
     if (required_ <= 0) {
       offer(evaluate_members({}, p_, required_));
       return;
     }
     for (std::size_t i = 0; i < pools_.size() && !cur.empty(); ++i) {
-      const pool_data& d = pools_[i];
-      next.clear();
-      for (const state& s : cur) {
-        ++nodes_;
-        if (!alive(i, s)) continue;
-        const double r = required_ - s.f;
-        const double lb = obj_lb_[i].at(r);
-        if (d.none_ok) {
-          state t = s;
-          t.item = nullptr;
-          if (alive(i + 1, t)) next.push_back(t);
-        }
-        for (std::size_t j = 0; j < d.items.size(); ++j) {
-          // Every later plan lies at least as far above the hull: none can beat the incumbent.
-          if (surely_above(s.obj + lb + d.excess[j])) break;
-          const frontier_rec& it = d.items[j];
-          state t{s.f + it.flops, s.obj + it.obj, s.capex + it.capex, s.tco + it.tco,
-                  s.members + 1, s.parent, &it};
-          if (t.f >= required_) {
-            if (promising(t.obj, t.members)) offer(evaluate_members(members_of(t.parent, t.item), p_, required_));
-            continue;
-          }
-          if (alive(i + 1, t)) next.push_back(t);
-        }
+      // Too many states for memory: the rest depth-first, best bound first (exact, no dominance).
+      if (beam == 0 && cur.size() * (pools_[i].items.size() + 1) > kMaxStates * 4) {
+        depth_first(i, cur);
+        return;
       }
+      next.clear();
+      for (const state& s : cur) expand(i, s, [&](const state& t) { next.push_back(t); });
       // Drop what the incumbent found during this stage rules out, then the dominated.
       next.erase(std::remove_if(next.begin(), next.end(), [&](const state& t) { return !alive(i + 1, t); }),
                  next.end());
       filter(next);
       if (beam > 0 && next.size() > beam) {
         std::vector<std::pair<double, std::size_t>> by_bound;
-        for (std::size_t k = 0; k < next.size(); ++k)
-          by_bound.push_back({next[k].obj + obj_lb_[i + 1].at(required_ - next[k].f), k});
+        for (std::size_t k = 0; k < next.size(); ++k) by_bound.push_back({bound(i + 1, next[k]), k});
         std::nth_element(by_bound.begin(), by_bound.begin() + static_cast<std::ptrdiff_t>(beam), by_bound.end());
         by_bound.resize(beam);
         std::sort(by_bound.begin(), by_bound.end(),
@@ -509,18 +604,88 @@ class dominance_dp {
         for (const auto& b : by_bound) narrow.push_back(next[b.second]);
         next.swap(narrow);
       }
-      for (state& t : next) {
-        if (t.item == nullptr) continue;
-        arena_.push_back({t.parent, t.item});
-        t.parent = static_cast<std::int32_t>(arena_.size() - 1);
-        t.item = nullptr;
-      }
+      for (state& t : next) push_link(t);
       cur.swap(next);
+      if (beam == 0 && cur.size() > kMaxStates) {
+        depth_first(i + 1, cur);
+        return;
+      }
     }
   }
 
+  // The objective bound of state s from stage i on (w and the priced budgets, see w()).
+  double bound(std::size_t i, const state& s) const {
+    return w(s) + obj_lb_[i].at(required_ - s.f) - priced_;
+  }
+
+  // Makes a state's member of this stage a link of the arena.
+  void push_link(state& t) {
+    if (t.item == nullptr) return;
+    arena_.push_back({t.parent, t.item});
+    t.parent = static_cast<std::int32_t>(arena_.size() - 1);
+    t.item = nullptr;
+  }
+
+  // The children of state s at stage i (no member from pool i, or one of its plans) that may
+  // still win, to `emit`; complete portfolios go to the incumbent instead.
+  template <class Emit>
+  void expand(std::size_t i, const state& s, Emit emit) {
+    ++nodes_;
+    if (!alive(i, s)) return;
+    const pool_data& d = pools_[i];
+    const double r = required_ - s.f;
+    const double lb = obj_lb_[i].at(r);
+    const double mag = std::fabs(w(s)) + std::fabs(lb) + std::fabs(priced_);
+    if (d.none_ok) {
+      state t = s;
+      t.item = nullptr;
+      if (alive(i + 1, t)) emit(t);
+    }
+    for (std::size_t j = 0; j < d.items.size(); ++j) {
+      // Every later plan lies at least as far above the hull: none can beat the incumbent.
+      if (surely_above(w(s) + lb - priced_ + d.excess[j], mag + d.excess[j])) break;
+      const frontier_rec& it = d.items[j];
+      state t{s.f + it.flops, s.obj + it.obj, s.capex + it.capex, s.tco + it.tco, s.members + 1, s.parent, &it};
+      if (t.f >= required_) {
+        if (promising(t.obj, t.members, std::fabs(t.obj)))
+          offer(evaluate_members(members_of(t.parent, t.item), p_, required_));
+        continue;
+      }
+      if (alive(i + 1, t)) emit(t);
+    }
+  }
+
+  // Depth-first search from stage i over `states` (members already links), best bound first.
+  void depth_first(std::size_t i, std::vector<state> states) {
+    std::stable_sort(states.begin(), states.end(),
+                     [&](const state& a, const state& b) { return bound(i, a) < bound(i, b); });
+    for (const state& s : states) dive(i, s);
+  }
+
+  void dive(std::size_t i, state s) {
+    if (i == pools_.size()) return;
+    std::vector<state> children;
+    expand(i, s, [&](const state& t) { children.push_back(t); });
+    std::stable_sort(children.begin(), children.end(),
+                     [&](const state& a, const state& b) { return bound(i + 1, a) < bound(i + 1, b); });
+    for (state t : children) {
+      if (!alive(i + 1, t)) continue;  // the incumbent may have improved meanwhile
+      const bool linked = t.item != nullptr;
+      push_link(t);
+      dive(i + 1, t);
+      if (linked) arena_.pop_back();
+    }
+  }
+
+  // The bounds' cost: the objective plus the budgets' prices (Lagrange multipliers). For any
+  // portfolio within the budgets, objective >= w - mu_c capex_budget - mu_t tco_budget, so every
+  // bound below is on w and lowered by `priced_` (MODEL.md "Portfolios": budgets).
+  double w(const frontier_rec& r) const { return r.obj + mu_c_ * r.capex + mu_t_ * r.tco; }
+  double w(const state& s) const { return s.obj + mu_c_ * s.capex + mu_t_ * s.tco; }
+
   const portfolio_problem& p_;
   double required_;
+  double mu_c_ = 0, mu_t_ = 0, priced_ = 0;
   double tie_eps_ = 0;
   pareto_dims dims_{false, false};
   std::vector<pool_data> pools_;
@@ -542,7 +707,44 @@ bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b) 
 }
 
 portfolio_solution solve_portfolio(const portfolio_problem& p, double required) {
-  return dominance_dp(p, required).run();
+  // A budget that may bind can leave the search without an incumbent for long (every
+  // portfolio it meets over the budget). So first the least of that budget's figure: it proves
+  // the problem infeasible when it exceeds the budget, and otherwise is a feasible portfolio
+  // (same constraints), a first incumbent.
+  const auto may_bind = [&](const std::optional<double>& budget, double frontier_rec::*fig) {
+    if (!budget) return false;
+    std::map<int, double> most;
+    for (const frontier_rec& r : p.items) most[r.pool] = std::max(most[r.pool], r.*fig);
+    double sum = 0;
+    for (const auto& [pool, m] : most) sum += m;
+    return sum * (1 + 1e-9) > *budget;
+  };
+  double frontier_rec::*first = nullptr;
+  if (may_bind(p.tco_budget, &frontier_rec::tco)) first = &frontier_rec::tco;
+  else if (may_bind(p.capex_budget, &frontier_rec::capex)) first = &frontier_rec::capex;
+  std::vector<frontier_rec> seed;
+  std::uint64_t nodes = 0;
+  if (first != nullptr &&
+      std::any_of(p.items.begin(), p.items.end(), [&](const frontier_rec& r) { return r.obj != r.*first; })) {
+    portfolio_problem q = p;
+    for (frontier_rec& r : q.items) r.obj = r.*first;
+    const portfolio_solution s = dominance_dp(q, required).run({});
+    nodes = s.nodes;
+    if (!s.feasible) {
+      portfolio_solution none;
+      none.nodes = nodes;
+      return none;
+    }
+    for (const frontier_rec& m : s.members)
+      for (const frontier_rec& r : p.items)
+        if (r.index == m.index && r.pool == m.pool) {
+          seed.push_back(r);
+          break;
+        }
+  }
+  portfolio_solution s = dominance_dp(p, required).run(seed);
+  s.nodes += nodes;
+  return s;
 }
 
 portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required) {

@@ -1,6 +1,7 @@
 // MODEL.md "Portfolios" against an MILP solver: random small scenarios are written as an MILP in
-// LP format (a binary x_p per plan passing tests 1-5 and 7, at most one per pool, the summed
-// FLOP/s, capex and TCO constraints, the summed objective), solved by CBC, and CBC's choice,
+// LP format by dcplan's own writer (portfolio_lp: a binary x_p per plan passing tests 1-5 and 7,
+// at most one per pool, the summed FLOP/s, capex and TCO constraints, the summed objective),
+// solved by CBC, and CBC's choice,
 // re-evaluated exactly, must have dcplan's optimum to 1e-9 relative; both must agree on
 // infeasibility. Every candidate plan goes to the solver, so the frontier pass is checked too.
 //
@@ -33,46 +34,6 @@ bool on_path(const std::string& exe) {
   while (std::getline(ss, dir, ':'))
     if (!dir.empty() && fs::exists(fs::path(dir) / exe)) return true;
   return false;
-}
-
-// Every row is scaled (the objective by its largest coefficient, FLOP/s by the target, each
-// budget by itself) so the solver's absolute tolerances act on numbers near 1; dcplan's own
-// figures of CBC's choice decide the comparison, not the solver's printed objective.
-void write_lp(const std::string& file, const std::vector<frontier_rec>& cand, double required,
-              const scenario& sc) {
-  std::ofstream lp(file);
-  const double fs_ = required > 0 ? required : 1.0;
-  double os = 0;
-  for (const auto& c : cand) os = std::max(os, c.obj);
-  if (os <= 0) os = 1;
-  lp << "Minimize\n obj:";
-  for (std::size_t i = 0; i < cand.size(); ++i) lp << fmt::format(" + {:.17g} x{}", cand[i].obj / os, i);
-  lp << "\nSubject To\n target:";
-  for (std::size_t i = 0; i < cand.size(); ++i) lp << fmt::format(" + {:.17g} x{}", cand[i].flops / fs_, i);
-  lp << fmt::format(" >= {:.17g}\n", required / fs_);
-  if (sc.budget_capex_usd) {
-    const double bs = *sc.budget_capex_usd > 0 ? *sc.budget_capex_usd : 1.0;
-    lp << " capex:";
-    for (std::size_t i = 0; i < cand.size(); ++i) lp << fmt::format(" + {:.17g} x{}", cand[i].capex / bs, i);
-    lp << fmt::format(" <= {:.17g}\n", *sc.budget_capex_usd / bs);
-  }
-  if (sc.budget_tco_usd) {
-    const double bs = *sc.budget_tco_usd > 0 ? *sc.budget_tco_usd : 1.0;
-    lp << " tco:";
-    for (std::size_t i = 0; i < cand.size(); ++i) lp << fmt::format(" + {:.17g} x{}", cand[i].tco / bs, i);
-    lp << fmt::format(" <= {:.17g}\n", *sc.budget_tco_usd / bs);
-  }
-  std::size_t b = 0;
-  while (b < cand.size()) {
-    std::size_t e = b;
-    lp << fmt::format(" pool{}:", cand[b].pool);
-    while (e < cand.size() && cand[e].pool == cand[b].pool) lp << fmt::format(" + x{}", e++);
-    lp << " <= 1\n";
-    b = e;
-  }
-  lp << "Binaries\n";
-  for (std::size_t i = 0; i < cand.size(); ++i) lp << " x" << i << "\n";
-  lp << "End\n";
 }
 
 }  // namespace
@@ -108,7 +69,7 @@ int main(int argc, char** argv) {
     if (!cand.empty()) {
       const std::string lp = (dir / fmt::format("p{}.lp", seed)).string();
       const std::string sol = (dir / fmt::format("p{}.sol", seed)).string();
-      write_lp(lp, cand, required, sc);
+      std::ofstream(lp) << portfolio_lp(sc, sp, cand, required);
       fs::remove(sol);
       const std::string cmd =
           fmt::format("cbc '{}' ratioGap 0 allowableGap 0 solve solution '{}' > '{}.log' 2>&1", lp, sol, sol);
@@ -129,7 +90,11 @@ int main(int argc, char** argv) {
           std::string idx, name;
           double value = 0;
           ls >> idx >> name >> value;
-          if (name.size() > 1 && name[0] == 'x' && value > 0.5) chosen.push_back(cand[std::stoul(name.substr(1))]);
+          if (name.size() > 1 && name[0] == 'x' && value > 0.5) {
+            const std::uint64_t index = std::stoull(name.substr(1));
+            const auto it = std::find_if(cand.begin(), cand.end(), [&](const frontier_rec& c) { return c.index == index; });
+            if (it != cand.end()) chosen.push_back(*it);
+          }
         }
         std::sort(chosen.begin(), chosen.end(), [](auto& a, auto& b) { return a.pool < b.pool; });
         for (const auto& c : chosen) cbc_obj += c.obj;
