@@ -1,6 +1,7 @@
 // Portfolio optimizer (MODEL.md "Portfolios") on configs/bench-portfolio.yaml: the frontier pass
-// over every plan (plans per second), the exact branch and bound on that frontier, and CBC
-// handed the same frontier as an MILP (skipped when `cbc` is not on PATH).
+// over every plan (plans per second), the exact optimizer on that frontier (one solve, and the
+// whole report with its cost curve), and CBC handed the same frontier as an MILP (skipped when
+// `cbc` is not on PATH).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -57,6 +58,11 @@ void BM_portfolio_solve(benchmark::State& state) {
   state.counters["nodes"] = static_cast<double>(s.nodes);
 }
 
+void BM_portfolio_report(benchmark::State& state) {
+  fixture& f = data();
+  for (auto _ : state) benchmark::DoNotOptimize(run_portfolio(f.sc, f.sp, "cpu", engine_options{}));
+}
+
 void BM_portfolio_cbc(benchmark::State& state) {
   if (std::system("command -v cbc > /dev/null 2>&1") != 0) {
     state.SkipWithError("cbc is not installed (Debian package coinor-cbc)");
@@ -67,34 +73,8 @@ void BM_portfolio_cbc(benchmark::State& state) {
   const auto dir = std::filesystem::temp_directory_path() / "dcplan-bench-cbc";
   std::filesystem::create_directories(dir);
   const std::string lp = (dir / "frontier.lp").string();
-  {
-    // The same MILP as tests/milp_portfolio.cpp, on the frontier: rows scaled to numbers near 1.
-    const auto& c = f.fr.items;
-    double os = 0;
-    for (const auto& r : c) os = std::max(os, r.obj);
-    std::ofstream out(lp);
-    out << "Minimize\n obj:";
-    for (std::size_t i = 0; i < c.size(); ++i) out << fmt::format(" + {:.17g} x{}", c[i].obj / os, i);
-    out << "\nSubject To\n target:";
-    for (std::size_t i = 0; i < c.size(); ++i) out << fmt::format(" + {:.17g} x{}", c[i].flops / required, i);
-    out << " >= 1\n";
-    if (f.sc.budget_capex_usd) {
-      out << " capex:";
-      for (std::size_t i = 0; i < c.size(); ++i)
-        out << fmt::format(" + {:.17g} x{}", c[i].capex / *f.sc.budget_capex_usd, i);
-      out << " <= 1\n";
-    }
-    for (std::size_t b = 0; b < c.size();) {
-      std::size_t e = b;
-      out << " pool" << c[b].pool << ":";
-      while (e < c.size() && c[e].pool == c[b].pool) out << " + x" << e++;
-      out << " <= 1\n";
-      b = e;
-    }
-    out << "Binaries\n";
-    for (std::size_t i = 0; i < c.size(); ++i) out << " x" << i << "\n";
-    out << "End\n";
-  }
+  // The MILP `dcplan plan --milp` writes: the pools' frontiers, one binary per plan.
+  std::ofstream(lp) << portfolio_lp(f.sc, f.sp, f.fr.items, required);
   const std::string cmd = fmt::format("cbc '{}' ratioGap 0 allowableGap 0 solve solution '{}.sol' > '{}.log' 2>&1", lp, lp, lp);
   for (auto _ : state) {
     if (std::system(cmd.c_str()) != 0) state.SkipWithError("cbc failed");
@@ -105,4 +85,5 @@ void BM_portfolio_cbc(benchmark::State& state) {
 
 BENCHMARK(BM_portfolio_frontier_cpu)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_portfolio_solve)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_portfolio_report)->Unit(benchmark::kSecond)->Iterations(3);
 BENCHMARK(BM_portfolio_cbc)->Unit(benchmark::kSecond)->Iterations(1);

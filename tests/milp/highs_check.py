@@ -9,7 +9,7 @@ that both agree on infeasibility). Prints both times: dcplan's whole command (en
 pass and optimizer) and HiGHS's solve alone (the LP file already read).
 
 usage: highs_check.py --dcplan BUILD/dcplan [--random N] [--seed S] [--size small|catalog]
-                      [--time-limit SECONDS] [--keep DIR] [SCENARIO.yaml ...]
+                      [--time-limit SECONDS] [--dcplan-timeout SECONDS] [--keep DIR] [SCENARIO.yaml ...]
 Exit 0 when every result agrees, 1 on any mismatch or failure, 77 when SciPy is missing.
 """
 import argparse
@@ -167,6 +167,7 @@ def main():
     ap.add_argument("--seed", type=int, default=None, help="seed of the random scenarios (default: the clock)")
     ap.add_argument("--size", choices=["small", "catalog"], default="small")
     ap.add_argument("--time-limit", type=float, default=600.0, help="HiGHS's limit per problem, seconds")
+    ap.add_argument("--dcplan-timeout", type=float, default=None, help="fail a dcplan run past this many seconds")
     ap.add_argument("--keep", help="keep scenarios, LP and JSON files here")
     ap.add_argument("scenarios", nargs="*")
     a = ap.parse_args()
@@ -191,8 +192,13 @@ def main():
             f.write(text)
         js, lp = path[:-5] + ".json", path[:-5] + ".lp"
         t0 = time.perf_counter()
-        run = subprocess.run([a.dcplan, "plan", path, "--portfolio", "--json", js, "--milp", lp, "--quiet"],
-                             capture_output=True, text=True, cwd=base)
+        try:
+            run = subprocess.run([a.dcplan, "plan", path, "--portfolio", "--json", js, "--milp", lp, "--quiet"],
+                                 capture_output=True, text=True, cwd=base, timeout=a.dcplan_timeout)
+        except subprocess.TimeoutExpired:
+            print("{:<26} dcplan did not finish in {:g} s".format(name, a.dcplan_timeout))
+            bad += 1
+            continue
         dc_seconds = time.perf_counter() - t0
         if run.returncode not in (0, 3) or not os.path.exists(js):
             print("{:<26} dcplan failed (exit {}): {}".format(name, run.returncode, run.stderr.strip()[:200]))
