@@ -250,6 +250,27 @@ class dominance_dp {
       ht.push_back(&d.h_tco);
     }
     obj_lb_ = suffix_bounds(ho);
+    // The same bound at other budget prices: a partial portfolio that has spent more (or less)
+    // of a budget than the root's balance is bounded more tightly at a higher (or lower) price.
+    extra_.clear();
+    if (mu_c_ > 0 || mu_t_ > 0) {
+      for (double scale : {0.0, 0.5, 2.0, 4.0}) {
+        extra_bound e;
+        e.mu_c = mu_c_ * scale;
+        e.mu_t = mu_t_ * scale;
+        std::vector<hull> hs(k);
+        std::vector<const hull*> hp;
+        for (std::size_t i = 0; i < k; ++i) {
+          std::vector<hull_point> pts;
+          for (const auto& r : pools_[i].items) pts.push_back({r.flops, r.obj + e.mu_c * r.capex + e.mu_t * r.tco, 0});
+          hs[i] = lower_hull(std::move(pts));
+          hp.push_back(&hs[i]);
+        }
+        e.lb = suffix_bounds(hp);
+        e.priced = priced(e.mu_c, e.mu_t);
+        extra_.push_back(std::move(e));
+      }
+    }
     capex_lb_ = p_.capex_budget ? suffix_bounds(hc) : std::vector<suffix_bound>(k + 1);
     tco_lb_ = p_.tco_budget ? suffix_bounds(ht) : std::vector<suffix_bound>(k + 1);
     more_.assign(k + 1, {});
@@ -462,10 +483,17 @@ class dominance_dp {
   bool alive(std::size_t i, const state& s) const {
     const double r = required_ - s.f;
     const double lb = obj_lb_[i].at(r);
-    return lb != kInf &&
-           promising(w(s) + lb - priced_, s.members + min_more(i, r),
-                     std::fabs(w(s)) + std::fabs(lb) + std::fabs(priced_)) &&
-           budgets_ok(i, r, s.capex, s.tco);
+    const std::size_t members = s.members + min_more(i, r);
+    if (lb == kInf || !promising(w(s) + lb - priced_, members, std::fabs(w(s)) + std::fabs(lb) + std::fabs(priced_)) ||
+        !budgets_ok(i, r, s.capex, s.tco))
+      return false;
+    if (best_.feasible)
+      for (const extra_bound& e : extra_) {
+        const double ws = s.obj + e.mu_c * s.capex + e.mu_t * s.tco, l = e.lb[i].at(r);
+        if (l == kInf || !promising(ws + l - e.priced, members, std::fabs(ws) + std::fabs(l) + std::fabs(e.priced)))
+          return false;
+      }
+    return true;
   }
 
   std::vector<frontier_rec> members_of(std::int32_t node, const frontier_rec* item) const {
@@ -686,6 +714,11 @@ class dominance_dp {
   const portfolio_problem& p_;
   double required_;
   double mu_c_ = 0, mu_t_ = 0, priced_ = 0;
+  struct extra_bound {
+    double mu_c = 0, mu_t = 0, priced = 0;
+    std::vector<suffix_bound> lb;
+  };
+  std::vector<extra_bound> extra_;
   double tie_eps_ = 0;
   pareto_dims dims_{false, false};
   std::vector<pool_data> pools_;
