@@ -152,6 +152,7 @@ def random_scenario(rng, size):
               "facility: {build_usd_per_mw_it: 1.1e7, construction_months: 18, facility_life_years: 20, "
               "rack_usd: 30000, rack_units: 42}",
               "sites:"]
+    # The catalog's sites are all included; these entries change some of their grid sizes.
     for s in sites:
         extra = ""
         if rng.random() < 0.5:
