@@ -217,3 +217,34 @@ TEST_CASE("usage errors exit 2, and help exits 0", "[cli]") {
   CHECK(cli({"plan", "--help"}).code == exit_ok);
   CHECK(cli({"validate", "/no/such.yaml"}).code == exit_bad_input);
 }
+
+TEST_CASE("--milp writes the portfolio problem as an LP file, and needs a portfolio run", "[cli][portfolio]") {
+  const std::string s = write("milp.yaml", test::tiny_text());
+  const std::string lp = (scratch() / "p.lp").string(), js = (scratch() / "p.json").string();
+  fs::remove(lp);
+  const result bad = cli({"plan", s, "--milp", lp});
+  CHECK(bad.code == exit_bad_input);
+  CHECK_THAT(bad.err, Catch::Contains("--portfolio"));
+  CHECK_FALSE(fs::exists(lp));
+
+  const result r = cli({"plan", s, "--portfolio", "--milp", lp, "--json", js});
+  REQUIRE((r.code == exit_ok || r.code == exit_infeasible));
+  const std::string text = slurp(lp);
+  const auto j = nlohmann::json::parse(slurp(js));
+  // One binary per frontier plan, the target row, a row per pool, and what each variable is.
+  std::size_t binaries = 0, named = 0, pools = 0;
+  std::istringstream in(text);
+  std::string line, section;
+  while (std::getline(in, line)) {
+    if (line == "Binaries" || line == "End" || line == "Subject To") section = line;
+    else if (section == "Binaries" && line.rfind(" x", 0) == 0) ++binaries;
+    if (line.rfind(" pool_", 0) == 0) ++pools;
+    if (line.rfind("\\ x", 0) == 0 && line.find("site=") != std::string::npos) ++named;
+  }
+  CHECK(binaries == j["portfolio"]["frontier_plans"].get<std::size_t>());
+  CHECK(named == binaries);
+  CHECK(pools >= 1);
+  CHECK_THAT(text, Catch::Contains(" target:"));
+  CHECK_THAT(text, Catch::Contains("Minimize"));
+  CHECK(no_temp_files());
+}
