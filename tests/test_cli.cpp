@@ -218,7 +218,7 @@ TEST_CASE("usage errors exit 2, and help exits 0", "[cli]") {
   CHECK(cli({"validate", "/no/such.yaml"}).code == exit_bad_input);
 }
 
-TEST_CASE("--milp writes the portfolio problem as an LP file, and needs a portfolio run", "[cli][portfolio]") {
+TEST_CASE("plan with --milp writes the portfolio problem as an LP file, and needs a portfolio run", "[cli][portfolio]") {
   const std::string s = write("milp.yaml", test::tiny_text());
   const std::string lp = (scratch() / "p.lp").string(), js = (scratch() / "p.json").string();
   fs::remove(lp);
