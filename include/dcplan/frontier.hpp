@@ -51,6 +51,21 @@ constexpr int kRepWindow = 4;
 
 namespace detail {
 
+/// The candidate record of a plan of combination `k` (pool -1 when it is no candidate; every
+/// candidate in pool 0 with `one_pool`).
+DCPLAN_HD frontier_rec candidate_rec(const model_view& v, const combo& cb, const plan_figures& p,
+                                     std::uint64_t index, bool one_pool) {
+  frontier_rec r;
+  r.pool = p.near_feasible ? (one_pool ? 0 : pool_id(cb.site, cb.sourcing)) : -1;
+  r.obj = objective_key(p, v.g.obj);
+  r.capex = p.capex;
+  r.tco = p.tco;
+  r.flops = p.effective_flops;
+  r.ready = p.ready_months;
+  r.index = index;
+  return r;
+}
+
 struct rec_of_plan {
   model_view v;
   space_view sp;
@@ -58,16 +73,8 @@ struct rec_of_plan {
     const int k = find_combo(sp, i);
     const combo& cb = sp.combos[k];
     const double n = static_cast<double>(i - sp.starts[k] + 1) * sp.node_step;
-    const plan_figures p = evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, n);
-    frontier_rec r;
-    r.pool = p.near_feasible ? pool_id(cb.site, cb.sourcing) : -1;
-    r.obj = objective_key(p, v.g.obj);
-    r.capex = p.capex;
-    r.tco = p.tco;
-    r.flops = p.effective_flops;
-    r.ready = p.ready_months;
-    r.index = i;
-    return r;
+    return candidate_rec(v, cb, evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, n), i,
+                         false);
   }
 };
 

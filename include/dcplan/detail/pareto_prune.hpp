@@ -82,21 +82,6 @@ struct rep_index {
   }
 };
 
-/// The candidate record of a plan of combination `k` (pool -1 when it is no candidate; every
-/// candidate in pool 0 with `one_pool`).
-DCPLAN_HD frontier_rec candidate_rec(const model_view& v, const combo& cb, const plan_figures& p,
-                                     std::uint64_t index, bool one_pool) {
-  frontier_rec r;
-  r.pool = p.near_feasible ? (one_pool ? 0 : pool_id(cb.site, cb.sourcing)) : -1;
-  r.obj = objective_key(p, v.g.obj);
-  r.capex = p.capex;
-  r.tco = p.tco;
-  r.flops = p.effective_flops;
-  r.ready = p.ready_months;
-  r.index = index;
-  return r;
-}
-
 /// Whether this scenario's figures are monotone enough for range skipping (see the header).
 DCPLAN_HD bool frontier_ranges_exact(const model_view& v) {
   return v.g.residual_life * v.g.discount_h <= 0.999 && v.g.annuity >= 0 && v.g.utilization >= 0 &&
