@@ -4,6 +4,8 @@
 // pool's lower convex hull of (FLOP/s, cost) from the origin, and every hull segment of the
 // remaining pools taken in order of cost per FLOP/s until the remaining target is covered.
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -110,6 +112,69 @@ std::vector<suffix_bound> suffix_bounds(const std::vector<const hull*>& hulls) {
   return out;
 }
 
+// Exact sums. Every double is an integer multiple of a power of two, its quantum; counted in
+// the smallest quantum of a set of figures, the figures' sum is an exact integer, the same in any
+// order of addition. So portfolios compare by their true sums (MODEL.md "Portfolios": the true
+// minimum, ties broken by members and keys), whatever order the optimizer takes the pools in, and
+// each reported sum is the true sum rounded once to double.
+using wide = __int128;
+enum figure : int { kObj, kCapex, kTco, kFlops, kFigures };
+
+double figure_of(const frontier_rec& r, int k) {
+  switch (k) {
+    case kObj: return r.obj;
+    case kCapex: return r.capex;
+    case kTco: return r.tco;
+    default: return r.flops;
+  }
+}
+
+// The quantum exponent of one figure over `items`: the least ulp among them, coarsened only when
+// the largest sum would not fit 125 bits (figures spanning over 2^60 in size; never in practice).
+template <class It>
+int quantum_of(It first, It last, int k, std::size_t terms) {
+  int lo = std::numeric_limits<int>::max(), hi = std::numeric_limits<int>::min();
+  for (It it = first; it != last; ++it) {
+    const double v = figure_of(*it, k);
+    if (v == 0 || !std::isfinite(v)) continue;
+    const int e = std::ilogb(v);
+    lo = std::min(lo, e - std::numeric_limits<double>::digits + 1);
+    hi = std::max(hi, e);
+  }
+  if (lo == std::numeric_limits<int>::max()) return 0;
+  int bits = 1;
+  while ((std::size_t{1} << bits) <= terms + 1) ++bits;
+  return std::max(lo, hi + 1 + bits - 125);
+}
+
+wide to_wide(double v, int q) { return static_cast<wide>(std::nearbyint(std::ldexp(v, -q))); }
+double to_double(wide w, int q) { return std::ldexp(static_cast<double>(w), q); }
+// The least integer count of quanta at or above v, and the greatest at or below it (for the
+// target and the budgets: an exact sum S*2^q meets v exactly when S meets these).
+wide wide_ceil(double v, int q) {
+  const double x = std::ceil(std::ldexp(v, -q));
+  return x >= 0x1p126 ? wide{1} << 126 : x <= -0x1p126 ? -(wide{1} << 126) : static_cast<wide>(x);
+}
+wide wide_floor(double v, int q) {
+  const double x = std::floor(std::ldexp(v, -q));
+  return x >= 0x1p126 ? wide{1} << 126 : x <= -0x1p126 ? -(wide{1} << 126) : static_cast<wide>(x);
+}
+
+struct quanta {
+  int q[kFigures] = {0, 0, 0, 0};
+  quanta() = default;
+  template <class It>
+  quanta(It first, It last, std::size_t terms) {
+    for (int k = 0; k < kFigures; ++k) q[k] = quantum_of(first, last, k, terms);
+  }
+};
+
+wide exact_sum(const std::vector<frontier_rec>& m, int k, int q) {
+  wide s = 0;
+  for (const auto& r : m) s += to_wide(figure_of(r, k), q);
+  return s;
+}
+
 bool keys_less(const std::vector<frontier_rec>& a, const std::vector<frontier_rec>& b) {
   std::vector<rank_key> ka, kb;
   for (const auto& m : a) ka.push_back(key_of(m));
@@ -119,21 +184,34 @@ bool keys_less(const std::vector<frontier_rec>& a, const std::vector<frontier_re
   return std::lexicographical_compare(ka.begin(), ka.end(), kb.begin(), kb.end(), rank_less);
 }
 
-// MODEL.md "Portfolios": the figures of a set of members, summed in pool order.
+// MODEL.md "Portfolios": the figures of a set of members (listed in pool order), each the exact
+// sum rounded once; feasibility is decided on the exact sums.
 portfolio_solution evaluate_members(std::vector<frontier_rec> m, const portfolio_problem& p,
                                     double required) {
   std::sort(m.begin(), m.end(), [](const frontier_rec& x, const frontier_rec& y) { return x.pool < y.pool; });
+  const quanta qa(m.begin(), m.end(), m.size());
+  wide sum[kFigures];
+  for (int k = 0; k < kFigures; ++k) sum[k] = exact_sum(m, k, qa.q[k]);
   portfolio_solution s;
-  for (const auto& r : m) {
-    s.objective += r.obj;
-    s.capex += r.capex;
-    s.tco += r.tco;
-    s.flops += r.flops;
-  }
-  s.feasible = s.flops >= required && (!p.capex_budget || s.capex <= *p.capex_budget) &&
-               (!p.tco_budget || s.tco <= *p.tco_budget);
+  s.objective = to_double(sum[kObj], qa.q[kObj]);
+  s.capex = to_double(sum[kCapex], qa.q[kCapex]);
+  s.tco = to_double(sum[kTco], qa.q[kTco]);
+  s.flops = to_double(sum[kFlops], qa.q[kFlops]);
+  s.feasible = sum[kFlops] >= wide_ceil(required, qa.q[kFlops]) &&
+               (!p.capex_budget || sum[kCapex] <= wide_floor(*p.capex_budget, qa.q[kCapex])) &&
+               (!p.tco_budget || sum[kTco] <= wide_floor(*p.tco_budget, qa.q[kTco]));
   s.members = std::move(m);
   return s;
+}
+
+// The members' true objectives compared: negative, zero or positive as a's is below, equal to
+// or above b's.
+int compare_objectives(const std::vector<frontier_rec>& a, const std::vector<frontier_rec>& b) {
+  std::vector<frontier_rec> both = a;
+  both.insert(both.end(), b.begin(), b.end());
+  const int q = quantum_of(both.begin(), both.end(), kObj, both.size());
+  const wide x = exact_sum(a, kObj, q), y = exact_sum(b, kObj, q);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 // The exact optimum by dynamic programming over the pools in pool order, with dominance between
@@ -148,14 +226,19 @@ portfolio_solution evaluate_members(std::vector<frontier_rec> m, const portfolio
 //   order when the same members are added, and IEEE addition is monotone);
 // - before the pass, the Lagrangian bound at the LP's price per FLOP/s removes every plan whose
 //   reduced cost alone exceeds the gap between the first incumbent and that bound.
-// Sums are formed in pool order, exactly as MODEL.md reports them.
+// Dominance and the target and budget tests use exact sums (see `wide`), so the pools may be
+// taken in any order: with a budget that binds, those that spend the least of it per FLOP/s
+// come first (cloud before colo before build, near-copies side by side), which keeps partial
+// portfolios comparable for longer; otherwise pool order. Bounds use double sums with a margin.
 class dominance_dp {
  public:
   static constexpr std::size_t kBeam = 512;
+  static constexpr std::size_t kRound = 4;  // states completed for incumbents at each stage
   static constexpr std::size_t kScan = 64;  // states compared one by one in `filter`, at most
-  static constexpr std::size_t kMaxStates = std::size_t{1} << 20;  // then depth-first
+  static constexpr std::size_t kMaxStates = std::size_t{1} << 21;  // then depth-first
 
-  dominance_dp(const portfolio_problem& p, double required) : p_(p), required_(required) {
+  dominance_dp(const portfolio_problem& p, double required, const std::atomic<bool>* cancel)
+      : p_(p), required_(required), cancel_(cancel) {
     std::vector<frontier_rec> items = p.items;
     std::sort(items.begin(), items.end(), detail::pool_then_rank{});
     for (std::size_t b = 0; b < items.size();) {
@@ -166,13 +249,11 @@ class dominance_dp {
       pools_.push_back(std::move(d));
       b = e;
     }
-    double total = 0;
-    for (const pool_data& d : pools_) {
-      double m = 0;
-      for (const auto& r : d.items) m = std::max(m, std::fabs(r.obj));
-      total += m;
-    }
-    tie_eps_ = 1e-12 * total;
+    qa_ = quanta(p.items.begin(), p.items.end(), pools_.size());
+    req_ = wide_ceil(required, qa_.q[kFlops]);
+    if (p.capex_budget) capex_cap_ = wide_floor(*p.capex_budget, qa_.q[kCapex]);
+    if (p.tco_budget) tco_cap_ = wide_floor(*p.tco_budget, qa_.q[kTco]);
+    order_pools();
     prepare_all();
   }
 
@@ -193,10 +274,14 @@ class dominance_dp {
     return best_;
   }
 
+  /// Whether a cancel request stopped the search (the result is then incomplete).
+  bool stopped() const { return stopped_; }
+
  private:
   struct pool_data {
     std::vector<frontier_rec> items;  // after prepare: by excess over the hull, smallest first
     std::vector<double> excess;
+    std::vector<std::array<wide, kFigures>> exact;  // the items' figures in quanta
     hull h_obj, h_capex, h_tco;
     bool none_ok = true;  // false when the reduction proves the pool is in every better portfolio
   };
@@ -205,7 +290,8 @@ class dominance_dp {
     const frontier_rec* item;
   };
   struct state {
-    double f, obj, capex, tco;
+    double f, obj, capex, tco;  // sums in the order taken, for the bounds
+    wide sum[kFigures];         // exact sums, for dominance and the tests
     std::uint32_t members;
     std::int32_t parent;         // the last link of the members before this stage
     const frontier_rec* item;    // this stage's member, or nullptr
@@ -238,6 +324,37 @@ class dominance_dp {
     d.items.swap(sorted);
     for (std::size_t& p : d.h_obj.pos)
       if (p != kNoPlan) p = moved[p];
+    d.exact.clear();
+    for (const frontier_rec& r : d.items) {
+      std::array<wide, kFigures> e;
+      for (int k = 0; k < kFigures; ++k) e[static_cast<std::size_t>(k)] = to_wide(figure_of(r, k), qa_.q[k]);
+      d.exact.push_back(e);
+    }
+  }
+
+  // The pools' processing order (see the class comment).
+  void order_pools() {
+    const bool bc = may_bind(p_.capex_budget, &frontier_rec::capex) && !is_objective(&frontier_rec::capex);
+    const bool bt = may_bind(p_.tco_budget, &frontier_rec::tco) && !is_objective(&frontier_rec::tco);
+    if (!bc && !bt) return;
+    std::vector<std::pair<double, std::size_t>> key;
+    for (std::size_t i = 0; i < pools_.size(); ++i) {
+      double k = kInf;
+      for (const frontier_rec& r : pools_[i].items)
+        if (r.flops > 0) k = std::min(k, (bc ? r.capex : r.tco) / r.flops);
+      key.push_back({k, i});
+    }
+    std::stable_sort(key.begin(), key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<pool_data> sorted;
+    for (const auto& [k, i] : key) sorted.push_back(std::move(pools_[i]));
+    pools_.swap(sorted);
+  }
+
+  bool is_objective(double frontier_rec::*fig) const {
+    for (const pool_data& d : pools_)
+      for (const auto& r : d.items)
+        if (r.obj != r.*fig) return false;
+    return true;
   }
 
   void prepare_all() {
@@ -388,13 +505,14 @@ class dominance_dp {
 
   // A first incumbent: the LP's solution with its fractional pool rounded up to the next vertex
   // of that pool's hull.
-  void round_lp() {
+  // From stage `from` with the members of state `s` (none when null).
+  void round_lp(std::size_t from = 0, const state* s = nullptr) {
     struct seg {
       double slope;
       std::size_t pool, k;
     };
     std::vector<seg> segs;
-    for (std::size_t i = 0; i < pools_.size(); ++i) {
+    for (std::size_t i = from; i < pools_.size(); ++i) {
       const hull& h = pools_[i].h_obj;
       for (std::size_t k = 1; k < h.f.size(); ++k)
         segs.push_back({(h.c[k] - h.c[k - 1]) / (h.f[k] - h.f[k - 1]), i, k});
@@ -405,15 +523,16 @@ class dominance_dp {
       return a.k < b.k;
     });
     std::vector<std::size_t> vertex(pools_.size(), 0);
-    double f = 0;
-    for (const seg& s : segs) {
+    double f = s ? s->f : 0.0;
+    for (const seg& g : segs) {
       if (f >= required_) break;
-      const hull& h = pools_[s.pool].h_obj;
-      f += h.f[s.k] - h.f[s.k - 1];
-      vertex[s.pool] = s.k;
+      const hull& h = pools_[g.pool].h_obj;
+      f += h.f[g.k] - h.f[g.k - 1];
+      vertex[g.pool] = g.k;
     }
     std::vector<frontier_rec> m;
-    for (std::size_t i = 0; i < pools_.size(); ++i)
+    if (s) m = members_of(s->parent, s->item);
+    for (std::size_t i = from; i < pools_.size(); ++i)
       if (vertex[i] > 0) m.push_back(pools_[i].items[pools_[i].h_obj.pos[vertex[i]]]);
     offer(evaluate_members(std::move(m), p_, required_));
   }
@@ -450,8 +569,85 @@ class dominance_dp {
     return removed;
   }
 
+  // A better feasible portfolio becomes the incumbent, then is improved by local search.
   void offer(portfolio_solution s) {
-    if (s.feasible && portfolio_better(s, best_)) best_ = std::move(s);
+    if (!s.feasible || !portfolio_better(s, best_)) return;
+    best_ = std::move(s);
+    if (!improving_) improve();
+  }
+
+  // Local search from the incumbent: the best change of one pool's member (a plan or none), or
+  // of two pools' members together, that keeps the portfolio feasible and lowers its objective,
+  // until none does. It only finds incumbents, for the bounds to prune against.
+  void improve() {
+    improving_ = true;
+    const std::size_t k = pools_.size();
+    std::vector<std::ptrdiff_t> choice(k, -1);
+    for (const frontier_rec& m : best_.members)
+      for (std::size_t i = 0; i < k; ++i)
+        if (!pools_[i].items.empty() && pools_[i].items[0].pool == m.pool)
+          for (std::size_t j = 0; j < pools_[i].items.size(); ++j)
+            if (pools_[i].items[j].index == m.index) choice[i] = static_cast<std::ptrdiff_t>(j);
+    struct move {
+      double d[kFigures];
+      std::size_t pool;
+      std::ptrdiff_t to;
+    };
+    const double cap_c = p_.capex_budget ? *p_.capex_budget : kInf, cap_t = p_.tco_budget ? *p_.tco_budget : kInf;
+    for (int round = 0; round < 64; ++round) {
+      double cur[kFigures] = {0, 0, 0, 0};
+      for (std::size_t i = 0; i < k; ++i)
+        if (choice[i] >= 0)
+          for (int f = 0; f < kFigures; ++f) cur[f] += figure_of(pools_[i].items[static_cast<std::size_t>(choice[i])], f);
+      std::vector<move> moves;
+      for (std::size_t i = 0; i < k; ++i) {
+        const frontier_rec* now = choice[i] >= 0 ? &pools_[i].items[static_cast<std::size_t>(choice[i])] : nullptr;
+        for (std::ptrdiff_t j = -1; j < static_cast<std::ptrdiff_t>(pools_[i].items.size()); ++j) {
+          if (j == choice[i] || (j < 0 && !pools_[i].none_ok)) continue;
+          const frontier_rec* to = j >= 0 ? &pools_[i].items[static_cast<std::size_t>(j)] : nullptr;
+          move m{{0, 0, 0, 0}, i, j};
+          for (int f = 0; f < kFigures; ++f)
+            m.d[f] = (to ? figure_of(*to, f) : 0.0) - (now ? figure_of(*now, f) : 0.0);
+          moves.push_back(m);
+        }
+      }
+      std::sort(moves.begin(), moves.end(), [](const move& a, const move& b) { return a.d[kObj] < b.d[kObj]; });
+      const auto fits = [&](double df, double dc, double dt) {
+        return cur[kFlops] + df >= required_ && cur[kCapex] + dc <= cap_c && cur[kTco] + dt <= cap_t;
+      };
+      double best_gain = 0;
+      const move* b1 = nullptr;
+      const move* b2 = nullptr;
+      for (std::size_t x = 0; x < moves.size() && moves[x].d[kObj] < best_gain; ++x) {
+        const move& m = moves[x];
+        if (fits(m.d[kFlops], m.d[kCapex], m.d[kTco])) {
+          best_gain = m.d[kObj];
+          b1 = &m;
+          b2 = nullptr;
+        }
+        for (std::size_t y = x + 1; y < moves.size() && m.d[kObj] + moves[y].d[kObj] < best_gain; ++y) {
+          const move& n = moves[y];
+          if (n.pool == m.pool) continue;
+          if (fits(m.d[kFlops] + n.d[kFlops], m.d[kCapex] + n.d[kCapex], m.d[kTco] + n.d[kTco])) {
+            best_gain = m.d[kObj] + n.d[kObj];
+            b1 = &m;
+            b2 = &n;
+          }
+        }
+      }
+      if (b1 == nullptr) break;
+      std::vector<std::ptrdiff_t> next = choice;
+      next[b1->pool] = b1->to;
+      if (b2) next[b2->pool] = b2->to;
+      std::vector<frontier_rec> m;
+      for (std::size_t i = 0; i < k; ++i)
+        if (next[i] >= 0) m.push_back(pools_[i].items[static_cast<std::size_t>(next[i])]);
+      portfolio_solution s = evaluate_members(std::move(m), p_, required_);
+      if (!s.feasible || !portfolio_better(s, best_)) break;  // rounding: the double sums misled
+      best_ = std::move(s);
+      choice.swap(next);
+    }
+    improving_ = false;
   }
 
   std::size_t min_more(std::size_t i, double r) const {
@@ -504,41 +700,66 @@ class dominance_dp {
     return m;
   }
 
-  std::vector<rank_key> keys_of(const state& s) const {
-    std::vector<rank_key> k;
-    for (const auto& r : members_of(s.parent, s.item)) k.push_back(key_of(r));
-    std::sort(k.begin(), k.end(), rank_less);
-    return k;
-  }
-
+  // Whether a's members, their ranking keys sorted, come before b's (as many members each). The
+  // lists differ only in the members each has and the other lacks; the least of those decides:
+  // before it the lists agree, and at it the one that has it shows the smaller key. Links are
+  // stored after their parents, so the chains are walked back together to where they join.
   bool keys_before(const state& a, const state& b) const {
-    const std::vector<rank_key> ka = keys_of(a), kb = keys_of(b);
-    return std::lexicographical_compare(ka.begin(), ka.end(), kb.begin(), kb.end(), rank_less);
+    std::vector<const frontier_rec*>& xa = scratch_a_;
+    std::vector<const frontier_rec*>& xb = scratch_b_;
+    xa.clear();
+    xb.clear();
+    if (a.item != nullptr) xa.push_back(a.item);
+    if (b.item != nullptr) xb.push_back(b.item);
+    for (std::int32_t la = a.parent, lb = b.parent; la != lb;) {
+      if (la > lb) {
+        xa.push_back(arena_[static_cast<std::size_t>(la)].item);
+        la = arena_[static_cast<std::size_t>(la)].parent;
+      } else {
+        xb.push_back(arena_[static_cast<std::size_t>(lb)].item);
+        lb = arena_[static_cast<std::size_t>(lb)].parent;
+      }
+    }
+    const frontier_rec* least = nullptr;
+    bool from_a = false;
+    const auto consider = [&](const std::vector<const frontier_rec*>& mine,
+                              const std::vector<const frontier_rec*>& other, bool is_a) {
+      for (const frontier_rec* r : mine) {
+        if (std::find(other.begin(), other.end(), r) != other.end()) continue;  // both have it
+        if (least == nullptr || rank_less(key_of(*r), key_of(*least))) {
+          least = r;
+          from_a = is_a;
+        }
+      }
+    };
+    consider(xa, xb, true);
+    consider(xb, xa, false);
+    return least != nullptr && from_a;
   }
 
   // e (sorted before s) wins every tie-break against s after any common completion.
   bool wins_ties(const state& e, const state& s) const {
-    if (s.obj - e.obj > tie_eps_) return true;
+    if (e.sum[kObj] < s.sum[kObj]) return true;
     if (e.members != s.members) return e.members < s.members;
     return !keys_before(s, e);
   }
 
   bool covers(const state& e, const state& s) const {
-    return e.f >= s.f && (!dims_.capex || e.capex <= s.capex) && (!dims_.tco || e.tco <= s.tco);
+    return e.sum[kFlops] >= s.sum[kFlops] && (!dims_.capex || e.sum[kCapex] <= s.sum[kCapex]) &&
+           (!dims_.tco || e.sum[kTco] <= s.sum[kTco]);
   }
 
   // Keeps the states no other state dominates (see the class comment).
   void filter(std::vector<state>& v) const {
     std::stable_sort(v.begin(), v.end(), [&](const state& a, const state& b) {
-      if (a.obj != b.obj) return a.obj < b.obj;
+      if (a.sum[kObj] != b.sum[kObj]) return a.sum[kObj] < b.sum[kObj];
       if (a.members != b.members) return a.members < b.members;
-      if (a.f != b.f) return a.f > b.f;
-      return false;
+      return a.sum[kFlops] > b.sum[kFlops];
     });
     // Equal objective and members: order by the sorted ranking keys, so the first of a tie wins.
     for (std::size_t b = 0; b < v.size();) {
       std::size_t e = b + 1;
-      while (e < v.size() && v[e].obj == v[b].obj && v[e].members == v[b].members) ++e;
+      while (e < v.size() && v[e].sum[kObj] == v[b].sum[kObj] && v[e].members == v[b].members) ++e;
       if (e - b > 1)
         std::stable_sort(v.begin() + static_cast<std::ptrdiff_t>(b), v.begin() + static_cast<std::ptrdiff_t>(e),
                          [&](const state& x, const state& y) { return keys_before(x, y); });
@@ -546,34 +767,35 @@ class dominance_dp {
     }
     std::vector<state> kept;
     kept.reserve(v.size());
-    std::size_t ins = 0;              // kept[0, ins) are clear of s by more than the tie margin
-    double best_f = -kInf;            // 2 figures: the most FLOP/s among them
-    std::map<double, double> stair;   // with budgets: x (capex or TCO) -> the most FLOP/s
-    const bool use_capex = dims_.capex;
+    std::size_t ins = 0;                  // kept[0, ins) have a smaller objective than s
+    wide best_f = std::numeric_limits<wide>::min();  // 2 figures: the most FLOP/s among them
+    std::map<wide, wide> stair;           // with budgets: x (capex or TCO) -> the most FLOP/s
+    const int xk = dims_.capex ? kCapex : kTco;
     for (const state& s : v) {
-      while (ins < kept.size() && s.obj - kept[ins].obj > tie_eps_) {
+      while (ins < kept.size() && kept[ins].sum[kObj] < s.sum[kObj]) {
         const state& e = kept[ins++];
+        const wide ef = e.sum[kFlops];
         if (!dims_.capex && !dims_.tco) {
-          best_f = std::max(best_f, e.f);
+          best_f = std::max(best_f, ef);
           continue;
         }
-        const double x = use_capex ? e.capex : e.tco;
+        const wide x = e.sum[xk];
         const auto at = stair.upper_bound(x);
-        if (at != stair.begin() && std::prev(at)->second >= e.f) continue;  // adds nothing
-        auto [pos, fresh] = stair.emplace(x, e.f);
+        if (at != stair.begin() && std::prev(at)->second >= ef) continue;  // adds nothing
+        auto [pos, fresh] = stair.emplace(x, ef);
         if (!fresh) {
-          if (pos->second >= e.f) continue;
-          pos->second = e.f;
+          if (pos->second >= ef) continue;
+          pos->second = ef;
         }
         auto next = std::next(pos);
-        while (next != stair.end() && next->second <= e.f) next = stair.erase(next);
+        while (next != stair.end() && next->second <= ef) next = stair.erase(next);
       }
       bool dominated = false;
       if (!dims_.capex && !dims_.tco) {
-        dominated = best_f >= s.f;
+        dominated = best_f >= s.sum[kFlops];
       } else {
-        auto it = stair.upper_bound(use_capex ? s.capex : s.tco);
-        if (it != stair.begin() && std::prev(it)->second >= s.f) {
+        auto it = stair.upper_bound(s.sum[xk]);
+        if (it != stair.begin() && std::prev(it)->second >= s.sum[kFlops]) {
           if (dims_.capex && dims_.tco) {
             // Dominance only ever drops states, so a bounded look (the latest kept) is exact too.
             for (std::size_t k = ins, m = 0; k-- > 0 && m < kScan && !dominated; ++m) dominated = covers(kept[k], s);
@@ -596,31 +818,39 @@ class dominance_dp {
     // A budget that even the largest member of every pool together stays under cannot bind, and
     // one on the objective's own figure is covered by the objective: neither needs a place in
     // dominance (the members' own test still applies).
-    const auto is_objective = [&](double frontier_rec::*fig) {
-      for (const pool_data& d : pools_)
-        for (const auto& r : d.items)
-          if (r.obj != r.*fig) return false;
-      return true;
-    };
     dims_ = {may_bind(p_.capex_budget, &frontier_rec::capex) && !is_objective(&frontier_rec::capex),
              may_bind(p_.tco_budget, &frontier_rec::tco) && !is_objective(&frontier_rec::tco)};
-    std::vector<state> cur{{0.0, 0.0, 0.0, 0.0, 0u, -1, nullptr}}, next;
+    std::vector<state> cur{{0.0, 0.0, 0.0, 0.0, {0, 0, 0, 0}, 0u, -1, nullptr}}, next;
     if (required_ <= 0) {
       offer(evaluate_members({}, p_, required_));
       return;
     }
-    for (std::size_t i = 0; i < pools_.size() && !cur.empty(); ++i) {
-      // Too many states for memory: the rest depth-first, best bound first (exact, no dominance).
-      if (beam == 0 && cur.size() * (pools_[i].items.size() + 1) > kMaxStates * 4) {
-        depth_first(i, cur);
-        return;
-      }
+    for (std::size_t i = 0; i < pools_.size() && !cur.empty() && !stopped_; ++i) {
+      // Drop what the incumbent found during this stage rules out, then the dominated: whenever
+      // the children outgrow twice what the last such pass left, and at the end.
+      const auto prune = [&] {
+        next.erase(std::remove_if(next.begin(), next.end(), [&](const state& t) { return !alive(i + 1, t); }),
+                   next.end());
+        filter(next);
+      };
       next.clear();
-      for (const state& s : cur) expand(i, s, [&](const state& t) { next.push_back(t); });
-      // Drop what the incumbent found during this stage rules out, then the dominated.
-      next.erase(std::remove_if(next.begin(), next.end(), [&](const state& t) { return !alive(i + 1, t); }),
-                 next.end());
-      filter(next);
+      std::size_t kept = 0;
+      for (const state& s : cur) {
+        expand(i, s, [&](const state& t) { next.push_back(t); });
+        if (next.size() >= std::max(kMaxStates, 2 * kept)) {
+          prune();
+          kept = next.size();
+        }
+      }
+      prune();
+      // Incumbents from the most promising states: each completed by the LP's rounding.
+      if (beam == 0 && i + 1 < pools_.size() && !next.empty()) {
+        std::vector<std::pair<double, std::size_t>> by_bound;
+        for (std::size_t k = 0; k < next.size(); ++k) by_bound.push_back({bound(i + 1, next[k]), k});
+        const std::size_t n = std::min<std::size_t>(kRound, by_bound.size());
+        std::partial_sort(by_bound.begin(), by_bound.begin() + static_cast<std::ptrdiff_t>(n), by_bound.end());
+        for (std::size_t k = 0; k < n; ++k) round_lp(i + 1, &next[by_bound[k].second]);
+      }
       if (beam > 0 && next.size() > beam) {
         std::vector<std::pair<double, std::size_t>> by_bound;
         for (std::size_t k = 0; k < next.size(); ++k) by_bound.push_back({bound(i + 1, next[k]), k});
@@ -658,8 +888,8 @@ class dominance_dp {
   // still win, to `emit`; complete portfolios go to the incumbent instead.
   template <class Emit>
   void expand(std::size_t i, const state& s, Emit emit) {
-    ++nodes_;
-    if (!alive(i, s)) return;
+    if ((++nodes_ & 1023) == 0 && cancel_ != nullptr && cancel_->load()) stopped_ = true;
+    if (stopped_ || !alive(i, s)) return;
     const pool_data& d = pools_[i];
     const double r = required_ - s.f;
     const double lb = obj_lb_[i].at(r);
@@ -673,8 +903,16 @@ class dominance_dp {
       // Every later plan lies at least as far above the hull: none can beat the incumbent.
       if (surely_above(w(s) + lb - priced_ + d.excess[j], mag + d.excess[j])) break;
       const frontier_rec& it = d.items[j];
-      state t{s.f + it.flops, s.obj + it.obj, s.capex + it.capex, s.tco + it.tco, s.members + 1, s.parent, &it};
-      if (t.f >= required_) {
+      const auto& x = d.exact[j];
+      const state t{s.f + it.flops,
+                    s.obj + it.obj,
+                    s.capex + it.capex,
+                    s.tco + it.tco,
+                    {s.sum[0] + x[0], s.sum[1] + x[1], s.sum[2] + x[2], s.sum[3] + x[3]},
+                    s.members + 1,
+                    s.parent,
+                    &it};
+      if (t.sum[kFlops] >= req_) {
         if (promising(t.obj, t.members, std::fabs(t.obj)))
           offer(evaluate_members(members_of(t.parent, t.item), p_, required_));
         continue;
@@ -719,7 +957,12 @@ class dominance_dp {
     std::vector<suffix_bound> lb;
   };
   std::vector<extra_bound> extra_;
-  double tie_eps_ = 0;
+  const std::atomic<bool>* cancel_;
+  bool stopped_ = false;
+  bool improving_ = false;
+  mutable std::vector<const frontier_rec*> scratch_a_, scratch_b_;
+  quanta qa_;
+  wide req_ = 0, capex_cap_ = 0, tco_cap_ = 0;  // the target and budgets in quanta
   pareto_dims dims_{false, false};
   std::vector<pool_data> pools_;
   std::vector<suffix_bound> obj_lb_, capex_lb_, tco_lb_;
@@ -734,12 +977,13 @@ class dominance_dp {
 bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b) {
   if (!a.feasible) return false;
   if (!b.feasible) return true;
-  if (a.objective != b.objective) return a.objective < b.objective;
+  if (const int c = compare_objectives(a.members, b.members); c != 0) return c < 0;
   if (a.members.size() != b.members.size()) return a.members.size() < b.members.size();
   return keys_less(a.members, b.members);
 }
 
-portfolio_solution solve_portfolio(const portfolio_problem& p, double required) {
+portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
+                                   const std::atomic<bool>* cancel) {
   // A budget that may bind can leave the search without an incumbent for long (every
   // portfolio it meets over the budget). So first the least of that budget's figure: it proves
   // the problem infeasible when it exceeds the budget, and otherwise is a feasible portfolio
@@ -761,7 +1005,9 @@ portfolio_solution solve_portfolio(const portfolio_problem& p, double required) 
       std::any_of(p.items.begin(), p.items.end(), [&](const frontier_rec& r) { return r.obj != r.*first; })) {
     portfolio_problem q = p;
     for (frontier_rec& r : q.items) r.obj = r.*first;
-    const portfolio_solution s = dominance_dp(q, required).run({});
+    dominance_dp first_dp(q, required, cancel);
+    const portfolio_solution s = first_dp.run({});
+    if (first_dp.stopped()) return {};
     nodes = s.nodes;
     if (!s.feasible) {
       portfolio_solution none;
@@ -775,7 +1021,7 @@ portfolio_solution solve_portfolio(const portfolio_problem& p, double required) 
           break;
         }
   }
-  portfolio_solution s = dominance_dp(p, required).run(seed);
+  portfolio_solution s = dominance_dp(p, required, cancel).run(seed);
   s.nodes += nodes;
   return s;
 }
@@ -849,7 +1095,7 @@ portfolio_report solve_portfolio_report(const scenario& sc, frontier_result fr,
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int k = 0; k < kPoints; ++k) {
     if (opt.cancel && opt.cancel->load()) continue;
-    sol[k] = solve_portfolio(p, required * kCostCurveFractions[k]);
+    sol[k] = solve_portfolio(p, required * kCostCurveFractions[k], opt.cancel);
   }
   if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
   for (int k = 0; k < kPoints; ++k) {

@@ -1,6 +1,7 @@
 #pragma once
 // Portfolios (MODEL.md "Portfolios"): the per-pool frontiers the engine reduces the plan space
 // to, and the exact optimizer that combines pools into the cheapest portfolio meeting a target.
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -73,7 +74,7 @@ struct portfolio_problem {
 
 struct portfolio_solution {
   bool feasible = false;
-  double objective = 0;  // sums in pool order (MODEL.md "Portfolios")
+  double objective = 0;  // exact sums, rounded once (MODEL.md "Portfolios")
   double capex = 0;
   double tco = 0;
   double flops = 0;
@@ -83,13 +84,17 @@ struct portfolio_solution {
 
 /// The exact optimum of MODEL.md "Portfolios" for `required` FLOP/s: at most one member per pool,
 /// summed FLOP/s >= required, summed capex and TCO within budget, minimum summed objective; ties
-/// to fewer members, then to the members' ranking keys sorted and compared in order.
-portfolio_solution solve_portfolio(const portfolio_problem& p, double required);
+/// to fewer members, then to the members' ranking keys sorted and compared in order. Sums are
+/// exact (compared as true sums, reported rounded once). When `cancel` is set during the search,
+/// returns early with an incomplete result (the caller reports the interruption).
+portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
+                                   const std::atomic<bool>* cancel = nullptr);
 
 /// The same optimum by enumerating every portfolio (small problems only; for the tests).
 portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required);
 
-/// True when `a` is strictly better than `b` by MODEL.md's objective and tie-breaks.
+/// True when `a` is strictly better than `b` by MODEL.md's objective (the members' exact sum)
+/// and tie-breaks.
 bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b);
 
 /// Fractions of the target the cost curve reports (MODEL.md "Portfolios").
