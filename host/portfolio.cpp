@@ -233,11 +233,12 @@ int compare_objectives(const std::vector<frontier_rec>& a, const std::vector<fro
 class dominance_dp {
  public:
   static constexpr std::size_t kBeam = 512;
-  static constexpr std::size_t kRound = 4;  // states completed for incumbents at each stage
-  static constexpr std::size_t kScan = 64;  // states compared one by one in `filter`, at most
+  static constexpr std::size_t kScan = 64;
+  static constexpr double kCutoffs[] = {1.0 / 16, 1.0 / 4, 1.0 / 2, 3.0 / 4, 1.0};  // of the gap  // states compared one by one in `filter`, at most
   static constexpr std::size_t kMaxStates = std::size_t{1} << 21;  // then depth-first
 
-  dominance_dp(const portfolio_problem& p, double required, const std::atomic<bool>* cancel)
+  dominance_dp(const portfolio_problem& p, double required, const std::atomic<bool>* cancel,
+               bool by_budget = false)
       : p_(p), required_(required), cancel_(cancel) {
     std::vector<frontier_rec> items = p.items;
     std::sort(items.begin(), items.end(), detail::pool_then_rank{});
@@ -253,7 +254,7 @@ class dominance_dp {
     req_ = wide_ceil(required, qa_.q[kFlops]);
     if (p.capex_budget) capex_cap_ = wide_floor(*p.capex_budget, qa_.q[kCapex]);
     if (p.tco_budget) tco_cap_ = wide_floor(*p.tco_budget, qa_.q[kTco]);
-    order_pools();
+    if (by_budget) order_by_budget();
     prepare_all();
   }
 
@@ -261,13 +262,24 @@ class dominance_dp {
   portfolio_solution run(const std::vector<frontier_rec>& seed) {
     if (!seed.empty()) offer(evaluate_members(seed, p_, required_));
     if (required_ > 0 && !pools_.empty()) {
-      if (choose_prices()) prepare_all();
+      if (prices_given_ ? (mu_c_ > 0 || mu_t_ > 0) : choose_prices()) prepare_all();
+      if (cutoff_ < kInf) {
+        reduce();
+        prepare_all();
+        search(0);
+        best_.nodes = nodes_;
+        return best_;
+      }
       round_lp();
       if (best_.feasible && reduce()) prepare_all();
       // A narrow pass first (the best states by bound at each stage) for a close incumbent,
       // which the reduction and the exact pass then use.
       search(kBeam);
       if (best_.feasible && reduce()) prepare_all();
+      if (staged_ && (mu_c_ > 0 || mu_t_ > 0) && solve_staged()) {
+        best_.nodes = nodes_;
+        return best_;
+      }
     }
     search(0);
     best_.nodes = nodes_;
@@ -333,7 +345,9 @@ class dominance_dp {
   }
 
   // The pools' processing order (see the class comment).
-  void order_pools() {
+  // Puts the pools that spend the least of a binding budget per FLOP/s first (solve_staged);
+  // ties, and every pool when no budget binds, stay in pool order.
+  void order_by_budget() {
     const bool bc = may_bind(p_.capex_budget, &frontier_rec::capex) && !is_objective(&frontier_rec::capex);
     const bool bt = may_bind(p_.tco_budget, &frontier_rec::tco) && !is_objective(&frontier_rec::tco);
     if (!bc && !bt) return;
@@ -344,11 +358,13 @@ class dominance_dp {
         if (r.flops > 0) k = std::min(k, (bc ? r.capex : r.tco) / r.flops);
       key.push_back({k, i});
     }
-    std::stable_sort(key.begin(), key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(key.begin(), key.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<pool_data> sorted;
     for (const auto& [k, i] : key) sorted.push_back(std::move(pools_[i]));
     pools_.swap(sorted);
   }
+
+
 
   bool is_objective(double frontier_rec::*fig) const {
     for (const pool_data& d : pools_)
@@ -505,14 +521,13 @@ class dominance_dp {
 
   // A first incumbent: the LP's solution with its fractional pool rounded up to the next vertex
   // of that pool's hull.
-  // From stage `from` with the members of state `s` (none when null).
-  void round_lp(std::size_t from = 0, const state* s = nullptr) {
+  void round_lp() {
     struct seg {
       double slope;
       std::size_t pool, k;
     };
     std::vector<seg> segs;
-    for (std::size_t i = from; i < pools_.size(); ++i) {
+    for (std::size_t i = 0; i < pools_.size(); ++i) {
       const hull& h = pools_[i].h_obj;
       for (std::size_t k = 1; k < h.f.size(); ++k)
         segs.push_back({(h.c[k] - h.c[k - 1]) / (h.f[k] - h.f[k - 1]), i, k});
@@ -523,7 +538,7 @@ class dominance_dp {
       return a.k < b.k;
     });
     std::vector<std::size_t> vertex(pools_.size(), 0);
-    double f = s ? s->f : 0.0;
+    double f = 0;
     for (const seg& g : segs) {
       if (f >= required_) break;
       const hull& h = pools_[g.pool].h_obj;
@@ -531,30 +546,75 @@ class dominance_dp {
       vertex[g.pool] = g.k;
     }
     std::vector<frontier_rec> m;
-    if (s) m = members_of(s->parent, s->item);
-    for (std::size_t i = from; i < pools_.size(); ++i)
+    for (std::size_t i = 0; i < pools_.size(); ++i)
       if (vertex[i] > 0) m.push_back(pools_[i].items[pools_[i].h_obj.pos[vertex[i]]]);
     offer(evaluate_members(std::move(m), p_, required_));
   }
 
   // Removes the plans (and the option of no member) whose Lagrangian reduced cost at the LP's
   // price per FLOP/s exceeds the gap to the incumbent. Returns whether anything was removed.
-  bool reduce() {
+  // The Lagrangian bound at the LP's price per FLOP/s `lambda`: each pool's least reduced cost
+  // `m` (w - lambda FLOP/s, or 0 for none), and the gap from that bound to the incumbent, widened
+  // for rounding. False when the LP gives no finite price.
+  bool reduced_costs(double& lambda, std::vector<double>& m, double& gap) const {
     const suffix_bound& root = obj_lb_[0];
     if (required_ > root.cum_f.back()) return false;
     const std::size_t j = static_cast<std::size_t>(
         std::lower_bound(root.cum_f.begin(), root.cum_f.end(), required_) - root.cum_f.begin());
-    const double lambda = root.slope[j];
+    lambda = root.slope[j];
     if (!(lambda >= 0) || !std::isfinite(lambda)) return false;
-    std::vector<double> m(pools_.size(), 0.0);
+    m.assign(pools_.size(), 0.0);
+    if (!has_limit()) return false;
     double bound = lambda * required_ - priced_,
-           scale = std::fabs(lambda * required_) + std::fabs(priced_) + std::fabs(best_.objective);
+           scale = std::fabs(lambda * required_) + std::fabs(priced_) + std::fabs(limit());
     for (std::size_t i = 0; i < pools_.size(); ++i) {
       for (const auto& r : pools_[i].items) m[i] = std::min(m[i], w(r) - lambda * r.flops);
       bound += m[i];
       scale += std::fabs(m[i]);
     }
-    const double gap = best_.objective - bound + 1e-9 * scale;
+    gap = limit() - bound + 1e-9 * scale;
+    return true;
+  }
+
+  // With a binding budget the incumbent can stay far above the optimum for most of the search,
+  // and the bounds prune little against it. So the search runs as exact passes that keep only
+  // portfolios at or below a cutoff, raised from the root bound towards the incumbent (the last
+  // cutoff is the incumbent itself). Every portfolio at or below a pass's cutoff survives its
+  // pruning, so the first pass that finds one has found the optimum, ties broken as in a full
+  // search; the passes before it, with tighter cutoffs, cost little. The passes take the pools
+  // that spend the least budget per FLOP/s first (order_by_budget), which keeps near-copies
+  // together and partial portfolios comparable. Returns whether the optimum was found (false
+  // only when cancelled).
+  bool solve_staged() {
+    const double root = obj_lb_[0].at(required_) - priced_;
+    if (!best_.feasible || !(root < best_.objective)) return false;
+    const double gap = best_.objective - root;
+    for (const double share : kCutoffs) {
+      const double cut = share < 1 ? std::min(root + share * gap, best_.objective) : best_.objective;
+      dominance_dp d(p_, required_, cancel_, true);
+      d.staged_ = false;
+      d.cutoff_ = cut;
+      d.prices_given_ = true;
+      d.mu_c_ = mu_c_;
+      d.mu_t_ = mu_t_;
+      d.priced_ = priced_;
+      portfolio_solution s = d.run({});
+      nodes_ += d.nodes_;
+      if (d.stopped_) {
+        stopped_ = true;
+        return false;
+      }
+      const bool found = s.feasible && s.objective <= cut;
+      offer(std::move(s));  // a portfolio above the cutoff may still be a better incumbent
+      if (found) return true;
+    }
+    return false;
+  }
+
+  bool reduce() {
+    double lambda = 0, gap = 0;
+    std::vector<double> m;
+    if (!reduced_costs(lambda, m, gap)) return false;
     bool removed = false;
     for (std::size_t i = 0; i < pools_.size(); ++i) {
       pool_data& d = pools_[i];
@@ -569,86 +629,10 @@ class dominance_dp {
     return removed;
   }
 
-  // A better feasible portfolio becomes the incumbent, then is improved by local search.
   void offer(portfolio_solution s) {
-    if (!s.feasible || !portfolio_better(s, best_)) return;
-    best_ = std::move(s);
-    if (!improving_) improve();
+    if (s.feasible && portfolio_better(s, best_)) best_ = std::move(s);
   }
 
-  // Local search from the incumbent: the best change of one pool's member (a plan or none), or
-  // of two pools' members together, that keeps the portfolio feasible and lowers its objective,
-  // until none does. It only finds incumbents, for the bounds to prune against.
-  void improve() {
-    improving_ = true;
-    const std::size_t k = pools_.size();
-    std::vector<std::ptrdiff_t> choice(k, -1);
-    for (const frontier_rec& m : best_.members)
-      for (std::size_t i = 0; i < k; ++i)
-        if (!pools_[i].items.empty() && pools_[i].items[0].pool == m.pool)
-          for (std::size_t j = 0; j < pools_[i].items.size(); ++j)
-            if (pools_[i].items[j].index == m.index) choice[i] = static_cast<std::ptrdiff_t>(j);
-    struct move {
-      double d[kFigures];
-      std::size_t pool;
-      std::ptrdiff_t to;
-    };
-    const double cap_c = p_.capex_budget ? *p_.capex_budget : kInf, cap_t = p_.tco_budget ? *p_.tco_budget : kInf;
-    for (int round = 0; round < 64; ++round) {
-      double cur[kFigures] = {0, 0, 0, 0};
-      for (std::size_t i = 0; i < k; ++i)
-        if (choice[i] >= 0)
-          for (int f = 0; f < kFigures; ++f) cur[f] += figure_of(pools_[i].items[static_cast<std::size_t>(choice[i])], f);
-      std::vector<move> moves;
-      for (std::size_t i = 0; i < k; ++i) {
-        const frontier_rec* now = choice[i] >= 0 ? &pools_[i].items[static_cast<std::size_t>(choice[i])] : nullptr;
-        for (std::ptrdiff_t j = -1; j < static_cast<std::ptrdiff_t>(pools_[i].items.size()); ++j) {
-          if (j == choice[i] || (j < 0 && !pools_[i].none_ok)) continue;
-          const frontier_rec* to = j >= 0 ? &pools_[i].items[static_cast<std::size_t>(j)] : nullptr;
-          move m{{0, 0, 0, 0}, i, j};
-          for (int f = 0; f < kFigures; ++f)
-            m.d[f] = (to ? figure_of(*to, f) : 0.0) - (now ? figure_of(*now, f) : 0.0);
-          moves.push_back(m);
-        }
-      }
-      std::sort(moves.begin(), moves.end(), [](const move& a, const move& b) { return a.d[kObj] < b.d[kObj]; });
-      const auto fits = [&](double df, double dc, double dt) {
-        return cur[kFlops] + df >= required_ && cur[kCapex] + dc <= cap_c && cur[kTco] + dt <= cap_t;
-      };
-      double best_gain = 0;
-      const move* b1 = nullptr;
-      const move* b2 = nullptr;
-      for (std::size_t x = 0; x < moves.size() && moves[x].d[kObj] < best_gain; ++x) {
-        const move& m = moves[x];
-        if (fits(m.d[kFlops], m.d[kCapex], m.d[kTco])) {
-          best_gain = m.d[kObj];
-          b1 = &m;
-          b2 = nullptr;
-        }
-        for (std::size_t y = x + 1; y < moves.size() && m.d[kObj] + moves[y].d[kObj] < best_gain; ++y) {
-          const move& n = moves[y];
-          if (n.pool == m.pool) continue;
-          if (fits(m.d[kFlops] + n.d[kFlops], m.d[kCapex] + n.d[kCapex], m.d[kTco] + n.d[kTco])) {
-            best_gain = m.d[kObj] + n.d[kObj];
-            b1 = &m;
-            b2 = &n;
-          }
-        }
-      }
-      if (b1 == nullptr) break;
-      std::vector<std::ptrdiff_t> next = choice;
-      next[b1->pool] = b1->to;
-      if (b2) next[b2->pool] = b2->to;
-      std::vector<frontier_rec> m;
-      for (std::size_t i = 0; i < k; ++i)
-        if (next[i] >= 0) m.push_back(pools_[i].items[static_cast<std::size_t>(next[i])]);
-      portfolio_solution s = evaluate_members(std::move(m), p_, required_);
-      if (!s.feasible || !portfolio_better(s, best_)) break;  // rounding: the double sums misled
-      best_ = std::move(s);
-      choice.swap(next);
-    }
-    improving_ = false;
-  }
 
   std::size_t min_more(std::size_t i, double r) const {
     if (r <= 0) return 0;
@@ -659,15 +643,19 @@ class dominance_dp {
   // Bounds are sums of doubles of size up to `mag`: lowered by kSafe of that, they never cut off
   // the optimum through rounding.
   bool surely_above(double v, double mag) const {
-    return best_.feasible && v - kSafe * mag > best_.objective;
+    return has_limit() && v - kSafe * mag > limit();
   }
 
   bool promising(double v, std::size_t members, double mag) const {
-    if (!best_.feasible) return true;
+    if (!has_limit()) return true;
     const double low = v - kSafe * mag;
-    if (low > best_.objective) return false;
-    return !(low >= best_.objective && members > best_.members.size());
+    if (low > limit()) return false;
+    return !(best_.feasible && low >= best_.objective && members > best_.members.size());
   }
+
+  // What a portfolio must not exceed to matter: the incumbent's objective, or the cutoff.
+  bool has_limit() const { return best_.feasible || cutoff_ < kInf; }
+  double limit() const { return std::min(best_.feasible ? best_.objective : kInf, cutoff_); }
 
   bool budgets_ok(std::size_t i, double r, double capex, double tco) const {
     if (p_.capex_budget && (capex + capex_lb_[i].at(r)) * (1 - kSafe) > *p_.capex_budget) return false;
@@ -683,7 +671,7 @@ class dominance_dp {
     if (lb == kInf || !promising(w(s) + lb - priced_, members, std::fabs(w(s)) + std::fabs(lb) + std::fabs(priced_)) ||
         !budgets_ok(i, r, s.capex, s.tco))
       return false;
-    if (best_.feasible)
+    if (has_limit())
       for (const extra_bound& e : extra_) {
         const double ws = s.obj + e.mu_c * s.capex + e.mu_t * s.tco, l = e.lb[i].at(r);
         if (l == kInf || !promising(ws + l - e.priced, members, std::fabs(ws) + std::fabs(l) + std::fabs(e.priced)))
@@ -843,14 +831,6 @@ class dominance_dp {
         }
       }
       prune();
-      // Incumbents from the most promising states: each completed by the LP's rounding.
-      if (beam == 0 && i + 1 < pools_.size() && !next.empty()) {
-        std::vector<std::pair<double, std::size_t>> by_bound;
-        for (std::size_t k = 0; k < next.size(); ++k) by_bound.push_back({bound(i + 1, next[k]), k});
-        const std::size_t n = std::min<std::size_t>(kRound, by_bound.size());
-        std::partial_sort(by_bound.begin(), by_bound.begin() + static_cast<std::ptrdiff_t>(n), by_bound.end());
-        for (std::size_t k = 0; k < n; ++k) round_lp(i + 1, &next[by_bound[k].second]);
-      }
       if (beam > 0 && next.size() > beam) {
         std::vector<std::pair<double, std::size_t>> by_bound;
         for (std::size_t k = 0; k < next.size(); ++k) by_bound.push_back({bound(i + 1, next[k]), k});
@@ -959,7 +939,9 @@ class dominance_dp {
   std::vector<extra_bound> extra_;
   const std::atomic<bool>* cancel_;
   bool stopped_ = false;
-  bool improving_ = false;
+  bool staged_ = true;   // whether run() tries cutoffs first (not within such a pass)
+  double cutoff_ = kInf;  // a pass that keeps only portfolios at or below this objective
+  bool prices_given_ = false;  // a pass takes its parent's budget prices
   mutable std::vector<const frontier_rec*> scratch_a_, scratch_b_;
   quanta qa_;
   wide req_ = 0, capex_cap_ = 0, tco_cap_ = 0;  // the target and budgets in quanta
