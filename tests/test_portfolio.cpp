@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <random>
 
 #include <fmt/format.h>
@@ -265,6 +266,44 @@ TEST_CASE("hand-worked portfolio: two half-size plans beat one large plan", "[po
   p.items = {item(0, 12, 12, 12, 10, 7), item(1, 6, 6, 6, 5, 1), item(2, 6, 6, 6, 5, 2)};
   s = solve_portfolio(p, 10);
   CHECK(indices(s.members) == std::vector<std::uint64_t>{7});
+}
+
+TEST_CASE("portfolios compare by their exact sums, not by rounded partial sums", "[portfolio]") {
+  // Pools 0-2 together: 2^53 + 1 + 1 = 2^53 + 2 exactly, but 2^53 when added in pool order in
+  // double (each + 1 rounds back to 2^53). Pool 3 alone: 2^53 + 2. The true sums tie, so the
+  // single member wins on fewer members; rounded partial sums would pick the three.
+  const double big = 9007199254740992.0;  // 2^53
+  portfolio_problem p;
+  p.items = {item(0, big, 0, big, 4, 10), item(1, 1, 0, 1, 3, 11), item(2, 1, 0, 1, 3, 12),
+             item(3, big + 2, 0, big + 2, 10, 13)};
+  REQUIRE((big + 1) + 1 == big);
+  const portfolio_solution s = solve_portfolio(p, 10);
+  REQUIRE(s.feasible);
+  CHECK(indices(s.members) == std::vector<std::uint64_t>{13});
+  CHECK(s.objective == big + 2);
+  CHECK(indices(solve_portfolio_brute_force(p, 10).members) == std::vector<std::uint64_t>{13});
+  // Exact sums also decide the target: 4 + 3 + 3 FLOP/s meet 10 while 2^53 + 1 + 1 would not.
+  p.items = {item(0, 5, 0, 5, big, 20), item(1, 1, 0, 1, 1, 21), item(2, 1, 0, 1, 1, 22)};
+  const portfolio_solution t = solve_portfolio(p, big + 2);
+  REQUIRE(t.feasible);
+  CHECK(indices(t.members) == std::vector<std::uint64_t>{20, 21, 22});
+  CHECK(t.flops == big + 2);
+}
+
+TEST_CASE("a cancel request stops the optimizer", "[portfolio]") {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0.5, 1.5);
+  portfolio_problem p;
+  for (int pool = 0; pool < 40; ++pool)
+    for (int j = 1; j <= 60; ++j)
+      p.items.push_back(item(pool, j * u(rng), j * u(rng), j * u(rng), j * u(rng), static_cast<std::uint64_t>(pool * 100 + j)));
+  p.capex_budget = 400;
+  const portfolio_solution whole = solve_portfolio(p, 600);
+  REQUIRE(whole.nodes > 20000);
+  // Asked to stop before it starts, it stops within the 1024 states between its checks, in each
+  // of the searches it runs.
+  const std::atomic<bool> cancel{true};
+  CHECK(solve_portfolio(p, 600, &cancel).nodes <= 4 * 1024);
 }
 
 TEST_CASE("portfolio run on a scenario: members pass tests 1-5 and 7, sum meets the target", "[portfolio]") {
