@@ -214,7 +214,7 @@ int compare_objectives(const std::vector<frontier_rec>& a, const std::vector<fro
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-// The exact optimum by dynamic programming over the pools in pool order, with dominance between
+// The exact optimum by dynamic programming over the pools, one stage a pool, with dominance between
 // partial portfolios and the LP bound (Pisinger-style for the multiple-choice knapsack):
 // - a state is a partial portfolio of the pools processed so far; one that meets the target is
 //   complete and becomes the incumbent when it is better;
@@ -223,18 +223,18 @@ int compare_objectives(const std::vector<frontier_rec>& a, const std::vector<fro
 // - a state is dropped when another has at least its FLOP/s, at most its objective, capex and
 //   TCO (where budgets make them matter) and wins every tie-break of MODEL.md after any common
 //   completion (fewer or as many members with smaller ranking keys; sorted key lists keep their
-//   order when the same members are added, and IEEE addition is monotone);
+//   order when the same members are added, and exact sums keep theirs);
 // - before the pass, the Lagrangian bound at the LP's price per FLOP/s removes every plan whose
 //   reduced cost alone exceeds the gap between the first incumbent and that bound.
 // Dominance and the target and budget tests use exact sums (see `wide`), so the pools may be
-// taken in any order: with a budget that binds, those that spend the least of it per FLOP/s
-// come first (cloud before colo before build, near-copies side by side), which keeps partial
-// portfolios comparable for longer; otherwise pool order. Bounds use double sums with a margin.
+// taken in any order: the full search takes them in pool order, and the cutoff passes of a
+// binding budget (solve_staged) those that spend the least of it per FLOP/s first. Bounds use
+// double sums with a margin.
 class dominance_dp {
  public:
   static constexpr std::size_t kBeam = 512;
-  static constexpr std::size_t kScan = 64;
-  static constexpr double kCutoffs[] = {1.0 / 16, 1.0 / 4, 1.0 / 2, 3.0 / 4, 1.0};  // of the gap  // states compared one by one in `filter`, at most
+  static constexpr std::size_t kScan = 64;  // states compared one by one in `filter`, at most
+  static constexpr double kCutoffs[] = {1.0 / 16, 1.0 / 4, 1.0 / 2, 3.0 / 4, 1.0};  // of the gap
   static constexpr std::size_t kMaxStates = std::size_t{1} << 21;  // then depth-first
 
   dominance_dp(const portfolio_problem& p, double required, const std::atomic<bool>* cancel,
@@ -252,8 +252,6 @@ class dominance_dp {
     }
     qa_ = quanta(p.items.begin(), p.items.end(), pools_.size());
     req_ = wide_ceil(required, qa_.q[kFlops]);
-    if (p.capex_budget) capex_cap_ = wide_floor(*p.capex_budget, qa_.q[kCapex]);
-    if (p.tco_budget) tco_cap_ = wide_floor(*p.tco_budget, qa_.q[kTco]);
     if (by_budget) order_by_budget();
     prepare_all();
   }
@@ -944,7 +942,7 @@ class dominance_dp {
   bool prices_given_ = false;  // a pass takes its parent's budget prices
   mutable std::vector<const frontier_rec*> scratch_a_, scratch_b_;
   quanta qa_;
-  wide req_ = 0, capex_cap_ = 0, tco_cap_ = 0;  // the target and budgets in quanta
+  wide req_ = 0;  // the target in quanta
   pareto_dims dims_{false, false};
   std::vector<pool_data> pools_;
   std::vector<suffix_bound> obj_lb_, capex_lb_, tco_lb_;
