@@ -754,7 +754,7 @@ class dominance_dp {
     std::vector<state> kept;
     kept.reserve(v.size());
     std::size_t ins = 0;                  // kept[0, ins) have a smaller objective than s
-    wide best_f = std::numeric_limits<wide>::min();  // 2 figures: the most FLOP/s among them
+    wide best_f = -(wide{1} << 126);  // 2 figures: the most FLOP/s among them (below any sum)
     std::map<wide, wide> stair;           // with budgets: x (capex or TCO) -> the most FLOP/s
     const int xk = dims_.capex ? kCapex : kTco;
     for (const state& s : v) {
