@@ -51,8 +51,8 @@ struct hull_point {
   }
 };
 
-hull lower_hull(std::vector<hull_point> pts) {
-  std::sort(pts.begin(), pts.end());
+// The hull of points already sorted (by FLOP/s, then cost, then position).
+hull hull_of_sorted(const std::vector<hull_point>& pts) {
   hull h;
   for (const hull_point& p : pts) {
     const double f = p.f, c = p.c;
@@ -71,6 +71,11 @@ hull lower_hull(std::vector<hull_point> pts) {
     h.pos.push_back(p.pos);
   }
   return h;
+}
+
+hull lower_hull(std::vector<hull_point> pts) {
+  std::sort(pts.begin(), pts.end());
+  return hull_of_sorted(pts);
 }
 
 // The LP bound of a set of pools: their hull segments merged by cost per FLOP/s.
@@ -432,11 +437,17 @@ class dominance_dp {
     mu_c_ = mu_c;
     mu_t_ = mu_t;
     std::vector<hull> hulls(pools_.size());
-    std::vector<const hull*> ptrs;
+    std::vector<hull_point> pts;
     for (std::size_t i = 0; i < pools_.size(); ++i) {
-      std::vector<hull_point> pts;
-      for (const auto& r : pools_[i].items) pts.push_back({r.flops, w(r), 0});
-      hulls[i] = lower_hull(std::move(pts));
+      // The items in FLOP/s order (by_flops_, sorted once), each run of equal FLOP/s then by
+      // cost: the order lower_hull sorts into, without sorting the pool at every price.
+      pts.clear();
+      for (std::size_t j : by_flops_[i]) pts.push_back({pools_[i].items[j].flops, w(pools_[i].items[j]), 0});
+      for (std::size_t b = 0, e; b < pts.size(); b = e) {
+        for (e = b + 1; e < pts.size() && pts[e].f == pts[b].f;) ++e;
+        if (e - b > 1) std::sort(pts.begin() + static_cast<std::ptrdiff_t>(b), pts.begin() + static_cast<std::ptrdiff_t>(e));
+      }
+      hulls[i] = hull_of_sorted(pts);
     }
     // Only the root is needed: segments of every pool in order of slope.
     std::vector<std::pair<double, std::pair<double, double>>> seg;
@@ -504,6 +515,14 @@ class dominance_dp {
 
   // Sets the budget prices when a budget may bind; returns whether any is non-zero.
   bool choose_prices() {
+    by_flops_.assign(pools_.size(), {});
+    for (std::size_t i = 0; i < pools_.size(); ++i) {
+      std::vector<std::size_t>& o = by_flops_[i];
+      for (std::size_t j = 0; j < pools_[i].items.size(); ++j) o.push_back(j);
+      std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) {
+        return pools_[i].items[a].flops < pools_[i].items[b].flops;
+      });
+    }
     const bool bc = may_bind(p_.capex_budget, &frontier_rec::capex);
     const bool bt = may_bind(p_.tco_budget, &frontier_rec::tco);
     double mc = 0, mt = 0;
@@ -943,6 +962,7 @@ class dominance_dp {
   mutable std::vector<const frontier_rec*> scratch_a_, scratch_b_;
   quanta qa_;
   wide req_ = 0;  // the target in quanta
+  std::vector<std::vector<std::size_t>> by_flops_;  // each pool's items by FLOP/s (root_bound)
   pareto_dims dims_{false, false};
   std::vector<pool_data> pools_;
   std::vector<suffix_bound> obj_lb_, capex_lb_, tco_lb_;
