@@ -351,9 +351,9 @@ class dominance_dp {
   // Puts the pools that spend the least of a binding budget per FLOP/s first (solve_staged);
   // ties, and every pool when no budget binds, stay in pool order.
   void order_by_budget() {
-    const bool bc = may_bind(p_.capex_budget, &frontier_rec::capex) && !is_objective(&frontier_rec::capex);
-    const bool bt = may_bind(p_.tco_budget, &frontier_rec::tco) && !is_objective(&frontier_rec::tco);
-    if (!bc && !bt) return;
+    const pareto_dims d = budget_dims();
+    const bool bc = d.capex;
+    if (!d.capex && !d.tco) return;
     std::vector<std::pair<double, std::size_t>> key;
     for (std::size_t i = 0; i < pools_.size(); ++i) {
       double k = kInf;
@@ -368,6 +368,12 @@ class dominance_dp {
   }
 
 
+
+  // The budgets dominance must compare: those that may bind and are not the objective itself.
+  pareto_dims budget_dims() const {
+    return {may_bind(p_.capex_budget, &frontier_rec::capex) && !is_objective(&frontier_rec::capex),
+            may_bind(p_.tco_budget, &frontier_rec::tco) && !is_objective(&frontier_rec::tco)};
+  }
 
   bool is_objective(double frontier_rec::*fig) const {
     for (const pool_data& d : pools_)
@@ -823,8 +829,7 @@ class dominance_dp {
     // A budget that even the largest member of every pool together stays under cannot bind, and
     // one on the objective's own figure is covered by the objective: neither needs a place in
     // dominance (the members' own test still applies).
-    dims_ = {may_bind(p_.capex_budget, &frontier_rec::capex) && !is_objective(&frontier_rec::capex),
-             may_bind(p_.tco_budget, &frontier_rec::tco) && !is_objective(&frontier_rec::tco)};
+    dims_ = budget_dims();
     std::vector<state> cur{{0.0, 0.0, 0.0, 0.0, {0, 0, 0, 0}, 0u, -1, nullptr}}, next;
     if (required_ <= 0) {
       offer(evaluate_members({}, p_, required_));
