@@ -243,8 +243,8 @@ class dominance_dp {
   static constexpr std::size_t kMaxStates = std::size_t{1} << 21;  // then depth-first
 
   dominance_dp(const portfolio_problem& p, double required, const std::atomic<bool>* cancel,
-               bool by_budget = false)
-      : p_(p), required_(required), cancel_(cancel) {
+               bool heuristics, bool by_budget = false)
+      : p_(p), required_(required), cancel_(cancel), heuristics_(heuristics) {
     std::vector<frontier_rec> items = p.items;
     std::sort(items.begin(), items.end(), detail::pool_then_rank{});
     for (std::size_t b = 0; b < items.size();) {
@@ -273,12 +273,14 @@ class dominance_dp {
         best_.nodes = nodes_;
         return best_;
       }
-      round_lp();
+      if (heuristics_) round_lp();
       if (best_.feasible && reduce()) prepare_all();
       // A narrow pass first (the best states by bound at each stage) for a close incumbent,
       // which the reduction and the exact pass then use.
-      search(kBeam);
-      if (best_.feasible && reduce()) prepare_all();
+      if (heuristics_) {
+        search(kBeam);
+        if (best_.feasible && reduce()) prepare_all();
+      }
       if (staged_ && (mu_c_ > 0 || mu_t_ > 0) && solve_staged()) {
         best_.nodes = nodes_;
         return best_;
@@ -299,6 +301,11 @@ class dominance_dp {
     std::vector<std::array<wide, kFigures>> exact;  // the items' figures in quanta
     hull h_obj, h_capex, h_tco;
     bool none_ok = true;  // false when the reduction proves the pool is in every better portfolio
+  };
+  struct knap_table {
+    double lam = 0;
+    std::vector<std::vector<double>> h;  // [stage][steps of the budget left]
+    std::vector<double> mag;            // [stage]: the sum of the largest weight magnitudes
   };
   struct link {
     std::int32_t parent;
@@ -423,6 +430,143 @@ class dominance_dp {
       more_[i].push_back(0);
       for (double f : fmax) more_[i].push_back(more_[i].back() + f);
     }
+    build_knap();
+  }
+
+  // The budget bound. With a binding budget whose plans come in large steps, the LP (which
+  // takes fractions of plans) can lie several percent below the optimum, and the search then
+  // keeps millions of states. This bound keeps that budget whole, as a knapsack constraint
+  // solved exactly by dynamic programming over a grid of the budget, and prices the target
+  // (Lagrange multiplier lambda per FLOP/s) and the other budget (its LP price mu_o) instead.
+  // For a state s at stage i with r FLOP/s still to find, any completion within the budgets has
+  //   objective >= obj(s) + mu_o (other(s) - other budget) + lambda r + table[i][c]
+  // where c is the number of whole grid steps of the budget left and table[i][c] the least sum
+  // of obj + mu_o other - lambda FLOP/s over at most one plan from each pool i, i + 1, ...
+  // whose steps sum to at most c. Each plan's spend is rounded down to whole steps and the
+  // budget left too, so the grid only relaxes the constraint and the bound stays valid.
+  // lambda is the price that makes the root's bound the highest (the bound is concave in it).
+  static constexpr std::size_t kKnapSteps = 4096;
+
+  // The budget the tables keep whole: the binding one with the larger priced spend.
+  void choose_knap_budget() {
+    kb_fig_ = -1;
+    const double c = p_.capex_budget ? mu_c_ * *p_.capex_budget : 0.0;
+    const double t = p_.tco_budget ? mu_t_ * *p_.tco_budget : 0.0;
+    if (!(c > 0) && !(t > 0)) return;
+    kb_fig_ = c >= t ? kCapex : kTco;
+    kb_budget_ = kb_fig_ == kCapex ? *p_.capex_budget : *p_.tco_budget;
+    kb_mu_o_ = kb_fig_ == kCapex ? mu_t_ : mu_c_;
+    kb_priced_o_ = kb_fig_ == kCapex ? (p_.tco_budget ? mu_t_ * *p_.tco_budget : 0.0)
+                                     : (p_.capex_budget ? mu_c_ * *p_.capex_budget : 0.0);
+    kb_step_ = kb_budget_ / static_cast<double>(kKnapSteps);
+  }
+
+  double knap_spend(const frontier_rec& r) const { return kb_fig_ == kCapex ? r.capex : r.tco; }
+  double knap_other(const frontier_rec& r) const { return kb_fig_ == kCapex ? r.tco : r.capex; }
+
+  // The tables at price lambda (all stages when `keep`, else only the root's value). Returns
+  // the root's bound.
+  double knap_run(double lam, knap_table* keep) const {
+    const std::size_t k = pools_.size(), G = kKnapSteps;
+    std::vector<double> h(G + 1, 0.0), next;
+    if (keep != nullptr) {
+      keep->lam = lam;
+      keep->h.assign(k + 1, {});
+      keep->mag.assign(k + 1, 0.0);
+      keep->h[k] = h;
+    }
+    std::vector<std::pair<std::size_t, double>> its;
+    double mag = 0;
+    for (std::size_t i = k; i-- > 0;) {
+      // The plans that may lower the table: a negative weight, and less of it than every plan
+      // of no more steps (none weighs 0 at 0 steps).
+      its.clear();
+      double most = 0;
+      for (const frontier_rec& r : pools_[i].items) {
+        const double wt = r.obj + kb_mu_o_ * knap_other(r) - lam * r.flops;
+        most = std::max(most, std::fabs(wt));
+        // Rounded down; where the quotient rounded up to a whole step, the margin on the
+        // budget left (alive) covers it: at most kKnapSteps ulps of a step against kSafe of
+        // the budget.
+        const double steps = std::floor(knap_spend(r) / kb_step_);
+        if (!(wt < 0) || !(steps <= static_cast<double>(G))) continue;
+        its.push_back({steps > 0 ? static_cast<std::size_t>(steps) : 0, wt});
+      }
+      mag += most;
+      std::sort(its.begin(), its.end());
+      std::size_t n = 0;
+      double least = 0;
+      for (const auto& e : its)
+        if (e.second < least) {
+          least = e.second;
+          its[n++] = e;
+        }
+      its.resize(n);
+      next = h;
+      for (const auto& [st, wt] : its)
+        for (std::size_t c = st; c <= G; ++c) next[c] = std::min(next[c], h[c - st] + wt);
+      h.swap(next);
+      if (keep != nullptr) {
+        keep->h[i] = h;
+        keep->mag[i] = mag;
+      }
+    }
+    return h[G] + lam * required_ - kb_priced_o_;
+  }
+
+  // The price lambda that makes the root's bound the highest: a scan by factors of sqrt 2
+  // around the LP's price per FLOP/s, then golden-section search.
+  double knap_lambda() const {
+    const suffix_bound& root = obj_lb_[0];
+    double lam0 = 0;
+    if (required_ <= root.cum_f.back()) {
+      const std::size_t j = static_cast<std::size_t>(
+          std::lower_bound(root.cum_f.begin(), root.cum_f.end(), required_) - root.cum_f.begin());
+      lam0 = root.slope[j];
+    }
+    if (!(lam0 > 0) || !std::isfinite(lam0)) return 0;
+    const auto g = [&](double lam) { return knap_run(lam, nullptr); };
+    std::vector<double> lams;
+    for (int e = -8; e <= 8; ++e) lams.push_back(lam0 * std::exp2(0.5 * e));
+    std::size_t best = 0;
+    double best_v = -kInf;
+    for (std::size_t e = 0; e < lams.size(); ++e)
+      if (const double v = g(lams[e]); v > best_v) {
+        best_v = v;
+        best = e;
+      }
+    double lo = best > 0 ? lams[best - 1] : lams[0] / 2, hi = best + 1 < lams.size() ? lams[best + 1] : lams[best] * 2;
+    const double phi = 0.6180339887498949;
+    double a = hi - phi * (hi - lo), b = lo + phi * (hi - lo), ga = g(a), gb = g(b);
+    for (int it = 0; it < 16; ++it) {
+      if (ga < gb) {
+        lo = a;
+        a = b;
+        ga = gb;
+        b = lo + phi * (hi - lo);
+        gb = g(b);
+      } else {
+        hi = b;
+        b = a;
+        gb = ga;
+        a = hi - phi * (hi - lo);
+        ga = g(a);
+      }
+    }
+    if (std::max(ga, gb) > best_v) return ga > gb ? a : b;
+    return lams[best];
+  }
+
+  void build_knap() {
+    kb_.clear();
+    kb_root_ = -kInf;
+    if (required_ <= 0 || pools_.empty()) return;
+    choose_knap_budget();
+    if (kb_fig_ < 0) return;
+    if (!(kb_lam_ > 0)) kb_lam_ = knap_lambda();
+    if (!(kb_lam_ > 0)) return;
+    kb_.emplace_back();
+    kb_root_ = knap_run(kb_lam_, &kb_.back());
   }
 
   // Whether a budget can bind: even the largest member of every pool together may exceed it.
@@ -609,18 +753,19 @@ class dominance_dp {
   // together and partial portfolios comparable. Returns whether the optimum was found (false
   // only when cancelled).
   bool solve_staged() {
-    const double root = obj_lb_[0].at(required_) - priced_;
+    const double root = std::max(obj_lb_[0].at(required_) - priced_, kb_root_);
     if (!best_.feasible || !(root < best_.objective)) return false;
     const double gap = best_.objective - root;
     for (const double share : kCutoffs) {
       const double cut = share < 1 ? std::min(root + share * gap, best_.objective) : best_.objective;
-      dominance_dp d(p_, required_, cancel_, true);
+      dominance_dp d(p_, required_, cancel_, heuristics_, true);
       d.staged_ = false;
       d.cutoff_ = cut;
       d.prices_given_ = true;
       d.mu_c_ = mu_c_;
       d.mu_t_ = mu_t_;
       d.priced_ = priced_;
+      d.kb_lam_ = kb_lam_;
       portfolio_solution s = d.run({});
       nodes_ += d.nodes_;
       if (d.stopped_) {
@@ -700,6 +845,20 @@ class dominance_dp {
         if (l == kInf || !promising(ws + l - e.priced, members, std::fabs(ws) + std::fabs(l) + std::fabs(e.priced)))
           return false;
       }
+    if (has_limit() && !kb_.empty()) {
+      const double spent = kb_fig_ == kCapex ? s.capex : s.tco, other = kb_fig_ == kCapex ? s.tco : s.capex;
+      // Steps left, rounded down after widening by the margin the double sums may be off by.
+      const double x = std::floor((kb_budget_ - spent + kSafe * (kb_budget_ + std::fabs(spent))) / kb_step_);
+      if (x >= 0) {
+        const std::size_t c = x >= static_cast<double>(kKnapSteps) ? kKnapSteps : static_cast<std::size_t>(x);
+        const double base = s.obj + kb_mu_o_ * other - kb_priced_o_;
+        const double base_mag = std::fabs(s.obj) + std::fabs(kb_mu_o_ * other) + std::fabs(kb_priced_o_);
+        for (const knap_table& t : kb_) {
+          const double v = base + t.lam * r + t.h[i][c];
+          if (!promising(v, members, base_mag + std::fabs(t.lam * r) + t.mag[i])) return false;
+        }
+      }
+    }
     return true;
   }
 
@@ -959,8 +1118,13 @@ class dominance_dp {
     std::vector<suffix_bound> lb;
   };
   std::vector<extra_bound> extra_;
+  std::vector<knap_table> kb_;  // the budget bounds (build_knap); empty when no budget binds
+  int kb_fig_ = -1;             // the budget they keep whole: kCapex or kTco
+  double kb_budget_ = 0, kb_step_ = 0, kb_mu_o_ = 0, kb_priced_o_ = 0, kb_lam_ = 0;
+  double kb_root_ = -kInf;      // the root's budget bound
   const std::atomic<bool>* cancel_;
   bool stopped_ = false;
+  bool heuristics_;      // first incumbents from the LP's rounding and a beam pass
   bool staged_ = true;   // whether run() tries cutoffs first (not within such a pass)
   double cutoff_ = kInf;  // a pass that keeps only portfolios at or below this objective
   bool prices_given_ = false;  // a pass takes its parent's budget prices
@@ -988,7 +1152,7 @@ bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b) 
 }
 
 portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
-                                   const std::atomic<bool>* cancel) {
+                                   const std::atomic<bool>* cancel, const portfolio_search_options& o) {
   // A budget that may bind can leave the search without an incumbent for long (every
   // portfolio it meets over the budget). So first the least of that budget's figure: it proves
   // the problem infeasible when it exceeds the budget, and otherwise is a feasible portfolio
@@ -1010,7 +1174,7 @@ portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
       std::any_of(p.items.begin(), p.items.end(), [&](const frontier_rec& r) { return r.obj != r.*first; })) {
     portfolio_problem q = p;
     for (frontier_rec& r : q.items) r.obj = r.*first;
-    dominance_dp first_dp(q, required, cancel);
+    dominance_dp first_dp(q, required, cancel, o.heuristics);
     const portfolio_solution s = first_dp.run({});
     if (first_dp.stopped()) return {};
     nodes = s.nodes;
@@ -1026,7 +1190,7 @@ portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
           break;
         }
   }
-  portfolio_solution s = dominance_dp(p, required, cancel).run(seed);
+  portfolio_solution s = dominance_dp(p, required, cancel, o.heuristics).run(seed);
   s.nodes += nodes;
   return s;
 }

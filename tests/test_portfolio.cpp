@@ -40,7 +40,17 @@ void check_against_enumeration(const portfolio_problem& p, double required, int 
                                std::size_t several_from, tallies& t) {
   const portfolio_solution a = solve_portfolio(p, required);
   const portfolio_solution b = solve_portfolio_brute_force(p, required);
+  // Without the heuristics' first incumbents, which on problems this small may find the
+  // optimum before the exact search starts, the exact search alone must find it too.
+  portfolio_search_options exact_only;
+  exact_only.heuristics = false;
+  const portfolio_solution c = solve_portfolio(p, required, nullptr, exact_only);
   INFO("trial " << trial);
+  REQUIRE(c.feasible == b.feasible);
+  if (c.feasible) {
+    REQUIRE(c.objective == b.objective);
+    REQUIRE(indices(c.members) == indices(b.members));
+  }
   REQUIRE(a.feasible == b.feasible);
   if (!a.feasible) {
     ++t.infeasible;
@@ -237,6 +247,57 @@ TEST_CASE("optimizer equals enumeration on curves of node counts, copies of pool
     const double required = uni(0.1, 1.1) * most;
     if (trial % 4 == 1) p.capex_budget = uni(0.3, 1.0) * required * 3;
     if (trial % 5 == 2) p.tco_budget = uni(0.3, 1.0) * required * 5;
+    check_against_enumeration(p, required, trial, 2, t);
+  }
+  CHECK(t.feasible > 150);
+  CHECK(t.infeasible > 10);
+  CHECK(t.several > 50);
+}
+
+TEST_CASE("optimizer equals enumeration under a budget that only large steps of some pools spend", "[portfolio]") {
+  // Like a cost curve's far points: pools that spend the budget in large, cheap-per-FLOP/s plans
+  // (build or colo) and pools that spend none of it at a higher objective per FLOP/s (cloud),
+  // with the budget a few large plans wide. The LP takes a fraction of a large plan; the
+  // budget's own bound (a knapsack over it) and the search must still agree with enumeration.
+  std::mt19937_64 g(23);
+  auto uni = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(g); };
+  tallies t;
+  for (int trial = 0; trial < 300; ++trial) {
+    portfolio_problem p;
+    const int pools = std::uniform_int_distribution<int>(3, 6)(g);
+    const bool on_tco = trial % 4 == 3;  // the TCO budget binds, capex is the objective
+    std::uint64_t index = 0;
+    double most = 0, large = 0;
+    for (int k = 0; k < pools; ++k) {
+      const bool spends = k % 3 != 2 || trial % 5 == 0;
+      // Even trials: whole figures, a budget of a power of two (the knapsack's grid is then
+      // exact) and pools that spend none at one price per FLOP/s, where the budget's bound is
+      // tight and any error in it would cut off the optimum.
+      const bool whole = trial % 2 == 0;
+      const int m = std::uniform_int_distribution<int>(1, whole ? 8 : 6)(g);
+      const double unit = whole ? 1 : uni(1, 3), fixed = whole ? std::floor(uni(1, 4)) : uni(0.5, 3),
+                   price = whole ? std::floor(uni(1, 3)) : uni(1, 2), per_flop = whole ? 4 : 0;
+      double pool_most = 0;
+      for (int n = 1; n <= m; ++n) {
+        const double flops = n * unit;
+        // A spending pool's plans cost less per FLOP/s the larger they are; the other pools'
+        // plans cost more per FLOP/s than any, and spend nothing of the budget.
+        const double spend = spends ? fixed + n * price : 0.0;
+        const double cost = spends ? (whole ? spend + n : spend * uni(1.0, 1.3))
+                                   : flops * (whole ? per_flop : uni(3.5, 4.5));
+        const double capex = on_tco ? cost : spend, tco = on_tco ? spend : cost;
+        p.items.push_back(item(k, on_tco ? capex : tco, capex, tco, flops, index++));
+        pool_most = std::max(pool_most, flops);
+        large = std::max(large, spend);
+      }
+      most += pool_most;
+    }
+    const double required = uni(0.3, 1.0) * most;
+    const double budget = trial % 2 == 0 ? std::exp2(std::floor(std::log2(uni(1.0, 3.5) * large)))
+                                         : uni(1.0, 3.5) * large;
+    if (on_tco) p.tco_budget = budget;
+    else p.capex_budget = budget;
+    if (trial % 7 == 1) (on_tco ? p.capex_budget : p.tco_budget) = uni(0.5, 2) * budget * 3;
     check_against_enumeration(p, required, trial, 2, t);
   }
   CHECK(t.feasible > 150);

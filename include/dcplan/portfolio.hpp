@@ -65,6 +65,15 @@ frontier_result portfolio_frontier(const scenario& sc, const plan_space& sp,
 /// The frontiers by a plain loop over every plan (a reference for the tests).
 std::vector<frontier_rec> portfolio_frontier_reference(const scenario& sc, const plan_space& sp);
 
+/// How solve_portfolio searches; every setting gives the same optimum.
+struct portfolio_search_options {
+  /// First incumbents from heuristics: the LP's solution rounded up, and a narrow beam pass.
+  /// Off, the exact search alone finds the optimum: slower, but on problems small enough for
+  /// the beam to find the optimum itself the tests turn them off to check the exact search's
+  /// bounds and dominance.
+  bool heuristics = true;
+};
+
 /// The optimizer's input: the candidate records of each pool, and the budgets.
 struct portfolio_problem {
   std::vector<frontier_rec> items;  // any order; pools are told apart by `pool`
@@ -88,7 +97,8 @@ struct portfolio_solution {
 /// exact (compared as true sums, reported rounded once). When `cancel` is set during the search,
 /// returns early with an incomplete result (the caller reports the interruption).
 portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
-                                   const std::atomic<bool>* cancel = nullptr);
+                                   const std::atomic<bool>* cancel = nullptr,
+                                   const portfolio_search_options& o = {});
 
 /// The same optimum by enumerating every portfolio (small problems only; for the tests).
 portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required);
