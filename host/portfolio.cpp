@@ -565,8 +565,14 @@ class dominance_dp {
     if (kb_fig_ < 0) return;
     if (!(kb_lam_ > 0)) kb_lam_ = knap_lambda();
     if (!(kb_lam_ > 0)) return;
-    kb_.emplace_back();
-    kb_root_ = knap_run(kb_lam_, &kb_.back());
+    // The bound at the best price for the root, and at prices a little either side of it,
+    // which bound tighter the states that have found more or less of the target than the root's
+    // balance.
+    for (const double f : {1.0, 0.85, 1.2}) {
+      kb_.emplace_back();
+      const double v = knap_run(kb_lam_ * f, &kb_.back());
+      if (f == 1.0) kb_root_ = v;
+    }
   }
 
   // Whether a budget can bind: even the largest member of every pool together may exceed it.
@@ -834,30 +840,35 @@ class dominance_dp {
   // Whether state s may still lead to a portfolio that beats the incumbent from stage i on.
   bool alive(std::size_t i, const state& s) const {
     const double r = required_ - s.f;
-    const double lb = obj_lb_[i].at(r);
     const std::size_t members = s.members + min_more(i, r);
+    // The budget bound first: one look-up a table, and the strongest where it applies.
+    if (has_limit() && !kb_.empty() && !knap_ok(i, s, r, members)) return false;
+    const double lb = obj_lb_[i].at(r);
     if (lb == kInf || !promising(w(s) + lb - priced_, members, std::fabs(w(s)) + std::fabs(lb) + std::fabs(priced_)) ||
         !budgets_ok(i, r, s.capex, s.tco))
       return false;
-    if (has_limit())
+    // The LP bound at other budget prices, where no budget bound applies (it is stronger).
+    if (has_limit() && kb_.empty())
       for (const extra_bound& e : extra_) {
         const double ws = s.obj + e.mu_c * s.capex + e.mu_t * s.tco, l = e.lb[i].at(r);
         if (l == kInf || !promising(ws + l - e.priced, members, std::fabs(ws) + std::fabs(l) + std::fabs(e.priced)))
           return false;
       }
-    if (has_limit() && !kb_.empty()) {
-      const double spent = kb_fig_ == kCapex ? s.capex : s.tco, other = kb_fig_ == kCapex ? s.tco : s.capex;
-      // Steps left, rounded down after widening by the margin the double sums may be off by.
-      const double x = std::floor((kb_budget_ - spent + kSafe * (kb_budget_ + std::fabs(spent))) / kb_step_);
-      if (x >= 0) {
-        const std::size_t c = x >= static_cast<double>(kKnapSteps) ? kKnapSteps : static_cast<std::size_t>(x);
-        const double base = s.obj + kb_mu_o_ * other - kb_priced_o_;
-        const double base_mag = std::fabs(s.obj) + std::fabs(kb_mu_o_ * other) + std::fabs(kb_priced_o_);
-        for (const knap_table& t : kb_) {
-          const double v = base + t.lam * r + t.h[i][c];
-          if (!promising(v, members, base_mag + std::fabs(t.lam * r) + t.mag[i])) return false;
-        }
-      }
+    return true;
+  }
+
+  // The budget bounds of state s at stage i (see build_knap): false when one rules it out.
+  bool knap_ok(std::size_t i, const state& s, double r, std::size_t members) const {
+    const double spent = kb_fig_ == kCapex ? s.capex : s.tco, other = kb_fig_ == kCapex ? s.tco : s.capex;
+    // Steps left, rounded down after widening by the margin the double sums may be off by.
+    const double x = std::floor((kb_budget_ - spent + kSafe * (kb_budget_ + std::fabs(spent))) / kb_step_);
+    if (x < 0) return true;  // over the budget: budgets_ok rules it out
+    const std::size_t c = x >= static_cast<double>(kKnapSteps) ? kKnapSteps : static_cast<std::size_t>(x);
+    const double base = s.obj + kb_mu_o_ * other - kb_priced_o_;
+    const double base_mag = std::fabs(s.obj) + std::fabs(kb_mu_o_ * other) + std::fabs(kb_priced_o_);
+    for (const knap_table& t : kb_) {
+      const double v = base + t.lam * r + t.h[i][c];
+      if (!promising(v, members, base_mag + std::fabs(t.lam * r) + t.mag[i])) return false;
     }
     return true;
   }
