@@ -431,6 +431,105 @@ class dominance_dp {
       for (double f : fmax) more_[i].push_back(more_[i].back() + f);
     }
     build_knap();
+    build_cover();
+    last_by_obj_.clear();
+    if (!pools_.empty()) {
+      const std::vector<frontier_rec>& items = pools_.back().items;
+      for (std::size_t j = 0; j < items.size(); ++j) last_by_obj_.push_back(j);
+      std::stable_sort(last_by_obj_.begin(), last_by_obj_.end(),
+                       [&](std::size_t a, std::size_t b) { return items[a].obj < items[b].obj; });
+    }
+  }
+
+  // The target bound. The LP also takes a fraction of a plan to meet the target exactly, and
+  // near the last pools, where a state needs its remaining FLOP/s from one or two plans, that
+  // can lie well below the true cost. This bound keeps the target whole instead, as a covering
+  // knapsack over a grid of it, solved exactly by dynamic programming for every suffix of the
+  // pools, with the budgets at their LP prices (the bounds' cost w). For a state s at stage i
+  // with r FLOP/s still to find, any completion within the budgets has
+  //   objective >= w(s) - priced + cover[i][g]
+  // where g is the number of whole grid steps in r and cover[i][g] the least sum of w over at
+  // most one plan from each pool i, i + 1, ... whose steps sum to at least g. Each plan's
+  // FLOP/s is rounded up to whole steps and r down, so the grid only relaxes the target.
+  static constexpr std::size_t kCoverSteps = 4096;
+
+  void build_cover() {
+    cv_.clear();
+    cv_mag_.clear();
+    if (required_ <= 0 || pools_.empty()) return;
+    const std::size_t k = pools_.size(), G = kCoverSteps;
+    cv_step_ = required_ / static_cast<double>(G);
+    std::vector<double> h(G + 1, kInf), next;
+    h[0] = 0;
+    cv_.assign(k + 1, {});
+    cv_mag_.assign(k + 1, 0.0);
+    cv_[k] = h;
+    std::vector<std::pair<std::size_t, double>> its;
+    double mag = 0;
+    for (std::size_t i = k; i-- > 0;) {
+      // The plans that may lower the table: less w than every plan of as many steps or more
+      // (a plan of G steps or more meets any remaining target alone).
+      its.clear();
+      double most = 0;
+      for (const frontier_rec& r : pools_[i].items) {
+        const double wt = w(r);
+        most = std::max(most, std::fabs(wt));
+        // Rounded up; where the quotient rounded down past a whole step, the margin on the
+        // FLOP/s left (alive) covers it.
+        const double steps = std::ceil(r.flops / cv_step_);
+        its.push_back({steps >= static_cast<double>(G) ? G : static_cast<std::size_t>(std::max(0.0, steps)), wt});
+      }
+      mag += most;
+      std::sort(its.begin(), its.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+      });
+      std::size_t n = 0;
+      double least = kInf;
+      for (const auto& e : its)
+        if (e.second < least && e.first > 0) {
+          least = e.second;
+          its[n++] = e;
+        }
+      its.resize(n);
+      next = h;
+      for (const auto& [st, wt] : its) {
+        const std::size_t top = std::min(st, G);
+        for (std::size_t g = 1; g <= top; ++g) next[g] = std::min(next[g], h[0] + wt);
+        for (std::size_t g = top + 1; g <= G; ++g) next[g] = std::min(next[g], h[g - st] + wt);
+      }
+      h.swap(next);
+      cv_[i] = h;
+      cv_mag_[i] = mag;
+    }
+  }
+
+  // One pool left: whether one of its plans completes state s within the budgets and may beat
+  // the incumbent; exact but for the margins, which only keep more. The plans are taken by
+  // objective (last_by_obj_), so the scan ends at the first too costly.
+  bool last_ok(const state& s, double r) const {
+    const pool_data& d = pools_.back();
+    const double f_low = r - kSafe * (required_ + std::fabs(s.f));
+    for (const std::size_t j : last_by_obj_) {
+      const frontier_rec& it = d.items[j];
+      if (!promising(s.obj + it.obj, s.members + 1, std::fabs(s.obj) + std::fabs(it.obj))) return false;
+      if (it.flops < f_low) continue;
+      if (p_.capex_budget && s.capex + it.capex > *p_.capex_budget + kSafe * (*p_.capex_budget + std::fabs(s.capex)))
+        continue;
+      if (p_.tco_budget && s.tco + it.tco > *p_.tco_budget + kSafe * (*p_.tco_budget + std::fabs(s.tco))) continue;
+      return true;
+    }
+    return false;
+  }
+
+  // The target bound of state s at stage i (see build_cover): false when it rules s out.
+  bool cover_ok(std::size_t i, const state& s, double r, std::size_t members) const {
+    // Steps in r, rounded down after narrowing by the margin the double sums may be off by.
+    const double x = std::floor((r - kSafe * (required_ + std::fabs(s.f))) / cv_step_);
+    if (!(x > 0)) return true;
+    const std::size_t g = x >= static_cast<double>(kCoverSteps) ? kCoverSteps : static_cast<std::size_t>(x);
+    const double c = cv_[i][g];
+    if (c == kInf) return false;  // even every pool left together falls short
+    return promising(w(s) - priced_ + c, members, std::fabs(w(s)) + std::fabs(priced_) + cv_mag_[i]);
   }
 
   // The budget bound. With a binding budget whose plans come in large steps, the LP (which
@@ -799,7 +898,12 @@ class dominance_dp {
       if (-m[i] > gap) d.none_ok = false;
       removed = removed || d.items.size() != before || !d.none_ok;
     }
-    // A pool left with no plan and no "none" option ends every state: the incumbent stands.
+    // A pool left with no plan adds nothing to any state: it is dropped (and the last pool
+    // with plans becomes the last stage, which last_ok checks exactly). One left with no plan
+    // and no "none" option ends every state: the incumbent stands.
+    pools_.erase(std::remove_if(pools_.begin(), pools_.end(),
+                                [](const pool_data& d) { return d.items.empty() && d.none_ok; }),
+                 pools_.end());
     return removed;
   }
 
@@ -842,7 +946,9 @@ class dominance_dp {
     const double r = required_ - s.f;
     const std::size_t members = s.members + min_more(i, r);
     // The budget bound first: one look-up a table, and the strongest where it applies.
+    if (has_limit() && i + 1 == pools_.size()) return last_ok(s, r);
     if (has_limit() && !kb_.empty() && !knap_ok(i, s, r, members)) return false;
+    if (has_limit() && !cv_.empty() && !cover_ok(i, s, r, members)) return false;
     const double lb = obj_lb_[i].at(r);
     if (lb == kInf || !promising(w(s) + lb - priced_, members, std::fabs(w(s)) + std::fabs(lb) + std::fabs(priced_)) ||
         !budgets_ok(i, r, s.capex, s.tco))
@@ -1129,6 +1235,10 @@ class dominance_dp {
     std::vector<suffix_bound> lb;
   };
   std::vector<extra_bound> extra_;
+  std::vector<std::size_t> last_by_obj_;  // the last pool's plans by objective (last_ok)
+  std::vector<std::vector<double>> cv_;  // the target bound (build_cover): [stage][steps]
+  std::vector<double> cv_mag_;            // [stage]: the sum of the largest |w|
+  double cv_step_ = 0;
   std::vector<knap_table> kb_;  // the budget bounds (build_knap); empty when no budget binds
   int kb_fig_ = -1;             // the budget they keep whole: kCapex or kTco
   double kb_budget_ = 0, kb_step_ = 0, kb_mu_o_ = 0, kb_priced_o_ = 0, kb_lam_ = 0;
