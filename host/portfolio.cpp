@@ -11,6 +11,7 @@
 #include <limits>
 #include <iterator>
 #include <map>
+#include <optional>
 
 #include <omp.h>
 
@@ -432,6 +433,12 @@ class dominance_dp {
     }
     build_knap();
     build_cover();
+    least_key_.assign(pools_.size() + 1, std::nullopt);
+    for (std::size_t i = pools_.size(); i-- > 0;) {
+      least_key_[i] = least_key_[i + 1];
+      for (const frontier_rec& r : pools_[i].items)
+        if (!least_key_[i] || rank_less(key_of(r), *least_key_[i])) least_key_[i] = key_of(r);
+    }
     last_by_obj_.clear();
     if (!pools_.empty()) {
       const std::vector<frontier_rec>& items = pools_.back().items;
@@ -529,7 +536,7 @@ class dominance_dp {
     const std::size_t g = x >= static_cast<double>(kCoverSteps) ? kCoverSteps : static_cast<std::size_t>(x);
     const double c = cv_[i][g];
     if (c == kInf) return false;  // even every pool left together falls short
-    return promising(w(s) - priced_ + c, members, std::fabs(w(s)) + std::fabs(priced_) + cv_mag_[i]);
+    return promising(w(s) - priced_ + c, members, std::fabs(w(s)) + std::fabs(priced_) + cv_mag_[i], &s, i);
   }
 
   // The budget bound. With a binding budget whose plans come in large steps, the LP (which
@@ -908,7 +915,11 @@ class dominance_dp {
   }
 
   void offer(portfolio_solution s) {
-    if (s.feasible && portfolio_better(s, best_)) best_ = std::move(s);
+    if (!s.feasible || !portfolio_better(s, best_)) return;
+    best_ = std::move(s);
+    best_keys_.clear();
+    for (const frontier_rec& r : best_.members) best_keys_.push_back(key_of(r));
+    std::sort(best_keys_.begin(), best_keys_.end(), rank_less);
   }
 
 
@@ -924,11 +935,34 @@ class dominance_dp {
     return has_limit() && v - kSafe * mag > limit();
   }
 
-  bool promising(double v, std::size_t members, double mag) const {
+  // Whether a bound v (of a portfolio with at least `members` members) may still beat the
+  // incumbent. At or above its objective only the tie-breaks can: fewer members, or as many and
+  // smaller ranking keys, which keys_lose tests when the state `s` at stage i is given.
+  bool promising(double v, std::size_t members, double mag, const state* s = nullptr, std::size_t i = 0) const {
     if (!has_limit()) return true;
     const double low = v - kSafe * mag;
     if (low > limit()) return false;
-    return !(best_.feasible && low >= best_.objective && members > best_.members.size());
+    if (!best_.feasible || low < best_.objective) return true;
+    if (members > best_.members.size()) return false;
+    return !(s != nullptr && members == best_.members.size() && keys_lose(i, *s));
+  }
+
+  // Whether every portfolio completing state s (stage i) with as many members as the incumbent
+  // has ranking keys, sorted, no smaller than the incumbent's. Its members are s's and others
+  // from pools i, i + 1, ...; each of those has a key at least least_key_[i], and sorted lists
+  // only grow (element by element, so lexicographically) when an element grows. So the
+  // completion with every other member at least_key_[i] bounds them all from below.
+  bool keys_lose(std::size_t i, const state& s) const {
+    const std::size_t m = best_.members.size();
+    if (s.members > m) return true;
+    if (s.members < m && !least_key_[i]) return true;  // cannot reach m members
+    std::vector<rank_key> g;
+    if (s.item != nullptr) g.push_back(key_of(*s.item));
+    for (std::int32_t k = s.parent; k >= 0; k = arena_[static_cast<std::size_t>(k)].parent)
+      g.push_back(key_of(*arena_[static_cast<std::size_t>(k)].item));
+    g.resize(m, least_key_[i] ? *least_key_[i] : rank_key{});
+    std::sort(g.begin(), g.end(), rank_less);
+    return !std::lexicographical_compare(g.begin(), g.end(), best_keys_.begin(), best_keys_.end(), rank_less);
   }
 
   // What a portfolio must not exceed to matter: the incumbent's objective, or the cutoff.
@@ -950,7 +984,7 @@ class dominance_dp {
     if (has_limit() && !kb_.empty() && !knap_ok(i, s, r, members)) return false;
     if (has_limit() && !cv_.empty() && !cover_ok(i, s, r, members)) return false;
     const double lb = obj_lb_[i].at(r);
-    if (lb == kInf || !promising(w(s) + lb - priced_, members, std::fabs(w(s)) + std::fabs(lb) + std::fabs(priced_)) ||
+    if (lb == kInf || !promising(w(s) + lb - priced_, members, std::fabs(w(s)) + std::fabs(lb) + std::fabs(priced_), &s, i) ||
         !budgets_ok(i, r, s.capex, s.tco))
       return false;
     // The LP bound at other budget prices, where no budget bound applies (it is stronger).
@@ -974,7 +1008,7 @@ class dominance_dp {
     const double base_mag = std::fabs(s.obj) + std::fabs(kb_mu_o_ * other) + std::fabs(kb_priced_o_);
     for (const knap_table& t : kb_) {
       const double v = base + t.lam * r + t.h[i][c];
-      if (!promising(v, members, base_mag + std::fabs(t.lam * r) + t.mag[i])) return false;
+      if (!promising(v, members, base_mag + std::fabs(t.lam * r) + t.mag[i], &s, i)) return false;
     }
     return true;
   }
@@ -1235,6 +1269,8 @@ class dominance_dp {
     std::vector<suffix_bound> lb;
   };
   std::vector<extra_bound> extra_;
+  std::vector<std::optional<rank_key>> least_key_;  // [stage]: the least key of pools i, ...
+  std::vector<rank_key> best_keys_;                  // the incumbent's keys, sorted
   std::vector<std::size_t> last_by_obj_;  // the last pool's plans by objective (last_ok)
   std::vector<std::vector<double>> cv_;  // the target bound (build_cover): [stage][steps]
   std::vector<double> cv_mag_;            // [stage]: the sum of the largest |w|
