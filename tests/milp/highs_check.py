@@ -8,10 +8,13 @@ from the exact coefficients, and checks that it equals dcplan's optimum to 1e-9 
 that both agree on infeasibility). Prints the times: dcplan's whole command (process start,
 scenario, engine, frontier pass, optimizer, output files), dcplan's optimizer alone (the six
 solves of the cost curve, `solve_seconds` of the report) and HiGHS's solve alone (the LP file
-already read; the one solve at 100% of the target).
+already read; the one solve at 100% of the target). With --curve, HiGHS also solves every point
+of the cost curve (the target row scaled), each checked against dcplan's cost curve, and the
+six solves' time is printed against dcplan's optimizer.
 
 usage: highs_check.py --dcplan BUILD/dcplan [--random N] [--seed S] [--size small|catalog]
-                      [--time-limit SECONDS] [--dcplan-timeout SECONDS] [--keep DIR] [SCENARIO.yaml ...]
+                      [--time-limit SECONDS] [--dcplan-timeout SECONDS] [--keep DIR] [--curve]
+                      [SCENARIO.yaml ...]
 Exit 0 when every result agrees, 1 on any mismatch or failure, 77 when SciPy is missing.
 """
 import argparse
@@ -88,8 +91,9 @@ def read_lp(path):
     return names, obj, rows
 
 
-def solve_highs(lp, time_limit):
-    names, obj, rows = read_lp(lp)
+def solve_highs(lp, time_limit, fraction=1.0):
+    """HiGHS on the LP file `lp` (or its rows, already read), its target scaled by `fraction`."""
+    names, obj, rows = read_lp(lp) if isinstance(lp, str) else lp
     n = len(names)
     c = np.zeros(n)
     for j, v in obj.items():
@@ -100,8 +104,9 @@ def solve_highs(lp, time_limit):
             data.append(v)
             ri.append(i)
             ci.append(j)
-        lo.append(r["rhs"] if r["sense"] == ">=" else -np.inf)
-        hi.append(r["rhs"] if r["sense"] == "<=" else np.inf)
+        rhs = r["rhs"] * fraction if r["name"] == "target" else r["rhs"]
+        lo.append(rhs if r["sense"] == ">=" else -np.inf)
+        hi.append(rhs if r["sense"] == "<=" else np.inf)
     a = csr_matrix((data, (ri, ci)), shape=(len(rows), n))
     t0 = time.perf_counter()
     res = milp(c, constraints=[LinearConstraint(a, lo, hi)], integrality=np.ones(n),
@@ -121,6 +126,18 @@ def solve_highs(lp, time_limit):
                     total += obj.get(j, 0.0)
     # Stopped by the time limit with a portfolio in hand: HiGHS's best so far, not proven optimal.
     return ("optimal" if res.status == 0 else "limit"), total, seconds, n
+
+
+def judge(status, mine, theirs):
+    """(unproven, ok) of dcplan's optimum `mine` against HiGHS's result."""
+    if status == "optimal":
+        return False, mine is not None and abs(mine - theirs) <= 1e-9 * max(abs(theirs), 1e-300)
+    if status == "infeasible":
+        return False, mine is None
+    if status == "limit":
+        # HiGHS ran out of time: dcplan's optimum must be no worse than what HiGHS had found.
+        return True, mine is not None and mine <= theirs + 1e-9 * abs(theirs)
+    return True, True
 
 
 def random_scenario(rng, size):
@@ -172,6 +189,8 @@ def main():
     ap.add_argument("--time-limit", type=float, default=600.0, help="HiGHS's limit per problem, seconds")
     ap.add_argument("--dcplan-timeout", type=float, default=None, help="fail a dcplan run past this many seconds")
     ap.add_argument("--keep", help="keep scenarios, LP and JSON files here")
+    ap.add_argument("--curve", action="store_true",
+                    help="also hand HiGHS every point of the cost curve and check each against dcplan's")
     ap.add_argument("scenarios", nargs="*")
     a = ap.parse_args()
     a.dcplan = os.path.abspath(a.dcplan)
@@ -187,6 +206,8 @@ def main():
         "scenario", "binaries", "dcplan optimum", "HiGHS optimum", "dcplan s", "solve s", "HiGHS s", "result"))
     bad = agree = feasible = limited = 0
     dc_total = solve_total = hi_total = 0.0
+    curve_agree = curve_limited = curve_bad = 0
+    curve_dc = curve_hi = 0.0
     for name, text, base in cases:
         path = os.path.join(work, name)
         if not name.endswith(".yaml"):
@@ -210,18 +231,9 @@ def main():
         port = json.load(open(js))["portfolio"]
         mine = port["objective_value"]
         solve_seconds = port.get("solve_seconds", float("nan"))
-        status, theirs, hi_seconds, n = solve_highs(lp, a.time_limit)
-        unproven = False
-        if status == "optimal":
-            ok = mine is not None and abs(mine - theirs) <= 1e-9 * max(abs(theirs), 1e-300)
-        elif status == "infeasible":
-            ok = mine is None
-        elif status == "limit":
-            # HiGHS ran out of time: dcplan's optimum must be no worse than what HiGHS had found.
-            unproven = True
-            ok = mine is not None and mine <= theirs + 1e-9 * abs(theirs)
-        else:
-            unproven, ok = True, True
+        problem = read_lp(lp)
+        status, theirs, hi_seconds, n = solve_highs(problem, a.time_limit)
+        unproven, ok = judge(status, mine, theirs)
         fmt = lambda v: "infeasible" if v is None else "{:.12g}".format(v)
         if unproven:
             result = "HiGHS stopped at its time limit" + (" (dcplan no worse)" if ok else ": dcplan WORSE")
@@ -231,6 +243,26 @@ def main():
             name[:26], n, fmt(mine), fmt(theirs) if status in ("optimal", "limit", "infeasible") else status,
             dc_seconds, solve_seconds, hi_seconds, result))
         sys.stdout.flush()
+        if a.curve:
+            # Every point of the cost curve, each a solve of its own for HiGHS.
+            marks, hi_curve, n_ok, n_lim = [], 0.0, 0, 0
+            for point in port["cost_curve"]:
+                st, th, sec, _ = solve_highs(problem, a.time_limit, point["fraction"])
+                hi_curve += sec
+                un, good = judge(st, point["objective_value"], th)
+                marks.append("{:g}%:{}".format(100 * point["fraction"], "ok" if good and not un else
+                                                "limit" if good else "MISMATCH"))
+                n_ok += good and not un
+                n_lim += good and un
+                curve_bad += not good
+            curve_agree += n_ok
+            curve_limited += n_lim
+            if n_lim == 0 and n_ok == len(marks):
+                curve_dc += solve_seconds
+                curve_hi += hi_curve
+            print("{:<26} cost curve: {}; dcplan optimizer {:.3f} s, HiGHS {:.3f} s for the {} points".format(
+                "", " ".join(marks), solve_seconds, hi_curve, len(marks)))
+            sys.stdout.flush()
         if unproven and ok:
             limited += 1
         elif ok:
@@ -244,6 +276,11 @@ def main():
     print("{} scenarios: {} agree ({} feasible), {} unproven by HiGHS within {:g} s, {} fail; "
           "where both finished: dcplan {:.2f} s in all ({:.2f} s optimizer), HiGHS {:.2f} s".format(
               len(cases), agree, feasible, limited, a.time_limit, bad, dc_total, solve_total, hi_total))
+    if a.curve:
+        print("cost curves: {} points agree, {} unproven by HiGHS within {:g} s, {} fail; where HiGHS proved every "
+              "point: dcplan's optimizer {:.2f} s in all, HiGHS {:.2f} s".format(
+                  curve_agree, curve_limited, a.time_limit, curve_bad, curve_dc, curve_hi))
+        bad += curve_bad
     return 0 if bad == 0 and cases else 1
 
 
