@@ -259,6 +259,9 @@ class dominance_dp {
     qa_ = quanta(p.items.begin(), p.items.end(), pools_.size());
     req_ = wide_ceil(required, qa_.q[kFlops]);
     if (by_budget) order_by_budget();
+    // A budget on the objective's own figure caps the objective of every feasible portfolio.
+    if (p.capex_budget && is_objective(&frontier_rec::capex)) cap_ = std::min(cap_, *p.capex_budget);
+    if (p.tco_budget && is_objective(&frontier_rec::tco)) cap_ = std::min(cap_, *p.tco_budget);
     prepare_all();
   }
 
@@ -966,8 +969,8 @@ class dominance_dp {
   }
 
   // What a portfolio must not exceed to matter: the incumbent's objective, or the cutoff.
-  bool has_limit() const { return best_.feasible || cutoff_ < kInf; }
-  double limit() const { return std::min(best_.feasible ? best_.objective : kInf, cutoff_); }
+  bool has_limit() const { return best_.feasible || cutoff_ < kInf || cap_ < kInf; }
+  double limit() const { return std::min({best_.feasible ? best_.objective : kInf, cutoff_, cap_}); }
 
   bool budgets_ok(std::size_t i, double r, double capex, double tco) const {
     if (p_.capex_budget && (capex + capex_lb_[i].at(r)) * (1 - kSafe) > *p_.capex_budget) return false;
@@ -1284,6 +1287,7 @@ class dominance_dp {
   bool heuristics_;      // first incumbents from the LP's rounding and a beam pass
   bool staged_ = true;   // whether run() tries cutoffs first (not within such a pass)
   double cutoff_ = kInf;  // a pass that keeps only portfolios at or below this objective
+  double cap_ = kInf;     // a budget on the objective's own figure: no feasible portfolio is above it
   bool prices_given_ = false;  // a pass takes its parent's budget prices
   mutable std::vector<const frontier_rec*> scratch_a_, scratch_b_;
   quanta qa_;
