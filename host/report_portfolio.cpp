@@ -47,6 +47,7 @@ nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
   j["search_nodes"] = rep.nodes;
   j["frontier_seconds"] = rep.frontier_seconds;
   j["solve_seconds"] = rep.solve_seconds;
+  j["target_solve_seconds"] = rep.target_seconds;
   return j;
 }
 
