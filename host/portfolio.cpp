@@ -281,9 +281,13 @@ class dominance_dp {
       if (best_.feasible && reduce()) prepare_all();
       // A narrow pass first (the best states by bound at each stage) for a close incumbent,
       // which the reduction and the exact pass then use.
-      if (heuristics_) {
+      if (heuristics_ && !done()) {
         search(kBeam);
         if (best_.feasible && reduce()) prepare_all();
+      }
+      if (done()) {
+        best_.nodes = nodes_;
+        return best_;
       }
       if (staged_ && (mu_c_ > 0 || mu_t_ > 0) && solve_staged()) {
         best_.nodes = nodes_;
@@ -297,6 +301,9 @@ class dominance_dp {
 
   /// Whether a cancel request stopped the search (the result is then incomplete).
   bool stopped() const { return stopped_; }
+
+  /// Stop at the first feasible portfolio found instead of the optimum (a first incumbent).
+  void stop_at_first() { any_ = true; }
 
  private:
   struct pool_data {
@@ -1148,7 +1155,7 @@ class dominance_dp {
       offer(evaluate_members({}, p_, required_));
       return;
     }
-    for (std::size_t i = 0; i < pools_.size() && !cur.empty() && !stopped_; ++i) {
+    for (std::size_t i = 0; i < pools_.size() && !cur.empty() && !done(); ++i) {
       // Drop what the incumbent found during this stage rules out, then the dominated: whenever
       // the children outgrow twice what the last such pass left, and at the end.
       const auto prune = [&] {
@@ -1204,7 +1211,7 @@ class dominance_dp {
   template <class Emit>
   void expand(std::size_t i, const state& s, Emit emit) {
     if ((++nodes_ & 1023) == 0 && cancel_ != nullptr && cancel_->load()) stopped_ = true;
-    if (stopped_ || !alive(i, s)) return;
+    if (done() || !alive(i, s)) return;
     const pool_data& d = pools_[i];
     const double r = required_ - s.f;
     const double lb = obj_lb_[i].at(r);
@@ -1250,6 +1257,7 @@ class dominance_dp {
     std::stable_sort(children.begin(), children.end(),
                      [&](const state& a, const state& b) { return bound(i + 1, a) < bound(i + 1, b); });
     for (state t : children) {
+      if (done()) return;
       if (!alive(i + 1, t)) continue;  // the incumbent may have improved meanwhile
       const bool linked = t.item != nullptr;
       push_link(t);
@@ -1284,6 +1292,8 @@ class dominance_dp {
   double kb_root_ = -kInf;      // the root's budget bound
   const std::atomic<bool>* cancel_;
   bool stopped_ = false;
+  bool any_ = false;     // stop at the first feasible portfolio (stop_at_first)
+  bool done() const { return stopped_ || (any_ && best_.feasible); }
   bool heuristics_;      // first incumbents from the LP's rounding and a beam pass
   bool staged_ = true;   // whether run() tries cutoffs first (not within such a pass)
   double cutoff_ = kInf;  // a pass that keeps only portfolios at or below this objective
@@ -1315,9 +1325,9 @@ bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b) 
 portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
                                    const std::atomic<bool>* cancel, const portfolio_search_options& o) {
   // A budget that may bind can leave the search without an incumbent for long (every
-  // portfolio it meets over the budget). So first the least of that budget's figure: it proves
-  // the problem infeasible when it exceeds the budget, and otherwise is a feasible portfolio
-  // (same constraints), a first incumbent.
+  // portfolio it meets over the budget). So first a search on that budget's own figure, which
+  // the budget then caps: it stops at the first feasible portfolio (same constraints), a first
+  // incumbent, or proves the problem infeasible.
   const auto may_bind = [&](const std::optional<double>& budget, double frontier_rec::*fig) {
     if (!budget) return false;
     std::map<int, double> most;
@@ -1336,6 +1346,7 @@ portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
     portfolio_problem q = p;
     for (frontier_rec& r : q.items) r.obj = r.*first;
     dominance_dp first_dp(q, required, cancel, o.heuristics);
+    first_dp.stop_at_first();
     const portfolio_solution s = first_dp.run({});
     if (first_dp.stopped()) return {};
     nodes = s.nodes;
