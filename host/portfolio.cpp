@@ -966,7 +966,8 @@ class dominance_dp {
     const std::size_t m = best_.members.size();
     if (s.members > m) return true;
     if (s.members < m && !least_key_[i]) return true;  // cannot reach m members
-    std::vector<rank_key> g;
+    std::vector<rank_key>& g = scratch_keys_;
+    g.clear();
     if (s.item != nullptr) g.push_back(key_of(*s.item));
     for (std::int32_t k = s.parent; k >= 0; k = arena_[static_cast<std::size_t>(k)].parent)
       g.push_back(key_of(*arena_[static_cast<std::size_t>(k)].item));
@@ -1300,6 +1301,7 @@ class dominance_dp {
   double cap_ = kInf;     // a budget on the objective's own figure: no feasible portfolio is above it
   bool prices_given_ = false;  // a pass takes its parent's budget prices
   mutable std::vector<const frontier_rec*> scratch_a_, scratch_b_;
+  mutable std::vector<rank_key> scratch_keys_;  // keys_lose
   quanta qa_;
   wide req_ = 0;  // the target in quanta
   std::vector<std::vector<std::size_t>> by_flops_;  // each pool's items by FLOP/s (root_bound)
