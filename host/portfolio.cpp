@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <iterator>
 #include <map>
@@ -236,6 +237,14 @@ int compare_objectives(const std::vector<frontier_rec>& a, const std::vector<fro
 // taken in any order: the full search takes them in pool order, and the cutoff passes of a
 // binding budget (solve_staged) those that spend the least of it per FLOP/s first. Bounds use
 // double sums with a margin.
+// What the search for a first incumbent on a budget's figure found (solve_portfolio).
+struct first_result {
+  std::vector<frontier_rec> members;  // a feasible portfolio, or none
+  bool infeasible = false;            // proved that no portfolio is feasible
+  bool stopped = false;               // cancelled
+  std::uint64_t nodes = 0;
+};
+
 class dominance_dp {
  public:
   static constexpr std::size_t kBeam = 512;
@@ -285,6 +294,17 @@ class dominance_dp {
         search(kBeam);
         if (best_.feasible && reduce()) prepare_all();
       }
+      if (!best_.feasible && first_) {
+        const first_result f = first_();
+        nodes_ += f.nodes;
+        stopped_ = stopped_ || f.stopped;
+        if (f.stopped || f.infeasible) {
+          best_.nodes = nodes_;
+          return best_;
+        }
+        offer(evaluate_members(f.members, p_, required_));
+        if (best_.feasible && reduce()) prepare_all();
+      }
       if (done()) {
         best_.nodes = nodes_;
         return best_;
@@ -304,6 +324,10 @@ class dominance_dp {
 
   /// Stop at the first feasible portfolio found instead of the optimum (a first incumbent).
   void stop_at_first() { any_ = true; }
+
+  /// Where the heuristics find no feasible portfolio, `f` gives a first incumbent or proves
+  /// the problem infeasible.
+  void set_first_incumbent(std::function<first_result()> f) { first_ = std::move(f); }
 
  private:
   struct pool_data {
@@ -536,6 +560,15 @@ class dominance_dp {
       return true;
     }
     return false;
+  }
+
+  // The target bound of the empty portfolio (see build_cover and cover_ok), or -inf.
+  double cover_root() const {
+    if (cv_.empty()) return -kInf;
+    const double x = std::floor((required_ - kSafe * required_) / cv_step_);
+    if (!(x > 0)) return -kInf;
+    const std::size_t g = x >= static_cast<double>(kCoverSteps) ? kCoverSteps : static_cast<std::size_t>(x);
+    return cv_[0][g] - priced_;
   }
 
   // The target bound of state s at stage i (see build_cover): false when it rules s out.
@@ -875,7 +908,7 @@ class dominance_dp {
   // together and partial portfolios comparable. Returns whether the optimum was found (false
   // only when cancelled).
   bool solve_staged() {
-    const double root = std::max(obj_lb_[0].at(required_) - priced_, kb_root_);
+    const double root = std::max({obj_lb_[0].at(required_) - priced_, kb_root_, cover_root()});
     if (!best_.feasible || !(root < best_.objective)) return false;
     const double gap = best_.objective - root;
     for (const double share : kCutoffs) {
@@ -1294,6 +1327,7 @@ class dominance_dp {
   const std::atomic<bool>* cancel_;
   bool stopped_ = false;
   bool any_ = false;     // stop at the first feasible portfolio (stop_at_first)
+  std::function<first_result()> first_;  // set_first_incumbent
   bool done() const { return stopped_ || (any_ && best_.feasible); }
   bool heuristics_;      // first incumbents from the LP's rounding and a beam pass
   bool staged_ = true;   // whether run() tries cutoffs first (not within such a pass)
@@ -1327,9 +1361,9 @@ bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b) 
 portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
                                    const std::atomic<bool>* cancel, const portfolio_search_options& o) {
   // A budget that may bind can leave the search without an incumbent for long (every
-  // portfolio it meets over the budget). So first a search on that budget's own figure, which
-  // the budget then caps: it stops at the first feasible portfolio (same constraints), a first
-  // incumbent, or proves the problem infeasible.
+  // portfolio it meets over the budget). So when the heuristics find none, a search on that
+  // budget's own figure, which the budget then caps: it stops at the first feasible portfolio
+  // (same constraints), a first incumbent, or proves the problem infeasible.
   const auto may_bind = [&](const std::optional<double>& budget, double frontier_rec::*fig) {
     if (!budget) return false;
     std::map<int, double> most;
@@ -1341,32 +1375,28 @@ portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
   double frontier_rec::*first = nullptr;
   if (may_bind(p.tco_budget, &frontier_rec::tco)) first = &frontier_rec::tco;
   else if (may_bind(p.capex_budget, &frontier_rec::capex)) first = &frontier_rec::capex;
-  std::vector<frontier_rec> seed;
-  std::uint64_t nodes = 0;
+  dominance_dp dp(p, required, cancel, o.heuristics);
   if (first != nullptr &&
-      std::any_of(p.items.begin(), p.items.end(), [&](const frontier_rec& r) { return r.obj != r.*first; })) {
-    portfolio_problem q = p;
-    for (frontier_rec& r : q.items) r.obj = r.*first;
-    dominance_dp first_dp(q, required, cancel, o.heuristics);
-    first_dp.stop_at_first();
-    const portfolio_solution s = first_dp.run({});
-    if (first_dp.stopped()) return {};
-    nodes = s.nodes;
-    if (!s.feasible) {
-      portfolio_solution none;
-      none.nodes = nodes;
-      return none;
-    }
-    for (const frontier_rec& m : s.members)
-      for (const frontier_rec& r : p.items)
-        if (r.index == m.index && r.pool == m.pool) {
-          seed.push_back(r);
-          break;
-        }
-  }
-  portfolio_solution s = dominance_dp(p, required, cancel, o.heuristics).run(seed);
-  s.nodes += nodes;
-  return s;
+      std::any_of(p.items.begin(), p.items.end(), [&](const frontier_rec& r) { return r.obj != r.*first; }))
+    dp.set_first_incumbent([&p, required, cancel, first, &o] {
+      portfolio_problem q = p;
+      for (frontier_rec& r : q.items) r.obj = r.*first;
+      dominance_dp first_dp(q, required, cancel, o.heuristics);
+      first_dp.stop_at_first();
+      const portfolio_solution s = first_dp.run({});
+      first_result f;
+      f.nodes = s.nodes;
+      f.stopped = first_dp.stopped();
+      f.infeasible = !f.stopped && !s.feasible;
+      for (const frontier_rec& m : s.members)
+        for (const frontier_rec& r : p.items)
+          if (r.index == m.index && r.pool == m.pool) {
+            f.members.push_back(r);
+            break;
+          }
+      return f;
+    });
+  return dp.run({});
 }
 
 portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required) {
