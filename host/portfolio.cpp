@@ -80,6 +80,30 @@ hull lower_hull(std::vector<hull_point> pts) {
   return hull_of_sorted(pts);
 }
 
+// The maximum of a concave function g on [lo, hi] by golden-section search in `steps` steps:
+// the better of the last two points, and g there.
+template <class G>
+std::pair<double, double> golden_max(G g, double lo, double hi, int steps) {
+  const double phi = 0.6180339887498949;
+  double a = hi - phi * (hi - lo), b = lo + phi * (hi - lo), ga = g(a), gb = g(b);
+  for (int it = 0; it < steps; ++it) {
+    if (ga < gb) {
+      lo = a;
+      a = b;
+      ga = gb;
+      b = lo + phi * (hi - lo);
+      gb = g(b);
+    } else {
+      hi = b;
+      b = a;
+      gb = ga;
+      a = hi - phi * (hi - lo);
+      ga = g(a);
+    }
+  }
+  return ga > gb ? std::pair{a, ga} : std::pair{b, gb};
+}
+
 // The LP bound of a set of pools: their hull segments merged by cost per FLOP/s.
 struct suffix_bound {
   std::vector<double> cum_f{0.0}, cum_c{0.0}, slope{0.0};
@@ -684,26 +708,9 @@ class dominance_dp {
         best_v = v;
         best = e;
       }
-    double lo = best > 0 ? lams[best - 1] : lams[0] / 2, hi = best + 1 < lams.size() ? lams[best + 1] : lams[best] * 2;
-    const double phi = 0.6180339887498949;
-    double a = hi - phi * (hi - lo), b = lo + phi * (hi - lo), ga = g(a), gb = g(b);
-    for (int it = 0; it < 16; ++it) {
-      if (ga < gb) {
-        lo = a;
-        a = b;
-        ga = gb;
-        b = lo + phi * (hi - lo);
-        gb = g(b);
-      } else {
-        hi = b;
-        b = a;
-        gb = ga;
-        a = hi - phi * (hi - lo);
-        ga = g(a);
-      }
-    }
-    if (std::max(ga, gb) > best_v) return ga > gb ? a : b;
-    return lams[best];
+    const double lo = best > 0 ? lams[best - 1] : lams[0] / 2, hi = best + 1 < lams.size() ? lams[best + 1] : lams[best] * 2;
+    const auto [x, v] = golden_max(g, lo, hi, 16);
+    return v > best_v ? x : lams[best];
   }
 
   void build_knap() {
@@ -796,26 +803,9 @@ class dominance_dp {
         best = k;
       }
     }
-    double lo = best > 0 ? mus[best - 1] : 0.0, hi = best + 1 < mus.size() ? mus[best + 1] : mus[best];
-    const double phi = 0.6180339887498949;
-    double a = hi - phi * (hi - lo), b = lo + phi * (hi - lo), ga = g(a), gb = g(b);
-    for (int it = 0; it < 24; ++it) {
-      if (ga < gb) {
-        lo = a;
-        a = b;
-        ga = gb;
-        b = lo + phi * (hi - lo);
-        gb = g(b);
-      } else {
-        hi = b;
-        b = a;
-        gb = ga;
-        a = hi - phi * (hi - lo);
-        ga = g(a);
-      }
-    }
-    const double mid = ga > gb ? a : b;
-    return std::max(ga, gb) > best_v ? mid : mus[best];
+    const double lo = best > 0 ? mus[best - 1] : 0.0, hi = best + 1 < mus.size() ? mus[best + 1] : mus[best];
+    const auto [x, v] = golden_max(g, lo, hi, 24);
+    return v > best_v ? x : mus[best];
   }
 
   // Sets the budget prices when a budget may bind; returns whether any is non-zero.
