@@ -41,6 +41,7 @@ struct plan_args {
   int threads = 0;
   bool quiet = false;
   bool portfolio = false;
+  std::uint64_t curve_work_limit = kDefaultCurveWorkLimit;
   std::uint64_t chunk = 0;
   bool reference = false;
   // Overrides of the scenario's target and budgets (unset = keep the scenario's).
@@ -146,6 +147,7 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   opt.reference = a.reference;
   opt.device_memory_cap = a.gpu_memory_cap;
   opt.cancel = cancel;
+  opt.curve_work_limit = a.curve_work_limit;
   // The outputs that show the frontier.
   opt.want_frontier = !a.json_path.empty() || !a.report_path.empty() || a.format == "json";
   run_info info;
@@ -304,6 +306,12 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_flag("--portfolio", pa.portfolio,
                  "Also find the cheapest portfolio (at most one plan per site and sourcing) meeting "
                  "the target together, as target.portfolio: true does");
+  plan->add_option("--curve-work-limit", pa.curve_work_limit,
+                   "With --portfolio: how many partial portfolios the search for each cost-curve "
+                   "point other than the target may examine; a point that reaches it reports its "
+                   "best portfolio found and a proven lower bound, marked not proven (0: no limit; "
+                   "the target's optimum is always proven)")
+      ->default_val(kDefaultCurveWorkLimit);
   const auto positive = CLI::PositiveNumber & CLI::Range(0.0, 1e300);
   plan->add_option("--target-flops", pa.target_flops, "Target: sustained effective FLOP/s (replaces the scenario's target)")->check(positive)->group("Target and budget overrides");
   plan->add_option("--train-params", pa.train_params, "Training target: active parameters (with --train-tokens and --train-days)")->check(positive)->group("Target and budget overrides");

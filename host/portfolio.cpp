@@ -265,8 +265,10 @@ int compare_objectives(const std::vector<frontier_rec>& a, const std::vector<fro
 struct first_result {
   std::vector<frontier_rec> members;  // a feasible portfolio, or none
   bool infeasible = false;            // proved that no portfolio is feasible
-  bool stopped = false;               // cancelled
+  bool stopped = false;               // cancelled, or at the work limit
+  bool limited = false;               // at the work limit
   std::uint64_t nodes = 0;
+  std::uint64_t work = 0;
 };
 
 class dominance_dp {
@@ -303,6 +305,7 @@ class dominance_dp {
     if (!seed.empty()) offer(evaluate_members(seed, p_, required_));
     if (required_ > 0 && !pools_.empty()) {
       if (prices_given_ ? (mu_c_ > 0 || mu_t_ > 0) : choose_prices()) prepare_all();
+      lower_ = root_bound();
       if (cutoff_ < kInf) {
         reduce();
         prepare_all();
@@ -318,10 +321,12 @@ class dominance_dp {
         search(kBeam);
         if (best_.feasible && reduce()) prepare_all();
       }
-      if (!best_.feasible && first_) {
-        const first_result f = first_();
+      if (!best_.feasible && first_ && spend_limit()) {
+        const first_result f = first_(work_limit_ > 0 ? work_limit_ - work_ : 0);
         nodes_ += f.nodes;
+        work_ += f.work;
         stopped_ = stopped_ || f.stopped;
+        limited_ = limited_ || f.limited;
         if (f.stopped || f.infeasible) {
           best_.nodes = nodes_;
           return best_;
@@ -343,15 +348,27 @@ class dominance_dp {
     return best_;
   }
 
-  /// Whether a cancel request stopped the search (the result is then incomplete).
+  /// Whether a cancel request or the work limit stopped the search (the result is then
+  /// incomplete).
   bool stopped() const { return stopped_; }
+  /// Whether the work limit stopped it.
+  bool limited() const { return limited_; }
+  /// The candidate portfolios examined: every state expanded and every plan tried on one.
+  std::uint64_t work() const { return work_; }
+  /// A lower bound on the optimum's objective: the root's, or the highest cutoff a pass proved
+  /// no feasible portfolio is at or below.
+  double lower_bound() const { return lower_; }
+  /// Stop after examining `n` candidates (see work(); 0: never). The count, and so the
+  /// result, is deterministic.
+  void set_work_limit(std::uint64_t n) { work_limit_ = n; }
 
   /// Stop at the first feasible portfolio found instead of the optimum (a first incumbent).
   void stop_at_first() { any_ = true; }
 
   /// Where the heuristics find no feasible portfolio, `f` gives a first incumbent or proves
   /// the problem infeasible.
-  void set_first_incumbent(std::function<first_result()> f) { first_ = std::move(f); }
+  /// `f` takes the work limit left (0: none).
+  void set_first_incumbent(std::function<first_result(std::uint64_t)> f) { first_ = std::move(f); }
 
  private:
   struct pool_data {
@@ -888,6 +905,9 @@ class dominance_dp {
     return true;
   }
 
+  // The root's bound: the best of the LP's, the budget bound's and the target bound's.
+  double root_bound() const { return std::max({obj_lb_[0].at(required_) - priced_, kb_root_, cover_root()}); }
+
   // With a binding budget the incumbent can stay far above the optimum for most of the search,
   // and the bounds prune little against it. So the search runs as exact passes that keep only
   // portfolios at or below a cutoff, raised from the root bound towards the incumbent (the last
@@ -898,10 +918,11 @@ class dominance_dp {
   // together and partial portfolios comparable. Returns whether the optimum was found (false
   // only when cancelled).
   bool solve_staged() {
-    const double root = std::max({obj_lb_[0].at(required_) - priced_, kb_root_, cover_root()});
+    const double root = root_bound();
     if (!best_.feasible || !(root < best_.objective)) return false;
     const double gap = best_.objective - root;
     for (const double share : kCutoffs) {
+      if (!spend_limit()) return false;
       const double cut = share < 1 ? std::min(root + share * gap, best_.objective) : best_.objective;
       dominance_dp d(p_, required_, cancel_, heuristics_, true);
       d.staged_ = false;
@@ -911,15 +932,20 @@ class dominance_dp {
       d.mu_t_ = mu_t_;
       d.priced_ = priced_;
       d.kb_lam_ = kb_lam_;
+      d.work_limit_ = work_limit_ > 0 ? work_limit_ - work_ : 0;
       portfolio_solution s = d.run({});
       nodes_ += d.nodes_;
+      work_ += d.work_;
       if (d.stopped_) {
         stopped_ = true;
+        limited_ = limited_ || d.limited_;
+        offer(std::move(s));
         return false;
       }
       const bool found = s.feasible && s.objective <= cut;
       offer(std::move(s));  // a portfolio above the cutoff may still be a better incumbent
       if (found) return true;
+      lower_ = std::max(lower_, cut);  // no feasible portfolio is at or below it
     }
     return false;
   }
@@ -1234,7 +1260,10 @@ class dominance_dp {
   // still win, to `emit`; complete portfolios go to the incumbent instead.
   template <class Emit>
   void expand(std::size_t i, const state& s, Emit emit) {
+    if (done()) return;
     if ((++nodes_ & 1023) == 0 && cancel_ != nullptr && cancel_->load()) stopped_ = true;
+    if (work_limit_ > 0 && work_ >= work_limit_) stopped_ = limited_ = true;
+    ++work_;
     if (done() || !alive(i, s)) return;
     const pool_data& d = pools_[i];
     const double r = required_ - s.f;
@@ -1248,6 +1277,7 @@ class dominance_dp {
     for (std::size_t j = 0; j < d.items.size(); ++j) {
       // Every later plan lies at least as far above the hull: none can beat the incumbent.
       if (surely_above(w(s) + lb - priced_ + d.excess[j], mag + d.excess[j])) break;
+      ++work_;
       const frontier_rec& it = d.items[j];
       const auto& x = d.exact[j];
       const state t{s.f + it.flops,
@@ -1316,9 +1346,19 @@ class dominance_dp {
   double kb_root_ = -kInf;      // the root's budget bound
   const std::atomic<bool>* cancel_;
   bool stopped_ = false;
+  bool limited_ = false;            // stopped at the work limit
+  std::uint64_t work_limit_ = 0;    // set_work_limit
+  std::uint64_t work_ = 0;          // work()
+  double lower_ = -kInf;            // lower_bound()
   bool any_ = false;     // stop at the first feasible portfolio (stop_at_first)
-  std::function<first_result()> first_;  // set_first_incumbent
+  std::function<first_result(std::uint64_t)> first_;  // set_first_incumbent
   bool done() const { return stopped_ || (any_ && best_.feasible); }
+  // Before a search of its own (a cutoff pass, the first incumbent's): whether work is left
+  // under the limit; if none, the search stops here.
+  bool spend_limit() {
+    if (work_limit_ > 0 && work_ >= work_limit_) stopped_ = limited_ = true;
+    return !stopped_;
+  }
   bool heuristics_;      // first incumbents from the LP's rounding and a beam pass
   bool staged_ = true;   // whether run() tries cutoffs first (not within such a pass)
   double cutoff_ = kInf;  // a pass that keeps only portfolios at or below this objective
@@ -1366,17 +1406,21 @@ portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
   if (may_bind(p.tco_budget, &frontier_rec::tco)) first = &frontier_rec::tco;
   else if (may_bind(p.capex_budget, &frontier_rec::capex)) first = &frontier_rec::capex;
   dominance_dp dp(p, required, cancel, o.heuristics);
+  dp.set_work_limit(o.work_limit);
   if (first != nullptr &&
       std::any_of(p.items.begin(), p.items.end(), [&](const frontier_rec& r) { return r.obj != r.*first; }))
-    dp.set_first_incumbent([&p, required, cancel, first, &o] {
+    dp.set_first_incumbent([&p, required, cancel, first, &o](std::uint64_t limit) {
       portfolio_problem q = p;
       for (frontier_rec& r : q.items) r.obj = r.*first;
       dominance_dp first_dp(q, required, cancel, o.heuristics);
       first_dp.stop_at_first();
+      first_dp.set_work_limit(limit);
       const portfolio_solution s = first_dp.run({});
       first_result f;
       f.nodes = s.nodes;
       f.stopped = first_dp.stopped();
+      f.limited = first_dp.limited();
+      f.work = first_dp.work();
       f.infeasible = !f.stopped && !s.feasible;
       for (const frontier_rec& m : s.members)
         for (const frontier_rec& r : p.items)
@@ -1386,7 +1430,15 @@ portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
           }
       return f;
     });
-  return dp.run({});
+  portfolio_solution s = dp.run({});
+  s.work = dp.work();
+  // Stopped at the work limit: the best found and a lower bound, unless the root's bound itself
+  // proves no portfolio feasible.
+  if (dp.limited() && !(!s.feasible && dp.lower_bound() == kInf)) {
+    s.proven = false;
+    s.lower_bound = s.feasible ? std::min(dp.lower_bound(), s.objective) : dp.lower_bound();
+  }
+  return s;
 }
 
 portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required) {
@@ -1464,7 +1516,9 @@ portfolio_report solve_portfolio_report(const scenario& sc, frontier_result fr,
   for (int n = 0; n < kPoints; ++n) {
     const int k = order[static_cast<std::size_t>(n)];
     if (opt.cancel && opt.cancel->load()) continue;
-    sol[k] = solve_portfolio(p, required * kCostCurveFractions[k], opt.cancel);
+    portfolio_search_options o;
+    if (kCostCurveFractions[k] != 1.0) o.work_limit = opt.curve_work_limit;
+    sol[k] = solve_portfolio(p, required * kCostCurveFractions[k], opt.cancel, o);
     if (kCostCurveFractions[k] == 1.0)
       rep.target_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
@@ -1472,6 +1526,7 @@ portfolio_report solve_portfolio_report(const scenario& sc, frontier_result fr,
   for (int k = 0; k < kPoints; ++k) {
     rep.nodes += sol[k].nodes;
     rep.cost_curve.push_back(sol[k].feasible ? std::optional<double>(sol[k].objective) : std::nullopt);
+    rep.cost_curve_bound.push_back(sol[k].proven ? std::nullopt : std::optional<double>(sol[k].lower_bound));
     if (kCostCurveFractions[k] == 1.0) rep.best = std::move(sol[k]);
   }
   rep.frontier = std::move(p.items);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -412,10 +413,14 @@ std::string html_portfolio_section(const nlohmann::ordered_json* portfolio) {
                       human_flops(p["effective_flops"].get<double>()), human_usd(p["capex_usd"].get<double>()),
                       human_usd(p["tco_usd"].get<double>()));
   // The cost curve: the optimal objective at each share of the target.
+  // A point whose search stopped at the node limit shows its best portfolio found, hollow.
   std::vector<std::pair<double, double>> pts;
+  std::vector<std::optional<double>> bounds;
   for (const auto& q : p["cost_curve"])
-    if (!q["objective_value"].is_null())
+    if (!q["objective_value"].is_null()) {
       pts.emplace_back(q["fraction"].get<double>(), q["objective_value"].get<double>());
+      bounds.push_back(q.contains("lower_bound") ? std::optional<double>(q["lower_bound"].get<double>()) : std::nullopt);
+    }
   std::string chart;
   if (!pts.empty()) {
     double ymax = 0;
@@ -429,13 +434,24 @@ std::string html_portfolio_section(const nlohmann::ordered_json* portfolio) {
     std::string d;
     for (const auto& [f, v] : pts) d += (d.empty() ? "M" : " L") + svg::px(xs(f)) + " " + svg::px(ys(v));
     c.add("<path d=\"" + d + "\" fill=\"none\" stroke=\"#0072B2\" stroke-width=\"2\"/>");
-    for (const auto& [f, v] : pts)
-      c.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#0072B2\"><title>{:g}%: {}</title></circle>",
-                        svg::px(xs(f)), svg::px(ys(v)), 100 * f, human_usd(v)));
+    bool unproven = false;
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      const auto [f, v] = pts[i];
+      if (bounds[i]) unproven = true;
+      c.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\" stroke=\"#0072B2\" stroke-width=\"2\">"
+                        "<title>{:g}%: {}</title></circle>",
+                        svg::px(xs(f)), svg::px(ys(v)), bounds[i] ? "#ffffff" : "#0072B2", 100 * f,
+                        bounds[i] ? human_usd(v) + " (best found; optimum >= " + human_usd(*bounds[i]) + ")"
+                                  : human_usd(v)));
+    }
     chart = "<figure>" + c.str() +
             "<figcaption><b>Figure.</b> What the next exaflop costs: the exact optimum at each share "
             "of the target (MODEL.md \"Portfolios\"); shares with no feasible portfolio are left "
-            "out.</figcaption></figure>";
+            "out." +
+            std::string(unproven ? " Hollow points: the search stopped at the work limit; the best "
+                                   "portfolio found, with the proven lower bound in its tooltip."
+                                 : "") +
+            "</figcaption></figure>";
   }
   return "<section id=\"portfolio\"><h2>Portfolio</h2><p>The cheapest set of at most one plan per "
          "(site, sourcing) pool that meets the target together: objective " +

@@ -38,6 +38,12 @@ nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
     nlohmann::ordered_json pt;
     pt["fraction"] = kCostCurveFractions[i];
     pt["objective_value"] = opt_num(rep.cost_curve[i].has_value(), rep.cost_curve[i].value_or(0));
+    // Extensions: whether the point is the proven optimum; where its search stopped at the node
+    // limit, objective_value is the best portfolio found (null: none) and lower_bound a bound
+    // the optimum is proven to reach.
+    const bool unproven = i < rep.cost_curve_bound.size() && rep.cost_curve_bound[i].has_value();
+    pt["proven"] = !unproven;
+    if (unproven) pt["lower_bound"] = *rep.cost_curve_bound[i];
     curve.push_back(std::move(pt));
   }
   j["cost_curve"] = std::move(curve);
@@ -89,10 +95,20 @@ std::string portfolio_table(const scenario& sc, const plan_space& sp, const port
     out += fmt::format("objective ({}): {}\n", to_string(sc.obj), objective_text(sc.obj, b.objective));
   }
   out += "cost curve (optimal objective by share of the target):";
-  for (std::size_t i = 0; i < rep.cost_curve.size(); ++i)
-    out += fmt::format(" {:g}%: {}", kCostCurveFractions[i] * 100,
-                       rep.cost_curve[i] ? objective_text(sc.obj, *rep.cost_curve[i]) : "infeasible");
+  bool unproven = false;
+  for (std::size_t i = 0; i < rep.cost_curve.size(); ++i) {
+    const std::optional<double>& bound = i < rep.cost_curve_bound.size() ? rep.cost_curve_bound[i] : std::nullopt;
+    std::string v = rep.cost_curve[i] ? objective_text(sc.obj, *rep.cost_curve[i]) : bound ? "none found" : "infeasible";
+    if (bound) {
+      v += fmt::format(" (not proven; optimum >= {})*", objective_text(sc.obj, *bound));
+      unproven = true;
+    }
+    out += fmt::format(" {:g}%: {}", kCostCurveFractions[i] * 100, v);
+  }
   out += "\n";
+  if (unproven)
+    out += "* the search for this point stopped at the work limit (--curve-work-limit): the best "
+           "portfolio found and a proven lower bound\n";
   return out;
 }
 

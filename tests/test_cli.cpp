@@ -18,6 +18,7 @@
 #include "dcplan/engine.hpp"
 #include "dcplan/errors.hpp"
 #include "helpers.hpp"
+#include "portfolio_helpers.hpp"
 
 using namespace dcplan;
 namespace fs = std::filesystem;
@@ -247,4 +248,43 @@ TEST_CASE("plan with --milp writes the portfolio problem as an LP file, and need
   CHECK_THAT(text, Catch::Contains(" target:"));
   CHECK_THAT(text, Catch::Contains("Minimize"));
   CHECK(no_temp_files());
+}
+
+TEST_CASE("a cost-curve point stopped at --curve-work-limit is marked, with its best found and a lower bound", "[cli][portfolio]") {
+  const std::string s = write("limit.yaml", test::random_portfolio_scenario(3));
+  const std::string whole_js = (scratch() / "whole.json").string(), cut_js = (scratch() / "cut.json").string();
+  const result whole = cli({"plan", s, "--portfolio", "--json", whole_js});
+  REQUIRE((whole.code == exit_ok || whole.code == exit_infeasible));
+  const result cut = cli({"plan", s, "--portfolio", "--curve-work-limit", "1", "--json", cut_js});
+  REQUIRE(cut.code == whole.code);
+  const auto a = nlohmann::json::parse(slurp(whole_js))["portfolio"]["cost_curve"];
+  const auto b = nlohmann::json::parse(slurp(cut_js))["portfolio"]["cost_curve"];
+  REQUIRE(a.size() == 6);
+  REQUIRE(b.size() == 6);
+  int unproven = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    INFO("point " << i);
+    // Without a limit every point is proven; the target's own point always is.
+    CHECK(a[i]["proven"] == true);
+    CHECK_FALSE(a[i].contains("lower_bound"));
+    if (b[i]["fraction"] == 1.0) CHECK(b[i]["proven"] == true);
+    if (b[i]["proven"] == true) {
+      CHECK(b[i]["objective_value"] == a[i]["objective_value"]);
+      continue;
+    }
+    ++unproven;
+    // The bound is proven and the value a portfolio found: the optimum lies between them.
+    REQUIRE(b[i]["lower_bound"].is_number());
+    if (a[i]["objective_value"].is_null()) {  // infeasible: nothing can be found
+      CHECK(b[i]["objective_value"].is_null());
+      continue;
+    }
+    const double opt = a[i]["objective_value"].get<double>();
+    CHECK(b[i]["lower_bound"].get<double>() <= opt * (1 + 1e-12) + 1e-9);
+    if (!b[i]["objective_value"].is_null()) CHECK(b[i]["objective_value"].get<double>() >= opt);
+  }
+  CHECK(unproven > 0);
+  CHECK_THAT(cut.out, Catch::Contains("not proven"));
+  CHECK_THAT(cut.out, Catch::Contains("--curve-work-limit"));
+  CHECK_THAT(whole.out, !Catch::Contains("not proven"));
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <random>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -398,6 +399,72 @@ TEST_CASE("a cancel request stops the optimizer", "[portfolio]") {
   // of the searches it runs.
   const std::atomic<bool> cancel{true};
   CHECK(solve_portfolio(p, 600, &cancel).nodes <= 4 * 1024);
+}
+
+TEST_CASE("a work limit stops the optimizer with the best portfolio found and a proven lower bound", "[portfolio]") {
+  // Many pools under a budget that binds, where the narrow pass finds no feasible portfolio: the
+  // limits fall in the narrow pass, in the search for a first incumbent, or in the cutoff passes.
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0.5, 1.5);
+  portfolio_problem p;
+  for (int pool = 0; pool < 40; ++pool)
+    for (int j = 1; j <= 60; ++j)
+      p.items.push_back(item(pool, j * u(rng), j * u(rng), j * u(rng), j * u(rng), static_cast<std::uint64_t>(pool * 100 + j)));
+  p.capex_budget = 400;
+  const double required = 600;
+  const portfolio_solution whole = solve_portfolio(p, required);
+  REQUIRE(whole.feasible);
+  REQUIRE(whole.proven);
+  REQUIRE(whole.work > 64);
+  std::vector<std::uint64_t> limits{1};
+  for (std::uint64_t k = 1; k < 8; ++k) limits.push_back(whole.work * k / 8);
+  limits.push_back(whole.work * 31 / 32);
+  int with_portfolio = 0;
+  double last = -1e300;
+  for (const std::uint64_t limit : limits) {
+    INFO("limit " << limit << " of " << whole.work);
+    portfolio_search_options o;
+    o.work_limit = limit;
+    const portfolio_solution s = solve_portfolio(p, required, nullptr, o);
+    CHECK_FALSE(s.proven);
+    // It stops at the first state it expands at the limit: one state and its pool's 60 plans past it.
+    CHECK(s.work <= limit + 61);
+    // The bound only rises as the search goes further.
+    CHECK(s.lower_bound <= whole.objective);
+    CHECK(s.lower_bound >= last);
+    last = s.lower_bound;
+    if (s.feasible) {
+      ++with_portfolio;
+      // A portfolio it found: feasible, and no better than the optimum.
+      double flops = 0, capex = 0;
+      std::set<int> pools;
+      for (const frontier_rec& m : s.members) {
+        flops += m.flops;
+        capex += m.capex;
+        pools.insert(m.pool);
+      }
+      CHECK(pools.size() == s.members.size());
+      CHECK(flops >= required * (1 - 1e-12));
+      CHECK(capex <= *p.capex_budget * (1 + 1e-12));
+      CHECK(s.objective >= whole.objective);
+      CHECK(s.lower_bound <= s.objective);
+    }
+    // The node count, and so the result, is the same on every run.
+    const portfolio_solution again = solve_portfolio(p, required, nullptr, o);
+    CHECK(again.nodes == s.nodes);
+    CHECK(again.feasible == s.feasible);
+    CHECK(again.objective == s.objective);
+    CHECK(indices(again.members) == indices(s.members));
+    CHECK(again.lower_bound == s.lower_bound);
+  }
+  CHECK(with_portfolio >= 1);
+  // A limit the search does not reach changes nothing.
+  portfolio_search_options o;
+  o.work_limit = whole.work;
+  const portfolio_solution s = solve_portfolio(p, required, nullptr, o);
+  CHECK(s.proven);
+  CHECK(s.objective == whole.objective);
+  CHECK(indices(s.members) == indices(whole.members));
 }
 
 TEST_CASE("portfolio run on a scenario: members pass tests 1-5 and 7, sum meets the target", "[portfolio]") {

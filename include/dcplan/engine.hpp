@@ -19,6 +19,8 @@ namespace dcplan {
 
 enum class backend_kind { automatic, cpu, cuda };
 
+inline constexpr std::uint64_t kDefaultCurveWorkLimit = 50000000;
+
 struct engine_options {
   std::size_t top_k = 10;
   int threads = 0;                   // CPU: 0 = every core
@@ -31,6 +33,10 @@ struct engine_options {
   // Plan indices [range_begin, range_end) only (one rank's share, docs/distributed.md); by
   // default the whole space. Counts, top K and closest then cover that range alone.
   std::uint64_t range_begin = 0, range_end = ~std::uint64_t{0};
+  // Portfolio runs: the partial portfolios the search for each cost-curve point other than the
+  // target may examine before it stops with the best portfolio found and a lower bound (0: no
+  // limit; the target's own optimum is always proven). Deterministic, unlike a time limit.
+  std::uint64_t curve_work_limit = kDefaultCurveWorkLimit;
 };
 
 /// The plan indices [begin, end) the options select in a space of `total` plans.

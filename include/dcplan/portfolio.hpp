@@ -72,6 +72,10 @@ struct portfolio_search_options {
   /// the beam to find the optimum itself the tests turn them off to check the exact search's
   /// bounds and dominance.
   bool heuristics = true;
+  /// Stop after examining this many partial portfolios (portfolio_solution::work; 0: never).
+  /// The count is deterministic, so a limited solve gives the same result on every machine; it
+  /// is then the best portfolio found, not proven optimal (portfolio_solution::proven).
+  std::uint64_t work_limit = 0;
 };
 
 /// The optimizer's input: the candidate records of each pool, and the budgets.
@@ -89,6 +93,11 @@ struct portfolio_solution {
   double flops = 0;
   std::vector<frontier_rec> members;  // in pool order
   std::uint64_t nodes = 0;            // states the optimizer expanded
+  std::uint64_t work = 0;             // partial portfolios it examined: states and their children
+  /// False when the work limit stopped the search: `feasible` and the figures are then the best
+  /// portfolio found (none may have been), and `lower_bound` a proven bound on the optimum.
+  bool proven = true;
+  double lower_bound = 0;
 };
 
 /// The exact optimum of MODEL.md "Portfolios" for `required` FLOP/s: at most one member per pool,
@@ -114,6 +123,10 @@ inline constexpr double kCostCurveFractions[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0}
 struct portfolio_report {
   portfolio_solution best;
   std::vector<std::optional<double>> cost_curve;  // one per kCostCurveFractions
+  /// Per point: nullopt where its optimum is proven; else the point's search stopped at the node
+  /// limit, its cost_curve entry is the best found (or nullopt: none found) and this a proven
+  /// lower bound on the optimum.
+  std::vector<std::optional<double>> cost_curve_bound;
   std::uint64_t frontier_size = 0;
   std::vector<frontier_rec> frontier;  // the pools' frontiers the optimizer searched
   std::uint64_t nodes = 0;  // states the optimizer expanded over every solve
