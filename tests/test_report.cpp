@@ -527,3 +527,21 @@ TEST_CASE("the report adds risk and portfolio sections with their charts when th
   CHECK(r.find("http") == std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("a cost-curve point stopped at the work limit is drawn hollow with its bound", "[report][html]") {
+  nlohmann::ordered_json p = {{"objective_value", 100.0}, {"tco_usd", 120.0}, {"capex_usd", 80.0},
+                              {"effective_flops", 1e18}, {"members", nlohmann::ordered_json::array()}};
+  p["cost_curve"] = nlohmann::ordered_json::array(
+      {{{"fraction", 1.0}, {"objective_value", 100.0}, {"proven", true}},
+       {{"fraction", 2.0}, {"objective_value", 250.0}, {"proven", false}, {"lower_bound", 240.0}}});
+  const std::string s = html_portfolio_section(&p);
+  CHECK_THAT(s, Catch::Contains("fill=\"#ffffff\""));  // the unproven point
+  CHECK_THAT(s, Catch::Contains("fill=\"#0072B2\" stroke"));  // the proven one
+  CHECK_THAT(s, Catch::Contains("optimum >= $240"));
+  CHECK_THAT(s, Catch::Contains("Hollow points"));
+  p["cost_curve"][1]["proven"] = true;
+  p["cost_curve"][1].erase("lower_bound");
+  const std::string all = html_portfolio_section(&p);
+  CHECK(all.find("fill=\"#ffffff\"") == std::string::npos);
+  CHECK(all.find("Hollow points") == std::string::npos);
+}
