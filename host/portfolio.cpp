@@ -304,6 +304,14 @@ class dominance_dp {
   portfolio_solution run(const std::vector<frontier_rec>& seed) {
     if (!seed.empty()) offer(evaluate_members(seed, p_, required_));
     if (required_ > 0 && !pools_.empty()) {
+      // A root that the bounds at no prices already rule out (say a budget on the objective's
+      // own figure below the least the target costs): no portfolio beats the incumbent, or
+      // none is feasible, and no prices need be chosen.
+      if (!prices_given_ && !alive(0, state{0.0, 0.0, 0.0, 0.0, {0, 0, 0, 0}, 0u, -1, nullptr})) {
+        lower_ = best_.feasible ? best_.objective : kInf;
+        best_.nodes = nodes_;
+        return best_;
+      }
       if (prices_given_ ? (mu_c_ > 0 || mu_t_ > 0) : choose_prices()) prepare_all();
       lower_ = root_bound();
       if (cutoff_ < kInf) {
