@@ -413,7 +413,7 @@ std::string html_portfolio_section(const nlohmann::ordered_json* portfolio) {
                       human_flops(p["effective_flops"].get<double>()), human_usd(p["capex_usd"].get<double>()),
                       human_usd(p["tco_usd"].get<double>()));
   // The cost curve: the optimal objective at each share of the target.
-  // A point whose search stopped at the node limit shows its best portfolio found, hollow.
+  // A point whose search stopped at the work limit shows its best portfolio found, hollow.
   std::vector<std::pair<double, double>> pts;
   std::vector<std::optional<double>> bounds;
   for (const auto& q : p["cost_curve"])

@@ -38,7 +38,7 @@ nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
     nlohmann::ordered_json pt;
     pt["fraction"] = kCostCurveFractions[i];
     pt["objective_value"] = opt_num(rep.cost_curve[i].has_value(), rep.cost_curve[i].value_or(0));
-    // Extensions: whether the point is the proven optimum; where its search stopped at the node
+    // Extensions: whether the point is the proven optimum; where its search stopped at the work
     // limit, objective_value is the best portfolio found (null: none) and lower_bound a bound
     // the optimum is proven to reach.
     const bool unproven = i < rep.cost_curve_bound.size() && rep.cost_curve_bound[i].has_value();

@@ -123,7 +123,7 @@ inline constexpr double kCostCurveFractions[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0}
 struct portfolio_report {
   portfolio_solution best;
   std::vector<std::optional<double>> cost_curve;  // one per kCostCurveFractions
-  /// Per point: nullopt where its optimum is proven; else the point's search stopped at the node
+  /// Per point: nullopt where its optimum is proven; else the point's search stopped at the work
   /// limit, its cost_curve entry is the best found (or nullopt: none found) and this a proven
   /// lower bound on the optimum.
   std::vector<std::optional<double>> cost_curve_bound;
