@@ -385,7 +385,11 @@ TEST_CASE("portfolios compare by their exact sums, not by rounded partial sums",
   CHECK(t.flops == big + 2);
 }
 
-TEST_CASE("a cancel request stops the optimizer", "[portfolio]") {
+namespace {
+
+// 40 pools of 60 plans with random figures under a capex budget that binds (at a target of 600):
+// a search long enough to stop part way.
+portfolio_problem forty_pools() {
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0.5, 1.5);
   portfolio_problem p;
@@ -393,6 +397,13 @@ TEST_CASE("a cancel request stops the optimizer", "[portfolio]") {
     for (int j = 1; j <= 60; ++j)
       p.items.push_back(item(pool, j * u(rng), j * u(rng), j * u(rng), j * u(rng), static_cast<std::uint64_t>(pool * 100 + j)));
   p.capex_budget = 400;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("a cancel request stops the optimizer", "[portfolio]") {
+  const portfolio_problem p = forty_pools();
   const portfolio_solution whole = solve_portfolio(p, 600);
   REQUIRE(whole.nodes > 4 * 4 * 1024);  // at least four times the bound checked below
   // Asked to stop before it starts, it stops within the 1024 states between its checks, in each
@@ -404,13 +415,7 @@ TEST_CASE("a cancel request stops the optimizer", "[portfolio]") {
 TEST_CASE("a work limit stops the optimizer with the best portfolio found and a proven lower bound", "[portfolio]") {
   // Many pools under a budget that binds, where the narrow pass finds no feasible portfolio: the
   // limits fall in the narrow pass, in the search for a first incumbent, or in the cutoff passes.
-  std::mt19937_64 rng(7);
-  std::uniform_real_distribution<double> u(0.5, 1.5);
-  portfolio_problem p;
-  for (int pool = 0; pool < 40; ++pool)
-    for (int j = 1; j <= 60; ++j)
-      p.items.push_back(item(pool, j * u(rng), j * u(rng), j * u(rng), j * u(rng), static_cast<std::uint64_t>(pool * 100 + j)));
-  p.capex_budget = 400;
+  const portfolio_problem p = forty_pools();
   const double required = 600;
   const portfolio_solution whole = solve_portfolio(p, required);
   REQUIRE(whole.feasible);
