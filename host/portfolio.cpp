@@ -330,7 +330,7 @@ class dominance_dp {
         if (best_.feasible && reduce()) prepare_all();
       }
       if (!best_.feasible && first_ && spend_limit()) {
-        const first_result f = first_(work_limit_ > 0 ? work_limit_ - work_ : 0);
+        const first_result f = first_(work_left());
         nodes_ += f.nodes;
         work_ += f.work;
         stopped_ = stopped_ || f.stopped;
@@ -940,7 +940,7 @@ class dominance_dp {
       d.mu_t_ = mu_t_;
       d.priced_ = priced_;
       d.kb_lam_ = kb_lam_;
-      d.work_limit_ = work_limit_ > 0 ? work_limit_ - work_ : 0;
+      d.work_limit_ = work_left();
       portfolio_solution s = d.run({});
       nodes_ += d.nodes_;
       work_ += d.work_;
@@ -1367,6 +1367,9 @@ class dominance_dp {
     if (work_limit_ > 0 && work_ >= work_limit_) stopped_ = limited_ = true;
     return !stopped_;
   }
+  // The limit a search of its own gets: what is left of this one's (0: none; spend_limit has
+  // made sure some is left).
+  std::uint64_t work_left() const { return work_limit_ > 0 ? work_limit_ - work_ : 0; }
   bool heuristics_;      // first incumbents from the LP's rounding and a beam pass
   bool staged_ = true;   // whether run() tries cutoffs first (not within such a pass)
   double cutoff_ = kInf;  // a pass that keeps only portfolios at or below this objective
