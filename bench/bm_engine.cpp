@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "dcplan/engine.hpp"
-#include "dcplan/errors.hpp"
-#include "dcplan/space.hpp"
+#include "dcplan/engine/engine.hpp"
+#include "dcplan/model/errors.hpp"
+#include "dcplan/scenario/space.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
-// Portfolio optimizer (MODEL.md "Portfolios") on configs/bench-portfolio.yaml: the frontier pass
-// over every plan (plans per second), the exact optimizer on that frontier (one solve, and the
-// whole report with its cost curve), and CBC handed the same frontier as an MILP (skipped when
+// Portfolio optimizer (MODEL.md "Portfolios") on configs/bench-portfolio.yaml: the pool-candidate pass
+// over every plan (plans per second), the exact optimizer on those candidates (one solve, and the
+// whole report with its cost curve), and CBC handed the same candidates as an MILP (skipped when
 // `cbc` is not on PATH).
 #include <benchmark/benchmark.h>
 
@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "dcplan/portfolio.hpp"
+#include "dcplan/portfolio/portfolio.hpp"
 
 namespace {
 
@@ -20,14 +20,14 @@ using namespace dcplan;
 struct fixture {
   scenario sc;
   plan_space sp;
-  frontier_result fr;
+  pool_candidates_result fr;
 };
 
 fixture& data() {
   static fixture f = [] {
     fixture x{load_scenario(DCPLAN_SOURCE_DIR "/configs/bench-portfolio.yaml"), {}, {}};
     x.sp = build_space(x.sc);
-    x.fr = portfolio_frontier_cpu(x.sc, x.sp, engine_options{});
+    x.fr = find_pool_candidates_cpu(x.sc, x.sp, engine_options{});
     return x;
   }();
   return f;
@@ -41,9 +41,9 @@ portfolio_problem problem(const fixture& f) {
   return p;
 }
 
-void BM_portfolio_frontier_cpu(benchmark::State& state) {
+void BM_pool_candidates_cpu(benchmark::State& state) {
   fixture& f = data();
-  for (auto _ : state) benchmark::DoNotOptimize(portfolio_frontier_cpu(f.sc, f.sp, engine_options{}));
+  for (auto _ : state) benchmark::DoNotOptimize(find_pool_candidates_cpu(f.sc, f.sp, engine_options{}));
   state.counters["plans_per_s"] =
       benchmark::Counter(static_cast<double>(f.sp.total), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["frontier"] = static_cast<double>(f.fr.items.size());
@@ -61,7 +61,7 @@ void BM_portfolio_solve(benchmark::State& state) {
 
 void BM_portfolio_report(benchmark::State& state) {
   fixture& f = data();
-  for (auto _ : state) benchmark::DoNotOptimize(run_portfolio(f.sc, f.sp, "cpu", engine_options{}));
+  for (auto _ : state) benchmark::DoNotOptimize(run_portfolio(f.sc, f.sp, backend_kind::cpu, engine_options{}));
 }
 
 void BM_portfolio_cbc(benchmark::State& state) {
@@ -74,7 +74,7 @@ void BM_portfolio_cbc(benchmark::State& state) {
   const auto dir = std::filesystem::temp_directory_path() / "dcplan-bench-cbc";
   std::filesystem::create_directories(dir);
   const std::string lp = (dir / "frontier.lp").string();
-  // The MILP `dcplan plan --milp` writes: the pools' frontiers, one binary per plan.
+  // The MILP `dcplan plan --milp` writes: the pool candidates, one binary per plan.
   std::ofstream(lp) << portfolio_lp(f.sc, f.sp, f.fr.items, required);
   // CBC may not prove this optimum for a long time: it stops after DCPLAN_BENCH_CBC_SECONDS
   // (600 by default), and the label says whether it had proved the optimum by then.
@@ -93,7 +93,7 @@ void BM_portfolio_cbc(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_portfolio_frontier_cpu)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_pool_candidates_cpu)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_portfolio_solve)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_portfolio_report)->Unit(benchmark::kSecond)->Iterations(3);
 BENCHMARK(BM_portfolio_cbc)->Unit(benchmark::kSecond)->Iterations(1);

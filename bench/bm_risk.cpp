@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "dcplan/engine.hpp"
-#include "dcplan/risk.hpp"
-#include "dcplan/scenario.hpp"
-#include "dcplan/space.hpp"
+#include "dcplan/engine/engine.hpp"
+#include "dcplan/risk/risk.hpp"
+#include "dcplan/scenario/scenario.hpp"
+#include "dcplan/scenario/space.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include <cuda_runtime_api.h>
 
-#include "dcplan/errors.hpp"
+#include "dcplan/model/errors.hpp"
 
 #define DCPLAN_CUDA_TRY(call)                                                             \
   do {                                                                                    \

@@ -9,12 +9,12 @@
 #include <thrust/system/cuda/execution_policy.h>
 
 #include "cuda_try.cuh"
-#include "dcplan/chunking.hpp"
-#include "dcplan/detail/range_reduce.hpp"
-#include "dcplan/detail/frontier.hpp"
-#include "dcplan/detail/reduce.hpp"
-#include "dcplan/engine.hpp"
-#include "dcplan/errors.hpp"
+#include "dcplan/engine/chunking.hpp"
+#include "dcplan/engine/detail/range_reduce.hpp"
+#include "dcplan/engine/detail/cost_frontier.hpp"
+#include "dcplan/engine/detail/reduce.hpp"
+#include "dcplan/engine/engine.hpp"
+#include "dcplan/model/errors.hpp"
 
 namespace dcplan {
 namespace {
@@ -228,7 +228,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       for (std::uint64_t b = range_b; b < range_e; b += chunk) {
         if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
         const std::uint64_t e = std::min(range_e, b + chunk);
-        detail::frontier_chunk(thrust::cuda::par, v, s, b, e, thrust::raw_pointer_cast(cand.data()),
+        detail::cost_frontier_chunk(thrust::cuda::par, v, s, b, e, thrust::raw_pointer_cast(cand.data()),
                                thrust::raw_pointer_cast(pts.data()),
                                thrust::raw_pointer_cast(flag.data()), fr, fetch, publish);
       }
@@ -247,7 +247,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     cudaGetLastError();
     throw resource_error("CUDA: out of device memory; try a smaller --chunk or --gpu-memory-cap");
   }
-  r.backend = "cuda";
+  r.backend = backend_kind::cuda;
   r.threads = 1;
   r.device = prop.name;
   const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);

@@ -7,10 +7,10 @@
 #include <thrust/system/cuda/execution_policy.h>
 
 #include "cuda_try.cuh"
-#include "dcplan/detail/risk.hpp"
-#include "dcplan/engine.hpp"
-#include "dcplan/errors.hpp"
-#include "dcplan/risk.hpp"
+#include "dcplan/risk/detail/risk.hpp"
+#include "dcplan/engine/engine.hpp"
+#include "dcplan/model/errors.hpp"
+#include "dcplan/risk/risk.hpp"
 
 namespace dcplan {
 namespace {

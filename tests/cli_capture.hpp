@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "dcplan/cli.hpp"
+#include "dcplan/cli/cli.hpp"
 
 namespace dcplan::test {
 

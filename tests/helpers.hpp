@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "dcplan/scenario.hpp"
+#include "dcplan/scenario/scenario.hpp"
 
 namespace dcplan::test {
 

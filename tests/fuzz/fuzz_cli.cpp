@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "../helpers.hpp"
-#include "dcplan/cli.hpp"
-#include "dcplan/errors.hpp"
-#include "dcplan/explain.hpp"
-#include "dcplan/scenario.hpp"
+#include "dcplan/cli/cli.hpp"
+#include "dcplan/model/errors.hpp"
+#include "dcplan/report/explain.hpp"
+#include "dcplan/scenario/scenario.hpp"
 
 namespace {
 

@@ -8,12 +8,12 @@
 #include <fstream>
 #include <string>
 
-#include "dcplan/engine.hpp"
-#include "dcplan/errors.hpp"
-#include "dcplan/rank.hpp"
-#include "dcplan/report.hpp"
-#include "dcplan/scenario.hpp"
-#include "dcplan/space.hpp"
+#include "dcplan/engine/engine.hpp"
+#include "dcplan/model/errors.hpp"
+#include "dcplan/model/rank.hpp"
+#include "dcplan/report/report.hpp"
+#include "dcplan/scenario/scenario.hpp"
+#include "dcplan/scenario/space.hpp"
 
 namespace {
 

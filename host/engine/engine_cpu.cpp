@@ -1,0 +1,210 @@
+// The CPU backend. Two paths over the same model: the default one prunes whole ranges of node
+// counts whose outcome is decided (detail/range_reduce.hpp) with OpenMP over pieces of
+// combinations; the reference path is detail::reduce_chunk under thrust::omp::par, the very code
+// the CUDA backend runs. Both give the same counts and top K; the tests hold them to it.
+#include <algorithm>
+#include <vector>
+
+#include <omp.h>
+#include <thrust/system/omp/execution_policy.h>
+
+#include "dcplan/engine/detail/range_reduce.hpp"
+#include "dcplan/engine/detail/cost_frontier.hpp"
+#include "dcplan/engine/pool_candidates.hpp"
+#include "dcplan/engine/detail/reduce.hpp"
+#include "dcplan/engine/engine.hpp"
+#include "dcplan/model/errors.hpp"
+
+namespace dcplan {
+namespace {
+
+/// The best k rank keys seen, as a max-heap on rank_less (worst on top).
+struct top_k {
+  std::size_t k;
+  std::vector<rank_key> heap;
+  bool wants(const rank_key& x) const { return heap.size() < k || rank_less(x, heap.front()); }
+  void push(const rank_key& x) {
+    if (k == 0 || !wants(x)) return;
+    heap.push_back(x);
+    std::push_heap(heap.begin(), heap.end(), rank_less);
+    if (heap.size() > k) {
+      std::pop_heap(heap.begin(), heap.end(), rank_less);
+      heap.pop_back();
+    }
+  }
+};
+
+using detail::piece;
+using detail::split_pieces;
+
+struct thread_acc {
+  std::uint64_t counts[kReasonCount] = {};
+  top_k top{0, {}};
+  double closest_flops = -1;
+  std::uint64_t closest_index = 0;
+};
+
+// Runs `body(piece, thread_acc&)` over every piece on `threads` threads, in batches so that
+// progress is reported and a cancel request is honoured between batches.
+template <class Body>
+std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& opt, int threads,
+                                   std::size_t k, bool report, Body body) {
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::uint64_t range_b = range.first, range_e = range.second;
+  const std::vector<piece> pieces = split_pieces(sp, std::uint64_t{1} << 16, range_b, range_e);
+  std::vector<thread_acc> acc(threads);
+  for (auto& a : acc) a.top.k = k;
+  const std::uint64_t batch_plans = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 27);
+  std::size_t i = 0;
+  std::uint64_t done = 0;
+  while (i < pieces.size()) {
+    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+    std::size_t j = i;
+    std::uint64_t plans = 0;
+    while (j < pieces.size() && (plans == 0 || plans < batch_plans)) {
+      plans += pieces[j].end - pieces[j].begin;
+      ++j;
+    }
+    const long long first = static_cast<long long>(i), last = static_cast<long long>(j);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (long long q = first; q < last; ++q) body(pieces[q], acc[omp_get_thread_num()]);
+    done += plans;
+    i = j;
+    if (report && opt.progress) opt.progress(done, range_e - range_b);
+  }
+  return acc;
+}
+
+engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_options& opt,
+                        int threads) {
+  const model_view v = make_model_view(sc);
+  const space_view s = sp.view();
+  const int obj = v.g.obj;
+  std::vector<thread_acc> acc =
+      for_pieces(sp, opt, threads, opt.top_k, true, [&](const piece& p, thread_acc& a) {
+        detail::reduce_range(v, s, p.combo, p.begin, p.end, a.counts,
+                             [&](const plan_figures& f, std::uint64_t index) {
+                               a.top.push(make_rank_key(f, obj, index));
+                             });
+      });
+  engine_result r;
+  std::vector<rank_key> all;
+  for (const auto& a : acc) {
+    for (int k = 0; k < kReasonCount; ++k) r.counts[k] += a.counts[k];
+    all.insert(all.end(), a.top.heap.begin(), a.top.heap.end());
+  }
+  std::sort(all.begin(), all.end(), rank_less);
+  if (all.size() > opt.top_k) all.resize(opt.top_k);
+  r.top = std::move(all);
+
+  if (r.counts[feasible] == 0) {
+    // The closest plan (reported only when nothing is feasible): the most effective FLOP/s among
+    // plans failing no test but the target, the earlier position winning ties.
+    std::vector<thread_acc> near = for_pieces(sp, opt, threads, 0, false, [&](const piece& p, thread_acc& a) {
+      const combo& cb = s.combos[p.combo];
+      for (std::uint64_t j = p.begin; j < p.end; ++j) {
+        const plan_figures f = evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric,
+                                             cb.sourcing, static_cast<double>(j + 1) * s.node_step);
+        if (j == p.begin && (f.failed & ((1u << reason_year) | (1u << reason_cooling) |
+                                         (1u << reason_rack) | (1u << reason_deadline))))
+          return;  // these tests do not depend on n
+        if (f.failed & ((1u << reason_fabric) | (1u << reason_power)))
+          return;  // and these fail on a suffix
+        const std::uint64_t index = s.starts[p.combo] + j;
+        if (f.near_feasible && (f.effective_flops > a.closest_flops ||
+                                (f.effective_flops == a.closest_flops && index < a.closest_index))) {
+          a.closest_flops = f.effective_flops;
+          a.closest_index = index;
+        }
+      }
+    });
+    for (const auto& a : near) {
+      if (a.closest_flops > r.closest_flops ||
+          (a.closest_flops == r.closest_flops && a.closest_index < r.closest_index)) {
+        r.closest_flops = a.closest_flops;
+        r.closest_index = a.closest_index;
+      }
+    }
+  }
+  return r;
+}
+
+engine_result reference_path(const scenario& sc, const plan_space& sp, const engine_options& opt) {
+  const model_view v = make_model_view(sc);
+  const space_view s = sp.view();
+  const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 20);
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::uint64_t range_b = range.first, range_e = range.second;
+  std::vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, range_e - range_b)));
+  std::vector<rank_key> keys(cand.size());
+  detail::reduce_state st;
+  st.k = opt.top_k;
+  const auto fetch = [](const auto* src, std::size_t n, auto* dst) { std::copy(src, src + n, dst); };
+  for (std::uint64_t b = range_b; b < range_e; b += chunk) {
+    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+    const std::uint64_t e = std::min(range_e, b + chunk);
+    detail::reduce_chunk(thrust::omp::par, v, s, b, e, cand.data(), keys.data(), st, fetch);
+    if (opt.progress) opt.progress(e - range_b, range_e - range_b);
+  }
+  engine_result r;
+  for (int k = 0; k < kReasonCount; ++k) r.counts[k] = st.acc.counts[k];
+  r.top = std::move(st.top);
+  r.closest_flops = st.acc.closest_flops;
+  r.closest_index = st.acc.closest_index;
+  return r;
+}
+
+// The cost frontier (docs/report.md): one more pass over every plan, chunk by chunk, with the
+// Thrust code the CUDA backend runs.
+std::vector<frontier_point> frontier_pass(const scenario& sc, const plan_space& sp,
+                                          const engine_options& opt) {
+  const model_view v = make_model_view(sc);
+  const space_view s = sp.view();
+  const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 20);
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::uint64_t range_b = range.first, range_e = range.second;
+  std::vector<std::uint64_t> cand(static_cast<std::size_t>(std::min(chunk, range_e - range_b)));
+  std::vector<frontier_point> pts(cand.size());
+  std::vector<double> flag(pts.size());
+  detail::frontier_state fr;
+  const auto fetch = [](const auto* src, std::size_t n, auto* dst) { std::copy(src, src + n, dst); };
+  const auto publish = [](const std::vector<frontier_point>& p) {
+    return detail::frontier_view{p.data(), p.size()};
+  };
+  for (std::uint64_t b = range_b; b < range_e; b += chunk) {
+    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+    const std::uint64_t e = std::min(range_e, b + chunk);
+    detail::cost_frontier_chunk(thrust::omp::par, v, s, b, e, cand.data(), pts.data(), flag.data(), fr,
+                           fetch, publish);
+  }
+  return std::move(fr.points);
+}
+
+}  // namespace
+
+engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
+                                 const engine_options& opt) {
+  const int threads = opt.threads > 0 ? opt.threads : omp_get_num_procs();
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(threads);
+  struct restore {
+    int n;
+    ~restore() { omp_set_num_threads(n); }
+  } restore_threads{saved};
+
+  engine_result r = opt.reference ? reference_path(sc, sp, opt) : fast_path(sc, sp, opt, threads);
+  r.backend = backend_kind::cpu;
+  r.threads = threads;
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::uint64_t range_b = range.first, range_e = range.second;
+  r.plans_evaluated = range_e - range_b;
+  r.has_closest = r.closest_flops >= 0;
+  if (opt.want_frontier) {
+    // The pruned pass, or with `reference` the plain Thrust pass the CUDA backend runs.
+    r.frontier = opt.reference ? frontier_pass(sc, sp, opt) : cost_frontier_pruned_cpu(sc, sp, opt);
+    r.has_frontier = true;
+  }
+  return r;
+}
+
+}  // namespace dcplan

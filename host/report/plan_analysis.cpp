@@ -1,0 +1,91 @@
+// Cost breakdown and binding constraint of a plan (docs/report.md).
+#include "dcplan/report/plan_analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dcplan {
+
+cost_breakdown breakdown_of(const scenario& sc, const plan_ref& ref, const plan_figures& f) {
+  const globals_rec g = sc.globals();
+  const site_rec& site = sc.sites[ref.site];
+  cost_breakdown b;
+  const auto m = static_cast<sourcing>(ref.sourcing);
+  if (m == sourcing::cloud) {
+    b.cloud = f.opex_usd_per_year * g.annuity;
+    return b;
+  }
+  // MODEL.md "Figures of a plan": opex/year and tco, term by term.
+  b.hardware = f.hw_capex;
+  b.energy = f.energy_usd_per_year * g.annuity;
+  double upkeep = g.maintenance_rate * f.hw_capex;
+  if (m == sourcing::build) {
+    b.facility = f.fac_capex - f.residual;
+    upkeep += f.it_kw / 1000 * g.staff_usd_per_mw_year;
+  } else {
+    b.colo_fees = f.it_kw * site.colo_usd_per_kw_month * 12 * g.annuity;
+  }
+  b.maintenance_staff = upkeep * g.annuity;
+  return b;
+}
+
+std::string binding_constraint(const scenario& sc, const plan_ref& ref) {
+  const double step = sc.node_step;
+  if (ref.nodes > step) {
+    plan_ref smaller = ref;
+    smaller.nodes = ref.nodes - step;
+    if (evaluate_ref(sc, smaller).reason == reason_target) return reason_name(reason_target);
+  }
+  plan_ref larger = ref;
+  larger.nodes = ref.nodes + step;
+  const int r = evaluate_ref(sc, larger).reason;
+  if (r != feasible) return reason_name(r);
+  if (sc.max_nodes && larger.nodes > *sc.max_nodes) return "max_nodes";
+  return "none";
+}
+
+std::vector<std::size_t> thin_frontier(const std::vector<frontier_point>& pts,
+                                       std::size_t max_points) {
+  std::vector<std::size_t> keep;
+  if (pts.size() <= max_points) {
+    for (std::size_t i = 0; i < pts.size(); ++i) keep.push_back(i);
+    return keep;
+  }
+  if (max_points < 2) return keep;
+  // pts.size() > max_points >= 2 and eff rises strictly, so hi > lo.
+  const double lo = std::log(pts.front().eff), hi = std::log(pts.back().eff);
+  const double buckets = static_cast<double>(max_points - 1);
+  double last_bucket = -1;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const double b = std::min(buckets - 1, std::floor((std::log(pts[i].eff) - lo) / (hi - lo) * buckets));
+    if (b != last_bucket) {  // the first point of a bucket is its cheapest
+      keep.push_back(i);
+      last_bucket = b;
+    }
+  }
+  if (keep.back() != pts.size() - 1) keep.push_back(pts.size() - 1);
+  return keep;
+}
+
+nlohmann::ordered_json frontier_json(const scenario& sc, const plan_space& sp,
+                                     const std::vector<frontier_point>& pts) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const std::size_t i : thin_frontier(pts)) {
+    const frontier_point& p = pts[i];
+    const plan_ref ref = plan_of_index(sp, p.index);
+    nlohmann::ordered_json j;
+    j["site"] = sc.site_meta[ref.site].id;
+    j["system"] = sc.system_meta[ref.system].id;
+    j["cooling"] = ref.cooling < 0 ? std::string("-") : sc.cooling_meta[ref.cooling].id;
+    j["fabric"] = sc.fabric_meta[ref.fabric].id;
+    j["sourcing"] = to_string(static_cast<sourcing>(ref.sourcing));
+    j["nodes"] = static_cast<std::uint64_t>(ref.nodes);
+    j["tco_usd"] = p.tco;
+    j["effective_flops"] = p.eff;
+    j["capex_usd"] = p.capex;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace dcplan

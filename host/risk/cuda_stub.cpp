@@ -1,0 +1,12 @@
+// The CUDA risk backend of a build without the CUDA toolkit: always unavailable.
+#include "dcplan/model/errors.hpp"
+#include "dcplan/risk/risk.hpp"
+
+namespace dcplan {
+
+std::vector<risk_figures> evaluate_risk_cuda(const scenario&, const plan_space&,
+                                             const std::vector<std::uint64_t>&) {
+  throw resource_error("this build of dcplan has no CUDA backend (built without nvcc)");
+}
+
+}  // namespace dcplan

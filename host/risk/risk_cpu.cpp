@@ -1,0 +1,50 @@
+// The CPU backend of MODEL.md "Risk": detail::risk_batch under thrust::omp::par, over batches of
+// plans small enough that a batch's (plan, draw) matrices stay within a few tens of MB.
+#include <algorithm>
+#include <vector>
+
+#include <omp.h>
+#include <thrust/system/omp/execution_policy.h>
+
+#include "dcplan/risk/detail/risk.hpp"
+#include "dcplan/engine/engine.hpp"
+#include "dcplan/risk/risk.hpp"
+
+namespace dcplan {
+
+std::vector<risk_figures> evaluate_risk_cpu(const scenario& sc, const plan_space& sp,
+                                            const std::vector<std::uint64_t>& indices, int threads,
+                                            std::uint64_t max_pairs) {
+  if (!sc.uncert || indices.empty()) return {};
+  const int t = threads > 0 ? threads : omp_get_num_procs();
+  const int saved = omp_get_max_threads();
+  omp_set_num_threads(t);
+  struct restore {
+    int n;
+    ~restore() { omp_set_num_threads(n); }
+  } restore_threads{saved};
+
+  const model_view v = make_model_view(sc);
+  const std::uint64_t S = sc.uncert->scenarios;
+  std::vector<risk_draw> draws(S);
+  thrust::transform(thrust::omp::par, thrust::counting_iterator<std::uint64_t>(0),
+                    thrust::counting_iterator<std::uint64_t>(S), draws.begin(),
+                    detail::draw_of_index{make_risk_params(*sc.uncert)});
+  const std::vector<risk_plan> plans = risk_plans_of(sp, indices);
+
+  if (max_pairs == 0) max_pairs = std::uint64_t{1} << 22;
+  const std::uint64_t batch = std::max<std::uint64_t>(1, max_pairs / S);
+  const std::uint64_t cap = std::min<std::uint64_t>(batch, plans.size()) * S;
+  std::vector<double> tco(cap);
+  std::vector<std::uint32_t> plan_of(cap);
+  std::vector<std::uint8_t> flags(cap);
+  std::vector<risk_figures> out(plans.size());
+  for (std::uint64_t b = 0; b < plans.size(); b += batch) {
+    const std::uint64_t n = std::min<std::uint64_t>(batch, plans.size() - b);
+    detail::risk_batch(thrust::omp::par, v, plans.data() + b, n, draws.data(), S, tco.data(),
+                       plan_of.data(), flags.data(), out.data() + b);
+  }
+  return out;
+}
+
+}  // namespace dcplan

@@ -1,0 +1,95 @@
+// Scenario-wide constants and names (MODEL.md "Figures of a plan", "Feasibility").
+#include <cmath>
+
+#include "dcplan/model/errors.hpp"
+#include "dcplan/scenario/scenario.hpp"
+
+namespace dcplan {
+
+globals_rec scenario::globals() const {
+  globals_rec g{};
+  g.prec = static_cast<int>(prec);
+  g.obj = static_cast<int>(obj);
+  g.training = training.has_value();
+  if (training) {
+    const training_target& t = *training;
+    // MODEL.md "Feasibility", test 6: flops_per_token * active_params * tokens / (days * 86400).
+    g.total_flops = t.flops_per_token * t.active_params * t.tokens;
+    g.required_effective_flops = t.flops_per_token * t.active_params * t.tokens / (t.days * 86400);
+    g.training_months = t.days / 30.4375;
+  } else if (target_effective_flops) {
+    g.required_effective_flops = *target_effective_flops;
+  }
+  g.has_target = obj != objective::effective_flops;
+  if (!g.has_target) g.required_effective_flops = 0;
+  g.has_deadline = deadline_months.has_value();
+  g.deadline_months = deadline_months.value_or(0);
+  g.has_year = year.has_value();
+  g.year = year.value_or(0);
+  g.has_budget_capex = budget_capex_usd.has_value();
+  g.budget_capex_usd = budget_capex_usd.value_or(0);
+  g.has_budget_tco = budget_tco_usd.has_value();
+  g.budget_tco_usd = budget_tco_usd.value_or(0);
+  g.horizon_years = horizon_years;
+  g.discount_rate = discount_rate;
+  g.utilization = utilization;
+  g.maintenance_rate = maintenance_rate;
+  g.staff_usd_per_mw_year = staff_usd_per_mw_year;
+  g.build_usd_per_mw_it = build_usd_per_mw_it;
+  g.construction_months = construction_months;
+  g.facility_life_years = facility_life_years;
+  g.rack_usd = rack_usd;
+  g.rack_units = rack_units;
+  // MODEL.md: annuity = (1 - (1 + r)^-H) / r (H when r = 0);
+  // residual = fac_capex * max(0, 1 - H / facility_life_years) * (1 + r)^-H.
+  const double r = discount_rate, H = horizon_years;
+  g.annuity = r == 0 ? H : (1 - std::pow(1 + r, -H)) / r;
+  g.discount_h = std::pow(1 + r, -H);
+  const double life = 1 - H / facility_life_years;
+  g.residual_life = life > 0 ? life : 0.0;
+  g.node_step = node_step;
+  return g;
+}
+
+void validate_scenario(const scenario& sc) {
+  if (!sc.target_effective_flops && !sc.training && sc.obj != objective::effective_flops)
+    throw input_error(sc.file, 0, 0, "target",
+                      "no target: give target.effective_flops or target.training (or "
+                      "--target-flops / --train-params, --train-tokens, --train-days)");
+  if ((sc.obj == objective::p90_tco || sc.obj == objective::cvar95_tco) && !sc.uncert)
+    throw input_error(sc.file, 0, 0, "objective",
+                      std::string("'") + to_string(sc.obj) + "' needs an uncertainty block");
+  if (sc.target_effective_flops && sc.training)
+    throw input_error(sc.file, 0, 0, "target",
+                      "give either an effective_flops target or a training target, not both");
+}
+
+const char* to_string(objective o) {
+  switch (o) {
+    case objective::capex: return "capex";
+    case objective::ready_months: return "ready_months";
+    case objective::carbon: return "carbon";
+    case objective::effective_flops: return "effective_flops";
+    case objective::p90_tco: return "p90_tco";
+    case objective::cvar95_tco: return "cvar95_tco";
+    default: return "tco";
+  }
+}
+
+const char* to_string(precision p) { return p == precision::fp8 ? "fp8" : "bf16"; }
+
+const char* to_string(sourcing m) {
+  switch (m) {
+    case sourcing::colo: return "colo";
+    case sourcing::cloud: return "cloud";
+    default: return "build";
+  }
+}
+
+const char* reason_name(int r) {
+  static const char* names[kReasonCount] = {"feasible", "year",     "cooling",  "rack",  "fabric",
+                                            "power",    "target",   "deadline", "budget"};
+  return r >= 0 && r < kReasonCount ? names[r] : "?";
+}
+
+}  // namespace dcplan

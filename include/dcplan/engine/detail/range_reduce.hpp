@@ -1,0 +1,134 @@
+#pragma once
+// Exact pruning over the node counts of one combination (site, system, cooling, fabric,
+// sourcing): MODEL.md's tests are monotone in the node count n, so whole ranges of plans share
+// their outcome and are counted without evaluating each plan. Only the plans that pass tests
+// 1-7 are evaluated one by one (for the TCO budget and their ranking keys).
+//
+// Why each split is exact (every figure is the IEEE double of MODEL.md, evaluated as written):
+// - year, cooling, rack and deadline do not depend on n: the first plan decides the range.
+// - fabric: tiers is a step function of acc = n * accelerators_per_node, non-decreasing in n.
+// - power: it_kw = n * node_kw + acc * w / 1000 * tiers / 2 is a sum of products of non-negative
+//   non-decreasing terms; IEEE rounding is monotone, so it_kw, facility_kw and acc are
+//   non-decreasing in n and each power test fails on a suffix of the range.
+// - capex: hw_capex (n, acc, tiers, racks = ceil(n / per_rack)) and fac_capex (it_kw) are
+//   likewise non-decreasing, so the capex budget fails on a suffix.
+// - target: effective_flops = acc * peak * mfu / (1 + k log2(max(1, acc / d))). For k <= 0.5 its
+//   exact value grows by a factor of at least 1 + (1 - k / ln 2) / (n (1 + k log2(acc))) from one
+//   plan to the next, over 1e-11 relative for n <= 1e9 and acc <= 2^40, while the double differs
+//   from the exact value by under 1e-14 relative (a few roundings and log2's error of an ulp or
+//   two). So the computed figure is strictly increasing too and the target passes on a suffix.
+//   Outside those bounds every plan is evaluated.
+// - the TCO budget has no such guarantee (the residual value is subtracted), so it is tested
+//   plan by plan, as are the ranking keys.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "dcplan/model/macros.hpp"
+#include "dcplan/model/model.hpp"
+#include "dcplan/model/rank.hpp"
+#include "dcplan/scenario/space.hpp"
+
+namespace dcplan::detail {
+
+/// A piece of one combination: plan offsets [begin, end) within it; the unit of parallel work.
+struct piece {
+  int combo;
+  std::uint64_t begin, end;
+};
+
+/// The space as pieces of at most `max_len` plans, in plan-index order.
+inline std::vector<piece> split_pieces(const plan_space& sp, std::uint64_t max_len) {
+  std::vector<piece> out;
+  for (std::size_t k = 0; k < sp.combos.size(); ++k)
+    for (std::uint64_t b = 0; b < sp.combos[k].count; b += max_len)
+      out.push_back({static_cast<int>(k), b, std::min(sp.combos[k].count, b + max_len)});
+  return out;
+}
+
+/// The pieces of plan indices [begin, end) only, clipped at both ends, in plan-index order.
+inline std::vector<piece> split_pieces(const plan_space& sp, std::uint64_t max_len,
+                                       std::uint64_t begin, std::uint64_t end) {
+  std::vector<piece> out;
+  for (const piece& p : split_pieces(sp, max_len)) {
+    const std::uint64_t base = sp.starts[p.combo];
+    const std::uint64_t b = std::max(p.begin, begin > base ? begin - base : 0);
+    const std::uint64_t e = std::min(p.end, end > base ? end - base : 0);
+    if (b < e) out.push_back({p.combo, b, e});
+  }
+  return out;
+}
+
+/// The first j in [lo, hi) where `pred` holds, for a predicate false then true over the range.
+template <class Pred>
+DCPLAN_HD std::uint64_t first_true(std::uint64_t lo, std::uint64_t hi, Pred pred) {
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    if (pred(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+DCPLAN_HD bool fails(const plan_figures& p, int test) { return (p.failed >> test) & 1u; }
+
+/// Counts plans [b, e) of combination `k` by reason and hands each feasible plan (its figures
+/// and index) to `on_feasible`.
+template <class OnFeasible>
+DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, std::uint64_t b,
+                            std::uint64_t e, std::uint64_t* counts, OnFeasible on_feasible) {
+  const combo& cb = sp.combos[k];
+  const std::uint64_t base = sp.starts[k];
+  const auto plan = [&](std::uint64_t j) {
+    return evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing,
+                         static_cast<double>(j + 1) * sp.node_step);
+  };
+  const plan_figures first = plan(b);
+  if (first.reason == reason_year || first.reason == reason_cooling || first.reason == reason_rack) {
+    counts[first.reason] += e - b;
+    return;
+  }
+  // Tests 4 and 5 fail on suffixes; a plan failing both counts as fabric.
+  const std::uint64_t F = first_true(b, e, [&](std::uint64_t j) { return fails(plan(j), reason_fabric); });
+  const std::uint64_t G = first_true(b, F, [&](std::uint64_t j) { return fails(plan(j), reason_power); });
+  counts[reason_fabric] += e - F;
+  counts[reason_power] += F - G;
+  const std::uint64_t P = G;  // plans [b, P) pass tests 1-5
+
+  const double n_max = static_cast<double>(e) * sp.node_step;
+  const double acc_max = n_max * v.systems[cb.system].accelerators_per_node;
+  const bool target_splits = !v.g.has_target ||
+                             (v.fabrics[cb.fabric].scaling_k <= 0.5 && n_max <= 1e9 && acc_max <= 1099511627776.0);
+  if (!target_splits) {
+    for (std::uint64_t j = b; j < P; ++j) {
+      const plan_figures p = plan(j);
+      ++counts[p.reason];
+      if (p.reason == feasible) on_feasible(p, base + j);
+    }
+    return;
+  }
+  const std::uint64_t T =
+      v.g.has_target ? first_true(b, P, [&](std::uint64_t j) { return !fails(plan(j), reason_target); }) : b;
+  counts[reason_target] += T - b;
+  if (T == P) return;
+  if (fails(first, reason_deadline)) {
+    counts[reason_deadline] += P - T;
+    return;
+  }
+  const std::uint64_t C =
+      v.g.has_budget_capex
+          ? first_true(T, P, [&](std::uint64_t j) { return plan(j).capex > v.g.budget_capex_usd; })
+          : P;
+  counts[reason_budget] += P - C;
+  for (std::uint64_t j = T; j < C; ++j) {
+    const plan_figures p = plan(j);
+    if (p.reason == feasible) {
+      ++counts[feasible];
+      on_feasible(p, base + j);
+    } else {
+      ++counts[p.reason];
+    }
+  }
+}
+
+}  // namespace dcplan::detail

@@ -1,0 +1,240 @@
+#pragma once
+// The figures of one plan (MODEL.md "Figures of a plan") and its feasibility (MODEL.md
+// "Feasibility"), written once for the CPU and CUDA backends. Every expression follows
+// MODEL.md's order of operations; the build uses -ffp-contract=off and nvcc -fmad=false so no
+// multiply-add is fused and every backend gets the same doubles.
+#include <cmath>
+
+#include "dcplan/model/macros.hpp"
+#include "dcplan/model/records.hpp"
+
+namespace dcplan {
+
+/// The lists of a scenario as flat arrays, valid on the side (host or device) that reads them.
+struct model_view {
+  const accelerator_rec* accelerators;
+  const system_rec* systems;
+  const cooling_rec* cooling;
+  const fabric_rec* fabrics;
+  const site_rec* sites;
+  globals_rec g;
+};
+
+/// Every figure of one plan; NaN marks a figure that cannot be computed (per_rack == 0).
+struct plan_figures {
+  double nodes;
+  double accelerators;
+  double tiers;
+  double per_rack;
+  double racks;
+  double it_kw;
+  double pue;
+  double facility_kw;
+  double hw_capex;
+  double fac_capex;
+  double capex;
+  double energy_usd_per_year;
+  double opex_usd_per_year;
+  double residual;
+  double tco;
+  double peak_flops;
+  double efficiency;
+  double effective_flops;
+  double ready_months;
+  double tco2_per_year;
+  double usd_per_pflop_day;
+  // Job figures, training targets only.
+  double job_days;
+  double accelerator_hours;
+  double job_energy_mwh;
+  double job_tco2;
+  double job_cost_usd;
+  int reason;          // first failing test, 0 when feasible
+  unsigned failed;     // bit t set when test t (1..8) fails
+  bool near_feasible;  // passes every test except possibly the target (6)
+};
+
+namespace detail {
+DCPLAN_HD double dmin(double a, double b) { return b < a ? b : a; }
+DCPLAN_HD double dmax(double a, double b) { return a < b ? b : a; }
+}  // namespace detail
+
+/// Fabric tiers for `acc` accelerators on switches of radix `radix` (MODEL.md, `tiers`).
+DCPLAN_HD double fabric_tiers(double acc, double radix) {
+  if (acc <= radix) return 1.0;
+  if (acc <= radix * radix / 2) return 2.0;
+  if (acc <= radix * radix * radix / 4) return 3.0;
+  return 4.0;
+}
+
+/// MODEL.md "Feasibility" test 6: `effective_flops >= required` (always true without a target).
+DCPLAN_HD bool passes_target(const globals_rec& g, double effective_flops) {
+  return !g.has_target || effective_flops >= g.required_effective_flops;
+}
+
+/// MODEL.md "Feasibility" test 7 for a plan ready after `ready` months (true without a deadline).
+DCPLAN_HD bool passes_deadline(const globals_rec& g, double ready) {
+  if (!g.has_deadline) return true;
+  return g.training ? ready + g.training_months <= g.deadline_months : ready <= g.deadline_months;
+}
+
+/// Evaluates plan (site s, system a, cooling c, fabric f, sourcing m, nodes n): MODEL.md
+/// "Figures of a plan" and "Feasibility". Cloud plans take c = -1.
+DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, int f, int m,
+                                     double n) {
+  const globals_rec& g = v.g;
+  const site_rec& site = v.sites[s];
+  const system_rec& sys = v.systems[a];
+  const accelerator_rec& acc_rec = v.accelerators[sys.accelerator];
+  const fabric_rec& fab = v.fabrics[f];
+  const bool cloud = m == static_cast<int>(sourcing::cloud);
+  const bool build = m == static_cast<int>(sourcing::build);
+  const double nan = NAN;
+
+  plan_figures p;
+  p.nodes = n;
+  const double acc = n * sys.accelerators_per_node;
+  p.accelerators = acc;
+  const double tiers = fabric_tiers(acc, fab.radix);
+  p.tiers = tiers;
+  const double fab_scale = tiers / 2;
+
+  double racks = 0.0;
+  double per_rack = 0.0;
+  double pue;
+  if (cloud) {
+    pue = site.cloud_pue;
+  } else {
+    const cooling_rec& cool = v.cooling[c];
+    per_rack = detail::dmin(floor(cool.max_rack_kw / sys.node_power_kw),
+                            floor(g.rack_units / sys.node_rack_units));
+    racks = per_rack >= 1.0 ? ceil(n / per_rack) : nan;
+    pue = cool.pue + site.pue_adjust;
+  }
+  p.per_rack = per_rack;
+  p.racks = racks;
+  p.pue = pue;
+  const double it_kw = n * sys.node_power_kw + acc * fab.power_w_per_accel / 1000 * fab_scale;
+  p.it_kw = it_kw;
+  const double facility_kw = it_kw * pue;
+  p.facility_kw = facility_kw;
+
+  double hw_capex = 0.0;
+  double fac_capex = 0.0;
+  double capex = 0.0;
+  double energy = 0.0;
+  double opex;
+  double residual = 0.0;
+  if (cloud) {
+    opex = acc * sys.cloud_usd_per_accel_hour * site.cloud_price_multiplier * 8760;
+  } else {
+    const cooling_rec& cool = v.cooling[c];
+    hw_capex = n * sys.node_price_usd + acc * fab.cost_usd_per_accel * fab_scale + racks * g.rack_usd;
+    fac_capex = it_kw / 1000 * g.build_usd_per_mw_it * site.build_cost_multiplier +
+                it_kw * cool.capex_usd_per_kw;
+    energy = facility_kw * g.utilization * 8760 * site.energy_usd_per_kwh;
+    if (build) {
+      capex = hw_capex + fac_capex;
+      opex = energy + g.maintenance_rate * hw_capex + it_kw / 1000 * g.staff_usd_per_mw_year;
+      residual = fac_capex * g.residual_life * g.discount_h;
+    } else {
+      capex = hw_capex;
+      opex = energy + g.maintenance_rate * hw_capex + it_kw * site.colo_usd_per_kw_month * 12;
+    }
+  }
+  p.hw_capex = cloud ? 0.0 : hw_capex;
+  p.fac_capex = cloud ? 0.0 : fac_capex;
+  p.capex = capex;
+  p.energy_usd_per_year = energy;
+  p.opex_usd_per_year = opex;
+  p.residual = residual;
+  const double tco = capex + opex * g.annuity - residual;
+  p.tco = tco;
+
+  const double peak = acc * (g.prec == static_cast<int>(precision::fp8) ? acc_rec.peak_fp8_flops
+                                                                        : acc_rec.peak_bf16_flops);
+  p.peak_flops = peak;
+  const double efficiency =
+      1 / (1 + fab.scaling_k * log2(detail::dmax(1.0, acc / sys.scale_up_domain)));
+  p.efficiency = efficiency;
+  const double eff = peak * sys.mfu * efficiency;
+  p.effective_flops = eff;
+
+  double ready;
+  if (build) {
+    ready = detail::dmax(detail::dmax(site.power_lead_months, g.construction_months),
+                         sys.lead_time_months);
+  } else if (cloud) {
+    ready = site.cloud_lead_months;
+  } else {
+    ready = detail::dmax(site.colo_lead_months, sys.lead_time_months);
+  }
+  p.ready_months = ready;
+  p.tco2_per_year = facility_kw * g.utilization * 8760 * site.carbon_kg_per_kwh / 1000;
+  p.usd_per_pflop_day = tco / (eff / 1e15 * 365 * g.horizon_years);
+
+  if (g.training) {
+    const double job_days = g.total_flops / eff / 86400;
+    p.job_days = job_days;
+    const double acc_hours = acc * job_days * 24;
+    p.accelerator_hours = acc_hours;
+    const double job_energy = facility_kw * g.utilization * job_days * 24 / 1000;
+    p.job_energy_mwh = job_energy;
+    p.job_tco2 = job_energy * site.carbon_kg_per_kwh;
+    p.job_cost_usd = cloud ? acc_hours * sys.cloud_usd_per_accel_hour * site.cloud_price_multiplier
+                           : tco * job_days / (365 * g.horizon_years);
+  } else {
+    p.job_days = p.accelerator_hours = p.job_energy_mwh = p.job_tco2 = p.job_cost_usd = nan;
+  }
+
+  // MODEL.md "Feasibility": tests 1..8 in order; the first that fails is the reason.
+  const bool t_year = !g.has_year || acc_rec.available_year <= g.year;
+  const bool t_cooling = cloud || v.cooling[c].rank >= v.cooling[sys.min_cooling].rank;
+  const bool t_rack = cloud || per_rack >= 1.0;
+  const bool t_fabric = tiers <= 3.0;
+  bool t_power;
+  if (build) {
+    t_power = facility_kw / 1000 <= site.grid_mw;
+  } else if (cloud) {
+    t_power = acc <= site.cloud_max_accelerators;
+  } else {
+    t_power = it_kw / 1000 <= site.colo_available_mw;
+  }
+  const bool t_target = passes_target(g, eff);
+  const bool t_deadline = passes_deadline(g, ready);
+  const bool t_budget = (!g.has_budget_capex || capex <= g.budget_capex_usd) &&
+                        (!g.has_budget_tco || tco <= g.budget_tco_usd);
+
+  p.failed = (t_year ? 0u : 1u << reason_year) | (t_cooling ? 0u : 1u << reason_cooling) |
+             (t_rack ? 0u : 1u << reason_rack) | (t_fabric ? 0u : 1u << reason_fabric) |
+             (t_power ? 0u : 1u << reason_power) | (t_target ? 0u : 1u << reason_target) |
+             (t_deadline ? 0u : 1u << reason_deadline) | (t_budget ? 0u : 1u << reason_budget);
+  int r = feasible;
+  if (!t_year) r = reason_year;
+  else if (!t_cooling) r = reason_cooling;
+  else if (!t_rack) r = reason_rack;
+  else if (!t_fabric) r = reason_fabric;
+  else if (!t_power) r = reason_power;
+  else if (!t_target) r = reason_target;
+  else if (!t_deadline) r = reason_deadline;
+  else if (!t_budget) r = reason_budget;
+  p.reason = r;
+  p.near_feasible = t_year && t_cooling && t_rack && t_fabric && t_power && t_deadline && t_budget;
+  return p;
+}
+
+/// The ranking figure of MODEL.md "Ranking", oriented so that smaller is better.
+DCPLAN_HD double objective_key(const plan_figures& p, int obj) {
+  switch (obj) {
+    case static_cast<int>(objective::capex): return p.capex;
+    case static_cast<int>(objective::ready_months): return p.ready_months;
+    case static_cast<int>(objective::carbon): return p.tco2_per_year;
+    case static_cast<int>(objective::effective_flops): return -p.effective_flops;
+    // MODEL.md "Risk": the risk objectives rank by TCO before the Monte Carlo re-ranking.
+    case static_cast<int>(objective::p90_tco):
+    case static_cast<int>(objective::cvar95_tco):
+    default: return p.tco;
+  }
+}
+
+}  // namespace dcplan

@@ -1,0 +1,66 @@
+#pragma once
+// What a planning run reports (MODEL.md "What a planning run reports"): JSON, a terminal table
+// and CSV, all from the same figures.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "dcplan/engine/engine.hpp"
+#include "dcplan/portfolio/portfolio.hpp"
+#include "dcplan/model/model.hpp"
+#include "dcplan/risk/risk.hpp"
+#include "dcplan/scenario/scenario.hpp"
+#include "dcplan/scenario/space.hpp"
+
+namespace dcplan {
+
+/// One plan's record: MODEL.md's `plans` fields (job figures for training targets).
+nlohmann::ordered_json plan_record(const scenario& sc, const plan_ref& ref, const plan_figures& f);
+
+struct run_info {
+  double seconds = 0;
+  std::string notice;  // e.g. the CPU fallback of --backend auto
+  std::vector<risk_figures> risk;  // MODEL.md "Risk": for the first risk.size() reported plans
+  double risk_seconds = 0;
+};
+
+/// MODEL.md "Risk": a plan's `risk` object.
+nlohmann::ordered_json risk_json(const risk_figures& r);
+
+/// The whole JSON report of a planning run.
+nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const engine_result& r,
+                                const run_info& info);
+/// The terminal table; `color` adds ANSI colour.
+std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
+                      const run_info& info, bool color);
+/// One row per reported plan, every figure a column, units in the header; RFC 4180 quoting,
+/// lines ending in LF.
+std::string run_csv(const scenario& sc, const plan_space& sp, const engine_result& r);
+
+/// A CSV field, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180).
+std::string csv_field(const std::string& s);
+
+/// Colour on the terminal: only when standard output is one and NO_COLOR is unset or empty
+/// (no-color.org).
+bool use_color(bool is_tty, const char* no_color_env);
+
+/// The question a scenario asks, in words: target, deadline and budgets.
+std::string question_text(const scenario& sc);
+
+/// Human units: "10.2 EFLOP/s", "$1.23B", "45.6 MW".
+std::string human_flops(double flops);
+std::string human_usd(double usd);
+std::string human_power_kw(double kw);
+/// A whole number with thousands separators: "10,944"; "n/a" for NaN.
+std::string grouped(double x);
+/// Counts: "70B", "15.6T", "600M".
+std::string human_count(double x);
+
+/// MODEL.md's JSON `portfolio` block: totals, member plan records and the cost curve.
+nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
+                                      const portfolio_report& rep);
+/// The terminal table of the members with totals, and the cost curve.
+std::string portfolio_table(const scenario& sc, const plan_space& sp, const portfolio_report& rep);
+
+}  // namespace dcplan

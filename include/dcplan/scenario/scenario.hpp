@@ -1,0 +1,109 @@
+#pragma once
+// A validated scenario (MODEL.md "Scenario file"), and the functions that read one.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dcplan/model/records.hpp"
+
+namespace dcplan {
+
+/// Where an entry or a value came from, for messages and for `dcplan catalog`.
+struct source_loc {
+  std::string file;
+  int line = 0;    // 1-based, 0 when unknown
+  int column = 0;  // 1-based
+};
+
+/// Catalog metadata an entry may carry (an opt-in extension of MODEL.md's schema).
+struct entry_meta {
+  std::string id;
+  std::string name;
+  std::string source;
+  std::string status;
+  std::string notes;
+  source_loc loc;
+};
+
+struct training_target {
+  double active_params = 0;
+  double tokens = 0;
+  double days = 0;
+  double flops_per_token = 6;
+};
+
+/// MODEL.md "Risk": the optional `uncertainty` block. A factor whose block is absent does not vary
+/// (its sigma, sd or range is 0).
+struct uncertainty {
+  std::uint64_t scenarios = 10000;  // draws, 1..1e6
+  std::uint64_t seed = 0;
+  std::size_t plans = 100;          // the top plans that get risk figures, 1..1e4
+  double energy_sigma = 0;          // lognormal sigma of the factor on energy_usd_per_kwh
+  double node_sigma = 0;            // ... on node_price_usd and cost_usd_per_accel
+  double cloud_sigma = 0;           // ... on cloud_usd_per_accel_hour
+  double mfu_sd = 0;                // normal sd added to mfu, clipped to [0.01, 1]
+  bool has_delay = false;           // triangular delay in months added to ready_months
+  double delay_low = 0, delay_mode = 0, delay_high = 0;
+  bool has_energy = false, has_node = false, has_cloud = false, has_mfu = false;
+};
+
+struct scenario {
+  std::string file;  // path it was read from, or "<built-in>/NAME"
+  precision prec = precision::bf16;
+  objective obj = objective::tco;
+
+  std::optional<double> target_effective_flops;
+  std::optional<training_target> training;
+  bool portfolio = false;
+  std::optional<double> deadline_months;
+  std::optional<int> year;
+
+  std::optional<double> budget_capex_usd;
+  std::optional<double> budget_tco_usd;
+
+  double horizon_years = 0, discount_rate = 0, utilization = 0, maintenance_rate = 0,
+         staff_usd_per_mw_year = 0;
+  double build_usd_per_mw_it = 0, construction_months = 0, facility_life_years = 0,
+         rack_usd = 0, rack_units = 0;
+
+  std::vector<accelerator_rec> accelerators;
+  std::vector<system_rec> systems;
+  std::vector<cooling_rec> cooling;
+  std::vector<fabric_rec> fabrics;
+  std::vector<site_rec> sites;
+  std::vector<entry_meta> accelerator_meta, system_meta, cooling_meta, fabric_meta, site_meta;
+
+  std::optional<uncertainty> uncert;  // MODEL.md "Risk"
+
+  std::optional<double> max_nodes;
+  double node_step = 1;
+  // Opt-in restriction of the space (search.systems, search.sourcing): empty = everything.
+  std::vector<int> only_systems;
+  std::vector<int> only_sourcing;
+
+  /// The scenario-wide constants of MODEL.md's formulas (annuity, required FLOP/s, ...).
+  globals_rec globals() const;
+};
+
+/// Reads and validates a scenario file; throws input_error with file, line and column.
+scenario load_scenario(const std::string& path);
+/// Reads a scenario from text; `name` stands for the file in messages and resolves includes.
+scenario load_scenario_text(const std::string& text, const std::string& name,
+                            const std::string& base_dir);
+/// The built-in default scenario (configs/default.yaml compiled into the binary).
+scenario load_default_scenario();
+/// The built-in catalog (configs/catalog/*.yaml): only the five lists are filled.
+scenario load_builtin_catalog();
+/// A built-in scenario by name, such as "bench-1e8.yaml" (configs/NAME).
+scenario load_builtin_scenario(const std::string& name);
+/// Checks the cross-field rules of MODEL.md "Scenario file" after command-line overrides.
+void validate_scenario(const scenario& sc);
+
+const char* to_string(objective o);
+const char* to_string(precision p);
+const char* to_string(sourcing m);
+const char* reason_name(int r);
+
+}  // namespace dcplan

@@ -1,0 +1,503 @@
+// MODEL.md "Risk": the Philox generator against its published answers, the draws' transforms,
+// nearest-rank quantiles and CVaR by hand, closed forms within Monte Carlo error, the Thrust path
+// against a plain host reference, thread counts and batches, the risk objectives, bad
+// `uncertainty` blocks, and the plan and sensitivity commands.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_capture.hpp"
+#include "dcplan/cli/cli.hpp"
+#include "dcplan/risk/detail/philox.hpp"
+#include "dcplan/engine/engine.hpp"
+#include "dcplan/model/errors.hpp"
+#include "dcplan/risk/risk.hpp"
+#include "dcplan/report/sensitivity.hpp"
+#include "dcplan/scenario/space.hpp"
+#include "helpers.hpp"
+
+using namespace dcplan;
+using dcplan::test::tiny;
+using dcplan::test::tiny_text;
+
+namespace {
+
+// Phi(x), the standard normal CDF.
+double norm_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+constexpr double kZ90 = 1.2815515655446004;   // Phi^-1(0.9)
+constexpr double kZ95 = 1.6448536269514722;   // Phi^-1(0.95)
+
+/// tiny with an uncertainty block (and other substitutions).
+scenario tiny_risk(const std::string& block,
+                   std::vector<std::pair<std::string, std::string>> subs = {}) {
+  subs.insert(subs.begin(), {"target:\n", "uncertainty:\n" + block + "target:\n"});
+  return tiny(subs);
+}
+
+/// The index in the space of plan (site, system, cooling, fabric, sourcing, nodes).
+std::uint64_t index_of(const plan_space& sp, int site, int system, int cooling, int fabric,
+                       sourcing m, double nodes) {
+  for (std::size_t k = 0; k < sp.combos.size(); ++k) {
+    const combo& c = sp.combos[k];
+    if (c.site == site && c.system == system && c.cooling == cooling && c.fabric == fabric &&
+        c.sourcing == static_cast<int>(m))
+      return sp.starts[k] + static_cast<std::uint64_t>(nodes / sp.node_step) - 1;
+  }
+  throw std::logic_error("no such plan in the space");
+}
+
+/// A plain host reference of MODEL.md "Risk" for one plan: every draw in a loop, std::sort,
+/// then the definitions as written.
+risk_figures reference(const scenario& sc, const risk_plan& p) {
+  const risk_params rp = make_risk_params(*sc.uncert);
+  const model_view v = make_model_view(sc);
+  const std::uint64_t S = sc.uncert->scenarios;
+  std::vector<double> t(S);
+  std::uint64_t target = 0, deadline = 0;
+  for (std::uint64_t k = 0; k < S; ++k) {
+    const plan_figures f = evaluate_under_draw(v, p, make_draw(rp, k));
+    t[k] = f.tco;
+    target += f.effective_flops >= v.g.required_effective_flops ? 1 : 0;
+    deadline += v.g.has_deadline && f.ready_months <= v.g.deadline_months ? 1 : 0;
+  }
+  std::sort(t.begin(), t.end());
+  risk_figures r;
+  double sum = 0;
+  for (double x : t) sum += x;
+  r.mean_tco = sum / static_cast<double>(S);
+  r.p10_tco = t[static_cast<std::size_t>(std::ceil(0.1 * S)) - 1];
+  r.p50_tco = t[static_cast<std::size_t>(std::ceil(0.5 * S)) - 1];
+  r.p90_tco = t[static_cast<std::size_t>(std::ceil(0.9 * S)) - 1];
+  const std::size_t m = static_cast<std::size_t>(std::ceil(0.05 * S));
+  double tail = 0;
+  for (std::size_t i = S - m; i < S; ++i) tail += t[i];
+  r.cvar95_tco = tail / static_cast<double>(m);
+  r.p_meets_target = static_cast<double>(target) / static_cast<double>(S);
+  r.p_meets_deadline = v.g.has_deadline ? static_cast<double>(deadline) / static_cast<double>(S) : NAN;
+  return r;
+}
+
+bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+bool same(const risk_figures& a, const risk_figures& b) {
+  return same(a.mean_tco, b.mean_tco) && same(a.p10_tco, b.p10_tco) && same(a.p50_tco, b.p50_tco) &&
+         same(a.p90_tco, b.p90_tco) && same(a.cvar95_tco, b.cvar95_tco) &&
+         same(a.p_meets_target, b.p_meets_target) && same(a.p_meets_deadline, b.p_meets_deadline);
+}
+
+std::vector<std::uint64_t> all_indices(const plan_space& sp) {
+  std::vector<std::uint64_t> v(sp.total);
+  for (std::uint64_t i = 0; i < sp.total; ++i) v[i] = i;
+  return v;
+}
+
+const char* kAllFactors =
+    "  scenarios: 3001\n  seed: 7\n  energy_price: {lognormal_sigma: 0.25}\n"
+    "  node_price: {lognormal_sigma: 0.15}\n  cloud_price: {lognormal_sigma: 0.2}\n"
+    "  mfu: {normal_sd: 0.05}\n  delay_months: {triangular: [0, 2, 12]}\n";
+
+using result = test::cli_result;
+using test::cli;
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string p = (std::filesystem::temp_directory_path() / name).string();
+  std::ofstream(p) << text;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("Philox4x32-10 gives the Random123 known answers", "[risk][philox]") {
+  using detail::philox4x32;
+  struct kat {
+    detail::philox_ctr ctr;
+    detail::philox_key key;
+    std::uint32_t want[4];
+  };
+  // Random123 kat_vectors, "philox4x32 10" lines: counter, key, expected output.
+  const kat cases[] = {
+      {{{0, 0, 0, 0}}, {{0, 0}}, {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}},
+      {{{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}},
+       {{0xffffffff, 0xffffffff}},
+       {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}},
+      {{{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}},
+       {{0xa4093822, 0x299f31d0}},
+       {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
+  };
+  for (const kat& c : cases) {
+    const detail::philox_ctr r = philox4x32(c.ctr, c.key);
+    for (int i = 0; i < 4; ++i) CHECK(r.v[i] == c.want[i]);
+  }
+}
+
+TEST_CASE("uniforms stay inside (0, 1) and draws are pure functions of (seed, k)", "[risk][draws]") {
+  CHECK(detail::uniform_open01(0, 0) > 0.0);
+  CHECK(detail::uniform_open01(0xffffffff, 0xffffffff) < 1.0);
+  CHECK(detail::uniform_open01(0, 0) == 1.0 / 9007199254740992.0);  // 2^-53
+  CHECK(detail::uniform_open01(0xffffffff, 0xffffffff) == 1.0 - 1.0 / 9007199254740992.0);
+  CHECK(detail::uniform_open01(0x80000000, 0) == 0.5 + 1.0 / 9007199254740992.0);
+
+  uncertainty u;
+  u.seed = 42;
+  u.energy_sigma = u.node_sigma = u.cloud_sigma = 0.2;
+  u.mfu_sd = 0.05;
+  u.has_delay = true;
+  u.delay_low = 0, u.delay_mode = 2, u.delay_high = 12;
+  const risk_params p = make_risk_params(u);
+  const risk_draw a = make_draw(p, 12345), b = make_draw(p, 12345), c = make_draw(p, 12346);
+  CHECK(a.energy_factor == b.energy_factor);
+  CHECK(a.delay_months == b.delay_months);
+  CHECK(a.energy_factor != c.energy_factor);
+  // Each factor reads its own stream: equal sigmas, different factors.
+  CHECK(a.energy_factor != a.node_factor);
+  CHECK(a.node_factor != a.cloud_factor);
+  u.seed = 43;
+  CHECK(make_draw(make_risk_params(u), 12345).energy_factor != a.energy_factor);
+  // An absent factor does not vary.
+  const risk_draw none = make_draw(make_risk_params(uncertainty{}), 5);
+  CHECK(none.energy_factor == 1.0);
+  CHECK(none.mfu_noise == 0.0);
+  CHECK(none.delay_months == 0.0);
+}
+
+TEST_CASE("Box-Muller normals and triangular delays have their moments", "[risk][draws]") {
+  uncertainty u;
+  u.seed = 1;
+  u.mfu_sd = 1.0;  // mfu_noise is then a standard normal
+  u.has_delay = true;
+  u.delay_low = 0, u.delay_mode = 2, u.delay_high = 12;
+  const risk_params p = make_risk_params(u);
+  const int n = 200000;
+  double s1 = 0, s2 = 0, d1 = 0;
+  int below = 0;
+  for (int k = 0; k < n; ++k) {
+    const risk_draw d = make_draw(p, static_cast<std::uint64_t>(k));
+    s1 += d.mfu_noise;
+    s2 += d.mfu_noise * d.mfu_noise;
+    d1 += d.delay_months;
+    below += d.mfu_noise < -kZ90 ? 1 : 0;
+  }
+  // Monte Carlo error: 4 standard errors.
+  CHECK(std::fabs(s1 / n) < 4 / std::sqrt(n));
+  CHECK(std::fabs(s2 / n - 1) < 4 * std::sqrt(2.0 / n));
+  CHECK(std::fabs(static_cast<double>(below) / n - 0.1) < 4 * std::sqrt(0.09 / n));
+  // Triangular (0, 2, 12): mean 14/3, variance (a^2+b^2+c^2-ab-ac-bc)/18 = (4+144-24)/18.
+  CHECK(std::fabs(d1 / n - 14.0 / 3) < 4 * std::sqrt(124.0 / 18 / n));
+  // Its inverse CDF by hand: F(2) = 2/12, so u = 1/6 maps to the mode; u = 0.1 -> sqrt(2.4).
+  CHECK(triangular_quantile(0, 2, 12, 1.0 / 6) == Approx(2.0).epsilon(1e-15));
+  CHECK(triangular_quantile(0, 2, 12, 0.1) == std::sqrt(0.1 * 12 * 2));
+  CHECK(triangular_quantile(0, 2, 12, 0.9) == 12 - std::sqrt((1 - 0.9) * 12 * 10));
+  CHECK(triangular_quantile(3, 3, 3, 0.7) == 3.0);
+}
+
+TEST_CASE("nearest-rank quantiles and CVaR95 on hand-made samples", "[risk][quantile]") {
+  risk_figures r;
+  const double seven[] = {2, 3, 5, 7, 11, 13, 17};
+  summarize_sorted(seven, 7, r);
+  CHECK(r.p10_tco == 2);   // ceil(0.7) = 1 -> v[0]
+  CHECK(r.p50_tco == 7);   // ceil(3.5) = 4 -> v[3]
+  CHECK(r.p90_tco == 17);  // ceil(6.3) = 7 -> v[6]
+  CHECK(r.cvar95_tco == 17);  // ceil(0.35) = 1 value
+  CHECK(r.mean_tco == 58.0 / 7);
+
+  std::vector<double> forty(40);
+  for (int i = 0; i < 40; ++i) forty[i] = i + 1;
+  summarize_sorted(forty.data(), 40, r);
+  CHECK(r.p10_tco == 4);   // ceil(4) = 4 -> v[3]
+  CHECK(r.p50_tco == 20);
+  CHECK(r.p90_tco == 36);
+  CHECK(r.cvar95_tco == 39.5);  // the largest ceil(2) = 2 values: 39 and 40
+  CHECK(r.mean_tco == 20.5);
+
+  const double one[] = {5};
+  summarize_sorted(one, 1, r);
+  CHECK(r.p10_tco == 5);
+  CHECK(r.p90_tco == 5);
+  CHECK(r.cvar95_tco == 5);
+}
+
+TEST_CASE("a cloud plan's TCO under a lognormal price factor has lognormal quantiles", "[risk][closed-form]") {
+  const double sigma = 0.2;
+  const scenario sc = tiny_risk("  scenarios: 20000\n  seed: 11\n  cloud_price: {lognormal_sigma: 0.2}\n");
+  const plan_space sp = build_space(sc);
+  const std::uint64_t idx = index_of(sp, 0, 0, -1, 0, sourcing::cloud, 3);
+  const double tco0 = evaluate_plan(make_model_view(sc), 0, 0, -1, 0, 2, 3).tco;
+  const risk_figures r = evaluate_risk_cpu(sc, sp, {idx}, 0)[0];
+  const double S = 20000;
+  // The sample q-quantile's standard error, in z units: sqrt(q(1-q)/S) / phi(z_q); the TCO is
+  // tco0 * exp(sigma * z), so 4 standard errors in log space are 4 * sigma * that.
+  const auto phi = [](double z) { return std::exp(-z * z / 2) / std::sqrt(2 * M_PI); };
+  const auto tol = [&](double q, double z) { return 4 * sigma * std::sqrt(q * (1 - q) / S) / phi(z); };
+  CHECK(std::fabs(std::log(r.p10_tco / tco0) - sigma * -kZ90) < tol(0.1, kZ90));
+  CHECK(std::fabs(std::log(r.p50_tco / tco0)) < tol(0.5, 0));
+  CHECK(std::fabs(std::log(r.p90_tco / tco0) - sigma * kZ90) < tol(0.9, kZ90));
+  const double mean = std::exp(sigma * sigma / 2);
+  const double sd = std::sqrt((std::exp(sigma * sigma) - 1) * std::exp(sigma * sigma));
+  CHECK(std::fabs(r.mean_tco / tco0 - mean) < 4 * sd / std::sqrt(S));
+  // E[X | X >= x_0.95] of a lognormal: exp(sigma^2 / 2) * Phi(sigma - z_0.95) / 0.05.
+  const double cvar = mean * norm_cdf(sigma - kZ95) / 0.05;
+  CHECK(r.cvar95_tco / tco0 == Approx(cvar).epsilon(0.01));
+  // Nothing else varies: the target and deadline tests always pass for this plan.
+  CHECK(r.p_meets_target == 1.0);
+  CHECK(std::isnan(r.p_meets_deadline));
+}
+
+TEST_CASE("P(meets target) under normal MFU noise is a normal tail; P(deadline) a triangular CDF", "[risk][closed-form]") {
+  const scenario sc = tiny_risk(
+      "  scenarios: 20000\n  seed: 3\n  mfu: {normal_sd: 0.05}\n  delay_months: {triangular: [0, 1, 4]}\n",
+      {{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  deadline_months: 3"}});
+  const plan_space sp = build_space(sc);
+  const std::uint64_t idx = index_of(sp, 0, 0, -1, 0, sourcing::cloud, 3);
+  const plan_figures f = evaluate_plan(make_model_view(sc), 0, 0, -1, 0, 2, 3);
+  const risk_figures r = evaluate_risk_cpu(sc, sp, {idx}, 0)[0];
+  const double S = 20000;
+  // effective = peak * mfu * efficiency >= 1e16  <=>  mfu >= 1e16 / (peak * efficiency).
+  const double need = 1.0e16 / (f.peak_flops * f.efficiency);
+  const double p = 1 - norm_cdf((need - 0.5) / 0.05);
+  REQUIRE(p > 0.5);
+  REQUIRE(p < 0.99);
+  CHECK(std::fabs(r.p_meets_target - p) < 4 * std::sqrt(p * (1 - p) / S));
+  // Cloud lead 1 month, deadline 3: the delay must be <= 2; triangular (0, 1, 4):
+  // F(2) = 1 - (4 - 2)^2 / ((4 - 0) * (4 - 1)) = 2/3.
+  const double pd = 2.0 / 3;
+  CHECK(std::fabs(r.p_meets_deadline - pd) < 4 * std::sqrt(pd * (1 - pd) / S));
+  // MFU and delay do not move a cloud plan's TCO.
+  CHECK(r.p10_tco == f.tco);
+  CHECK(r.p90_tco == f.tco);
+}
+
+TEST_CASE("the Thrust path equals a plain host reference, on 1 and 2 threads and any batching", "[risk][backends]") {
+  const scenario sc = tiny_risk(kAllFactors, {{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  deadline_months: 12"}});
+  const plan_space sp = build_space(sc);
+  REQUIRE(sp.total >= 4);
+  const std::vector<std::uint64_t> idx = all_indices(sp);
+  const std::vector<risk_plan> plans = risk_plans_of(sp, idx);
+  const auto one = evaluate_risk_cpu(sc, sp, idx, 1);
+  const auto two = evaluate_risk_cpu(sc, sp, idx, 2);
+  const auto small = evaluate_risk_cpu(sc, sp, idx, 2, 3001 * 2 + 5);  // batches of 2 plans
+  const auto tiny_batches = evaluate_risk_cpu(sc, sp, idx, 2, 1);      // one plan per batch
+  REQUIRE(one.size() == idx.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    INFO("plan " << i);
+    const risk_figures ref = reference(sc, plans[i]);
+    CHECK(same(one[i], ref));
+    CHECK(same(two[i], one[i]));
+    CHECK(same(small[i], one[i]));
+    CHECK(same(tiny_batches[i], one[i]));
+    CHECK(one[i].p10_tco <= one[i].p50_tco);
+    CHECK(one[i].p50_tco <= one[i].p90_tco);
+    CHECK(one[i].p90_tco <= one[i].cvar95_tco);
+    CHECK(!std::isnan(one[i].p_meets_deadline));
+  }
+}
+
+TEST_CASE("common random numbers: a plan's figures do not depend on the other plans", "[risk][draws]") {
+  const scenario sc = tiny_risk(kAllFactors);
+  const plan_space sp = build_space(sc);
+  const std::vector<std::uint64_t> idx = all_indices(sp);
+  const auto all = evaluate_risk_cpu(sc, sp, idx, 2);
+  const auto last = evaluate_risk_cpu(sc, sp, {idx.back()}, 2);
+  CHECK(same(all.back(), last[0]));
+}
+
+TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the deterministic rank", "[risk][objective]") {
+  for (const char* obj : {"p90_tco", "cvar95_tco"}) {
+    DYNAMIC_SECTION(obj) {
+      const scenario sc = tiny_risk(kAllFactors, {{"objective: tco\n", std::string("objective: ") + obj + "\n"}});
+      const plan_space sp = build_space(sc);
+      engine_options opt;
+      opt.top_k = risk_top_k(sc, 3);
+      engine_result det = evaluate_plans_cpu(sc, sp, opt);
+      REQUIRE(det.top.size() >= 2);
+      engine_result r = det;
+      const auto fig = apply_risk(sc, sp, r, 100, 2);
+      REQUIRE(fig.size() == det.top.size());
+      // The same plans, ordered by the risk figure.
+      std::vector<std::uint64_t> a, b;
+      for (const auto& k : det.top) a.push_back(k.index);
+      for (const auto& k : r.top) b.push_back(k.index);
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      CHECK(a == b);
+      for (std::size_t i = 1; i < fig.size(); ++i) {
+        const bool p90 = std::string(obj) == "p90_tco";
+        CHECK((p90 ? fig[i - 1].p90_tco <= fig[i].p90_tco : fig[i - 1].cvar95_tco <= fig[i].cvar95_tco));
+      }
+      // The figures follow their plans.
+      const auto direct = evaluate_risk_cpu(sc, sp, {r.top[0].index}, 1);
+      CHECK(same(direct[0], fig[0]));
+    }
+  }
+  SECTION("a risk figure that ties everywhere keeps the deterministic order") {
+    // MFU noise leaves every TCO unchanged, so p90 = TCO and the order is the tco ranking.
+    const scenario sc = tiny_risk("  scenarios: 50\n  seed: 1\n  mfu: {normal_sd: 0.1}\n",
+                                  {{"objective: tco\n", "objective: p90_tco\n"}});
+    const plan_space sp = build_space(sc);
+    engine_options opt;
+    opt.top_k = 100;
+    engine_result det = evaluate_plans_cpu(sc, sp, opt);
+    engine_result r = det;
+    apply_risk(sc, sp, r, 2, 1);
+    REQUIRE(r.top.size() == std::min<std::size_t>(2, det.top.size()));
+    for (std::size_t i = 0; i < r.top.size(); ++i) CHECK(r.top[i].index == det.top[i].index);
+  }
+  SECTION("plans past uncertainty.plans keep their deterministic places") {
+    const scenario sc = tiny_risk(std::string(kAllFactors) + "  plans: 1\n");
+    const plan_space sp = build_space(sc);
+    engine_options opt;
+    opt.top_k = risk_top_k(sc, 5);
+    CHECK(opt.top_k == 5);
+    engine_result det = evaluate_plans_cpu(sc, sp, opt);
+    engine_result r = det;
+    const auto fig = apply_risk(sc, sp, r, 5, 1);
+    CHECK(fig.size() == 1);
+    CHECK(r.top.size() == det.top.size());
+  }
+}
+
+TEST_CASE("bad uncertainty blocks get located errors", "[risk][errors]") {
+  struct bad {
+    const char* name;
+    std::string block;
+    const char* field;
+    const char* fragment;
+    int line;  // line in the file: the block starts on line 2
+  };
+  const std::vector<bad> cases = {
+      {"zero draws", "  scenarios: 0\n  seed: 1\n", "uncertainty.scenarios", "whole number >= 1", 3},
+      {"too many draws", "  scenarios: 2000000\n  seed: 1\n", "uncertainty.scenarios", "1 to 1000000", 3},
+      {"fractional draws", "  scenarios: 10.5\n  seed: 1\n", "uncertainty.scenarios", "whole number", 3},
+      {"too many plans", "  scenarios: 10\n  seed: 1\n  plans: 20000\n", "uncertainty.plans", "1 to 10000", 5},
+      {"negative seed", "  scenarios: 10\n  seed: -1\n", "uncertainty.seed", "whole number >= 0", 4},
+      {"missing seed", "  scenarios: 10\n", "uncertainty.seed", "missing required field 'seed'", 3},
+      {"negative sigma", "  scenarios: 10\n  seed: 1\n  energy_price: {lognormal_sigma: -0.1}\n",
+       "uncertainty.energy_price.lognormal_sigma", ">= 0", 5},
+      {"negative sd", "  scenarios: 10\n  seed: 1\n  mfu: {normal_sd: -0.01}\n",
+       "uncertainty.mfu.normal_sd", ">= 0", 5},
+      {"unordered triangle", "  scenarios: 10\n  seed: 1\n  delay_months: {triangular: [3, 1, 5]}\n",
+       "uncertainty.delay_months.triangular", "low <= mode <= high", 5},
+      {"two numbers", "  scenarios: 10\n  seed: 1\n  delay_months: {triangular: [1, 2]}\n",
+       "uncertainty.delay_months.triangular", "[low, mode, high]", 5},
+      {"unknown factor", "  scenarios: 10\n  seed: 1\n  energy: {lognormal_sigma: 0.1}\n",
+       "uncertainty.energy", "unknown field 'energy'", 5},
+      {"unknown factor field", "  scenarios: 10\n  seed: 1\n  mfu: {sd: 0.1}\n",
+       "uncertainty.mfu.sd", "unknown field 'sd'", 5},
+      {"sigma not a number", "  scenarios: 10\n  seed: 1\n  cloud_price: {lognormal_sigma: high}\n",
+       "uncertainty.cloud_price.lognormal_sigma", "expected a number", 5},
+  };
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      const std::string text = tiny_text({{"objective: tco\n", "objective: tco\nuncertainty:\n" + c.block}});
+      try {
+        load_scenario_text(text, "risk.yaml", ".");
+        FAIL("accepted");
+      } catch (const input_error& e) {
+        CHECK(e.file() == "risk.yaml");
+        CHECK(e.field() == c.field);
+        CHECK_THAT(e.message(), Catch::Contains(c.fragment));
+        CHECK(e.line() == c.line);
+        CHECK(e.column() > 0);
+      }
+    }
+  }
+  SECTION("a risk objective without an uncertainty block") {
+    try {
+      load_scenario_text(tiny_text({{"objective: tco", "objective: p90_tco"}}), "risk.yaml", ".");
+      FAIL("accepted");
+    } catch (const input_error& e) {
+      CHECK(e.field() == "objective");
+      CHECK(e.line() == 1);
+      CHECK_THAT(e.message(), Catch::Contains("needs an uncertainty block"));
+    }
+  }
+  SECTION("a valid block is read whole") {
+    const scenario sc = tiny_risk(std::string(kAllFactors) + "  plans: 7\n");
+    REQUIRE(sc.uncert);
+    CHECK(sc.uncert->scenarios == 3001);
+    CHECK(sc.uncert->seed == 7);
+    CHECK(sc.uncert->plans == 7);
+    CHECK(sc.uncert->energy_sigma == 0.25);
+    CHECK(sc.uncert->node_sigma == 0.15);
+    CHECK(sc.uncert->cloud_sigma == 0.2);
+    CHECK(sc.uncert->mfu_sd == 0.05);
+    CHECK(sc.uncert->has_delay);
+    CHECK(sc.uncert->delay_high == 12);
+    CHECK(!tiny().uncert);
+  }
+}
+
+TEST_CASE("dcplan plan reports risk figures in JSON and the table", "[risk][cli]") {
+  const std::string path = write_temp("dcplan-risk-plan.yaml", tiny_text({{"objective: tco\n", std::string("objective: tco\nuncertainty:\n") + kAllFactors}}));
+  const result r = cli({"plan", path, "--backend", "cpu", "--json", "-", "--top", "3"});
+  REQUIRE(r.code == exit_ok);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(!j["plans"].empty());
+  for (const auto& p : j["plans"]) {
+    REQUIRE(p.contains("risk"));
+    for (const char* k : {"mean_tco", "p10_tco", "p50_tco", "p90_tco", "cvar95_tco", "p_meets_target"})
+      CHECK(p["risk"][k].is_number());
+    CHECK(p["risk"]["p_meets_deadline"].is_null());  // no deadline in this scenario
+    CHECK(p["risk"]["p10_tco"].get<double>() <= p["risk"]["p90_tco"].get<double>());
+  }
+  const result t = cli({"plan", path, "--backend", "cpu", "--top", "3"});
+  CHECK(t.code == exit_ok);
+  CHECK_THAT(t.out, Catch::Contains("p10 TCO") && Catch::Contains("P(target)") && Catch::Contains("3001 draws"));
+
+  // Without an uncertainty block there is no risk.
+  const std::string plain = write_temp("dcplan-risk-none.yaml", tiny_text());
+  const auto j0 = nlohmann::json::parse(cli({"plan", plain, "--backend", "cpu", "--json", "-"}).out);
+  CHECK(!j0["plans"][0].contains("risk"));
+}
+
+TEST_CASE("sensitivity moves one input to its p10 and p90 and sorts by effect", "[risk][sensitivity]") {
+  // Only cloud and energy prices vary; the best plan's TCO scales with its own price factor.
+  const scenario sc = tiny_risk("  scenarios: 10\n  seed: 1\n  cloud_price: {lognormal_sigma: 0.3}\n"
+                                "  energy_price: {lognormal_sigma: 0.01}\n");
+  engine_options opt;
+  opt.threads = 1;
+  const sensitivity_result r = run_sensitivity(sc, backend_kind::cpu, opt, nullptr);
+  REQUIRE(r.feasible);
+  REQUIRE(r.rows.size() == 2);
+  for (std::size_t i = 1; i < r.rows.size(); ++i) CHECK(r.rows[i - 1].effect_usd >= r.rows[i].effect_usd);
+  for (const auto& row : r.rows) {
+    const double sigma = row.input == risk_input::cloud_price ? 0.3 : 0.01;
+    CHECK(row.low.value == std::exp(sigma * -kZ90));
+    CHECK(row.high.value == std::exp(sigma * kZ90));
+    CHECK(row.effect_usd == std::fabs(row.high.best_tco - row.low.best_tco));
+  }
+  // Each point is the search re-run on the scenario with that input fixed.
+  const sensitivity_row& top = r.rows[0];
+  engine_options o1;
+  o1.top_k = 1;
+  const scenario moved = apply_draw_to_scenario(sc, quantile_draw(*sc.uncert, top.input, 0.9));
+  const plan_space sp = build_space(moved);
+  const engine_result er = evaluate_plans_cpu(moved, sp, o1);
+  const risk_plan best = risk_plans_of(sp, {er.top[0].index})[0];
+  CHECK(top.high.best_tco == evaluate_plan(make_model_view(moved), best.site, best.system, best.cooling,
+                                           best.fabric, best.sourcing, best.nodes).tco);
+
+  const std::string path = write_temp("dcplan-risk-sens.yaml", tiny_text({{"objective: tco\n", "objective: tco\nuncertainty:\n  scenarios: 10\n  seed: 1\n  cloud_price: {lognormal_sigma: 0.3}\n  delay_months: {triangular: [0, 1, 3]}\n"}}));
+  const result c = cli({"sensitivity", path, "--backend", "cpu", "--json", "-"});
+  REQUIRE(c.code == exit_ok);
+  const auto j = nlohmann::json::parse(c.out);
+  REQUIRE(j["inputs"].size() == 2);
+  CHECK(j["inputs"][0]["p10"]["quantile"] == 0.1);
+  CHECK(j["inputs"][0]["p90"].contains("best_plan_changes"));
+  CHECK(j["baseline"]["tco_usd"].is_number());
+  const result t = cli({"sensitivity", path, "--backend", "cpu"});
+  CHECK(t.code == exit_ok);
+  CHECK_THAT(t.out, Catch::Contains("TCO at p90") && Catch::Contains("delay_months"));
+
+  const std::string plain = write_temp("dcplan-risk-sens-none.yaml", tiny_text());
+  const result bad = cli({"sensitivity", plain, "--backend", "cpu"});
+  CHECK(bad.code == exit_bad_input);
+  CHECK_THAT(bad.err, Catch::Contains("uncertainty"));
+}
