@@ -33,8 +33,14 @@ class input_error : public std::runtime_error {
   std::string message_;
 };
 
-/// A missing or failing compute resource (GPU, device memory).
+/// A missing compute resource: no usable GPU, or not enough (device) memory (exit 4).
 class resource_error : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// A fault of the GPU while running (an illegal address, a failed launch): a bug, never "no GPU"
+/// (exit 1). The message names the CUDA call, file and line.
+class cuda_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
