@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: run test test-sanitize fuzz bench deps configure build clean
+.PHONY: run test test-sanitize lint format fuzz bench deps configure build clean
 
 deps:
 	@scripts/install-deps.sh
@@ -27,6 +27,13 @@ test-sanitize: deps
 	cmake --preset sanitize
 	cmake --build build-sanitize -j $(JOBS)
 	ctest --preset sanitize -j $(JOBS)
+
+# clang-format and clang-tidy, as CI runs them (scripts/lint.sh); `make format` rewrites.
+lint: deps
+	scripts/lint.sh
+
+format:
+	scripts/lint.sh --fix
 
 # libFuzzer targets (clang); run each with, e.g.,
 #   build-fuzz/tests/fuzz/fuzz_scenario -dict=tests/fuzz/scenario.dict -max_total_time=600 \

@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(cmake make g++ ninja-build python3 libcli11-dev catch2 libbenchmark-dev
           libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libthrust-dev
+          clang-format clang-tidy  # scripts/lint.sh (CI)
           coinor-cbc python3-scipy  # MILP cross-checks of the portfolio optimizer (CBC; HiGHS in SciPy)
           libopenmpi-dev openmpi-bin)  # MPI ranks (docs/distributed.md) and their tests
 
