@@ -76,13 +76,7 @@ void apply_overrides(scenario& sc, const plan_args& a) {
   if (a.deadline_months) sc.deadline_months = *a.deadline_months;
   if (a.budget_capex) sc.budget_capex_usd = *a.budget_capex;
   if (a.budget_tco) sc.budget_tco_usd = *a.budget_tco;
-  if (!a.objective.empty()) {
-    const std::map<std::string, objective> m = {{"tco", objective::tco}, {"capex", objective::capex},
-                                                {"ready_months", objective::ready_months},
-                                                {"carbon", objective::carbon},
-                                                {"effective_flops", objective::effective_flops}};
-    sc.obj = m.at(a.objective);
-  }
+  if (!a.objective.empty()) sc.obj = *from_name(kObjectiveNames, a.objective);
   if (!a.precision.empty()) sc.prec = a.precision == "fp8" ? precision::fp8 : precision::bf16;
   validate_scenario(sc);
 }
@@ -204,19 +198,7 @@ int run_plan(const plan_args& a, const std::atomic<bool>* cancel) {
   }
   if (html->active()) {
     report_extras extras;
-    nlohmann::ordered_json risk = nlohmann::ordered_json::array(), portfolio;
-    for (std::size_t i = 0; i < info.risk.size() && i < r.top.size(); ++i) {
-      nlohmann::ordered_json x = risk_json(info.risk[i]);
-      const plan_ref ref = plan_of_index(sp, r.top[i].index);
-      x["label"] = fmt::format("#{} {} {} {}", i + 1, sc.site_meta[ref.site].id,
-                               sc.system_meta[ref.system].id, to_string(static_cast<sourcing>(ref.sourcing)));
-      risk.push_back(std::move(x));
-    }
-    if (!risk.empty()) extras.risk = &risk;
-    if (port && port->best.feasible) {
-      portfolio = portfolio_json(sc, sp, *port);
-      extras.portfolio = &portfolio;
-    }
+    if (port) extras.portfolio = &*port;
     html->commit(run_html(sc, sp, r, info, extras));
   }
   if (!stdout_taken && !a.quiet) {
@@ -320,7 +302,7 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   plan->add_option("--deadline-months", pa.deadline_months, "Deadline in months (test 7)")->check(CLI::NonNegativeNumber & CLI::Range(0.0, 1e300))->group("Target and budget overrides");
   plan->add_option("--budget-capex", pa.budget_capex, "Capital budget, USD")->check(CLI::NonNegativeNumber & CLI::Range(0.0, 1e300))->group("Target and budget overrides");
   plan->add_option("--budget-tco", pa.budget_tco, "TCO budget, USD")->check(CLI::NonNegativeNumber & CLI::Range(0.0, 1e300))->group("Target and budget overrides");
-  plan->add_option("--objective", pa.objective, "Ranking objective")->check(CLI::IsMember({"tco", "capex", "ready_months", "carbon", "effective_flops"}))->group("Target and budget overrides");
+  plan->add_option("--objective", pa.objective, "Ranking objective")->check(CLI::IsMember(names_of(kObjectiveNames)))->group("Target and budget overrides");
   plan->add_option("--precision", pa.precision, "Compute precision")->check(CLI::IsMember({"bf16", "fp8"}))->group("Target and budget overrides");
   plan->footer(std::string("Examples:\n  dcplan plan\n  dcplan plan --train-params 405e9 --train-tokens 15.6e12 --train-days 60 --deadline-months 30\n  dcplan plan --target-flops 5e19 --budget-capex 2e10\n  dcplan plan scenario.yaml --portfolio\n  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
                            "  dcplan plan scenario.yaml --report report.html --csv plans.csv\n"
@@ -397,24 +379,11 @@ int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
       if (!out.is_stdout()) std::cout << explain_text(sc, p);
       return exit_ok;
     }
-  } catch (const input_error& e) {
-    std::cerr << "dcplan: " << e.what() << "\n";
-    return exit_bad_input;
-  } catch (const output_error& e) {
-    std::cerr << "dcplan: error: " << e.what() << "\n";
-    return exit_output;
-  } catch (const resource_error& e) {
-    std::cerr << "dcplan: error: " << e.what() << "\n";
-    return exit_resource;
-  } catch (const interrupted_error&) {
-    std::cerr << "dcplan: interrupted; no output written\n";
-    return exit_interrupted;
-  } catch (const std::bad_alloc&) {
-    std::cerr << "dcplan: error: out of memory\n";
-    return exit_resource;
-  } catch (const std::exception& e) {
-    std::cerr << "dcplan: internal error: " << e.what() << "\n";
-    return exit_internal;
+  } catch (...) {
+    std::string message;
+    const int code = exit_code_of(std::current_exception(), &message);
+    std::cerr << "dcplan: " << message << "\n";
+    return code;
   }
   return exit_internal;
 }

@@ -259,24 +259,9 @@ std::vector<risk_figures> apply_risk_ranks(const scenario& sc, const plan_space&
 }
 
 void abort_on(std::exception_ptr e) {
-  // The messages and exit codes of run_cli's handlers (host/cli.cpp).
-  try {
-    std::rethrow_exception(e);
-  } catch (const input_error& x) {
-    abort_all(x.what(), exit_bad_input);
-  } catch (const output_error& x) {
-    abort_all(std::string("error: ") + x.what(), exit_output);
-  } catch (const resource_error& x) {
-    abort_all(std::string("error: ") + x.what(), exit_resource);
-  } catch (const interrupted_error&) {
-    abort_all("interrupted; no output written", exit_interrupted);
-  } catch (const std::bad_alloc&) {
-    abort_all("error: out of memory", exit_resource);
-  } catch (const std::exception& x) {
-    abort_all(std::string("internal error: ") + x.what(), exit_internal);
-  } catch (...) {
-    abort_all("internal error: unknown exception", exit_internal);
-  }
+  std::string message;
+  const int code = exit_code_of(e, &message);  // the exit codes of one process
+  abort_all(message, code);
 }
 
 }  // namespace dcplan::dist

@@ -47,10 +47,11 @@ plan_ref parse_plan_spec(const scenario& sc, const std::string& spec) {
   p.system = find_id(sc.system_meta, kv["system"], "system");
   p.fabric = find_id(sc.fabric_meta, kv["fabric"], "fabric");
   const std::string m = kv["sourcing"];
-  if (m == "build") p.sourcing = static_cast<int>(sourcing::build);
-  else if (m == "colo") p.sourcing = static_cast<int>(sourcing::colo);
-  else if (m == "cloud") p.sourcing = static_cast<int>(sourcing::cloud);
-  else throw input_error("--plan", 0, 0, "sourcing", "'" + m + "' is not valid (valid: build, colo, cloud)");
+  const std::optional<sourcing> mode = from_name(kSourcingNames, m);
+  if (!mode)
+    throw input_error("--plan", 0, 0, "sourcing",
+                      "'" + m + "' is not valid (valid: " + name_list(kSourcingNames) + ")");
+  p.sourcing = static_cast<int>(*mode);
   if (p.sourcing == static_cast<int>(sourcing::cloud)) {
     if (kv.count("cooling") && kv["cooling"] != "-")
       throw input_error("--plan", 0, 0, "cooling", "cloud plans take no cooling: give cooling=- or leave it out");

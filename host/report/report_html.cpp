@@ -331,7 +331,6 @@ std::string assumptions_section(const scenario& sc) {
   return h + "</section>";
 }
 
-// A generic table of a JSON object's scalar members, nested ones by dotted names.
 }  // namespace
 
 std::string without_url_schemes(std::string s) {
@@ -340,124 +339,6 @@ std::string without_url_schemes(std::string s) {
     for (std::size_t p; (p = s.find(k)) != std::string::npos;) s.erase(p, k.size());
   }
   return s;
-}
-
-std::string html_risk_section(const nlohmann::ordered_json* risk) {
-  if (!risk || !risk->is_array() || risk->empty()) return "";
-  // One row per plan: the p10-p90 range of its TCO over the draws, the median, the mean and
-  // the CVaR95 (MODEL.md "Risk"), on a shared axis.
-  const std::size_t n = std::min<std::size_t>(risk->size(), 10);
-  double lo = 1e300, hi = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& x = (*risk)[i];
-    lo = std::min(lo, x["p10_tco"].get<double>());
-    hi = std::max(hi, std::max(x["cvar95_tco"].get<double>(), x["p90_tco"].get<double>()));
-  }
-  if (!(hi > lo)) hi = lo * 1.1 + 1;
-  const double left = 260, right = 860, top = 40, row = 28;
-  const double height = top + row * n + 60;
-  svg::canvas c(900, height, "TCO under uncertainty",
-                "For each top plan, the 10th to 90th percentile of its TCO over the Monte Carlo "
-                "draws, with the median, the mean and the CVaR95.");
-  const svg::scale xs{lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05, left, right};
-  c.x_axis(xs, top + row * n + 8, top - 10, svg::ticks(xs, 6), [](double v) { return human_usd(v); },
-           "TCO over the horizon (USD), across draws");
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& x = (*risk)[i];
-    const double y = top + row * i + row / 2;
-    c.text(left - 8, y + 4, x.value("label", std::to_string(i + 1)), "end");
-    c.rect(xs(x["p10_tco"].get<double>()), y - 7,
-           std::max(1.0, xs(x["p90_tco"].get<double>()) - xs(x["p10_tco"].get<double>())), 14, "#56B4E9");
-    c.add(fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#000\" stroke-width=\"2\"/>",
-                      svg::px(xs(x["p50_tco"].get<double>())), svg::px(y - 9), svg::px(y + 9)));
-    c.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#000\"/>",
-                      svg::px(xs(x["mean_tco"].get<double>())), svg::px(y)));
-    c.add(fmt::format("<path d=\"M{} {} l5 8 h-10 z\" fill=\"#D55E00\"/>",
-                      svg::px(xs(x["cvar95_tco"].get<double>())), svg::px(y - 4)));
-  }
-  std::string rows;
-  for (std::size_t i = 0; i < risk->size(); ++i) {
-    const auto& x = (*risk)[i];
-    const auto pct = [](const nlohmann::ordered_json& v) {
-      return v.is_null() ? std::string("-") : fmt::format("{:.1f}%", 100 * v.get<double>());
-    };
-    rows += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-                        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                        esc(x.value("label", std::to_string(i + 1))), human_usd(x["mean_tco"].get<double>()),
-                        human_usd(x["p10_tco"].get<double>()), human_usd(x["p50_tco"].get<double>()),
-                        human_usd(x["p90_tco"].get<double>()), human_usd(x["cvar95_tco"].get<double>()),
-                        pct(x["p_meets_target"]), pct(x["p_meets_deadline"]));
-  }
-  return "<section id=\"risk\"><h2>Risk</h2><figure>" + c.str() +
-         "<figcaption><b>Figure.</b> Blue bar: the 10th to 90th percentile of each plan's TCO over "
-         "the draws; black tick: the median; dot: the mean; orange triangle: CVaR95, the mean of "
-         "the worst 5% of draws (MODEL.md \"Risk\").</figcaption></figure>"
-         "<table><thead><tr><th>plan</th><th>mean TCO</th><th>p10</th><th>p50</th><th>p90</th>"
-         "<th>CVaR95</th><th>P(target)</th><th>P(deadline)</th></tr></thead><tbody>" +
-         rows + "</tbody></table></section>";
-}
-
-std::string html_portfolio_section(const nlohmann::ordered_json* portfolio) {
-  if (!portfolio || !portfolio->is_object()) return "";
-  const auto& p = *portfolio;
-  std::string rows;
-  for (const auto& m : p["members"])
-    rows += fmt::format("<tr><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>"
-                        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                        esc(m["site"].get<std::string>()), esc(m["sourcing"].get<std::string>()),
-                        esc(m["system"].get<std::string>()), esc(m["cooling"].get<std::string>()),
-                        esc(m["fabric"].get<std::string>()), m["nodes"].dump(),
-                        human_flops(m["effective_flops"].get<double>()),
-                        human_usd(m["capex_usd"].get<double>()), human_usd(m["tco_usd"].get<double>()));
-  rows += fmt::format("<tr><th colspan=\"5\">total</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr>",
-                      human_flops(p["effective_flops"].get<double>()), human_usd(p["capex_usd"].get<double>()),
-                      human_usd(p["tco_usd"].get<double>()));
-  // The cost curve: the optimal objective at each share of the target.
-  // A point whose search stopped at the work limit shows its best portfolio found, hollow.
-  std::vector<std::pair<double, double>> pts;
-  std::vector<std::optional<double>> bounds;
-  for (const auto& q : p["cost_curve"])
-    if (!q["objective_value"].is_null()) {
-      pts.emplace_back(q["fraction"].get<double>(), q["objective_value"].get<double>());
-      bounds.push_back(q.contains("lower_bound") ? std::optional<double>(q["lower_bound"].get<double>()) : std::nullopt);
-    }
-  std::string chart;
-  if (!pts.empty()) {
-    double ymax = 0;
-    for (const auto& [f, v] : pts) ymax = std::max(ymax, v);
-    svg::canvas c(900, 360, "Portfolio cost curve",
-                  "The optimal portfolio's objective at 25% to 200% of the target.");
-    const svg::scale xs{0, 2.1, 110, 860}, ys{0, svg::nice_ceil(ymax > 0 ? ymax : 1), 310, 30};
-    c.x_axis(xs, 310, 30, {0.25, 0.5, 0.75, 1.0, 1.5, 2.0}, [](double v) { return fmt::format("{:g}%", 100 * v); },
-             "share of the target");
-    c.y_axis(ys, 110, 860, svg::ticks(ys, 6), [](double v) { return human_usd(v); }, "optimal objective");
-    std::string d;
-    for (const auto& [f, v] : pts) d += (d.empty() ? "M" : " L") + svg::px(xs(f)) + " " + svg::px(ys(v));
-    c.add("<path d=\"" + d + "\" fill=\"none\" stroke=\"#0072B2\" stroke-width=\"2\"/>");
-    bool unproven = false;
-    for (std::size_t i = 0; i < pts.size(); ++i) {
-      const auto [f, v] = pts[i];
-      if (bounds[i]) unproven = true;
-      c.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\" stroke=\"#0072B2\" stroke-width=\"2\">"
-                        "<title>{:g}%: {}</title></circle>",
-                        svg::px(xs(f)), svg::px(ys(v)), bounds[i] ? "#ffffff" : "#0072B2", 100 * f,
-                        bounds[i] ? human_usd(v) + " (best found; optimum >= " + human_usd(*bounds[i]) + ")"
-                                  : human_usd(v)));
-    }
-    chart = "<figure>" + c.str() +
-            "<figcaption><b>Figure.</b> What the next exaflop costs: the exact optimum at each share "
-            "of the target (MODEL.md \"Portfolios\"); shares with no feasible portfolio are left "
-            "out." +
-            std::string(unproven ? " Hollow points: the search stopped at the work limit; the best "
-                                   "portfolio found, with the proven lower bound in its tooltip."
-                                 : "") +
-            "</figcaption></figure>";
-  }
-  return "<section id=\"portfolio\"><h2>Portfolio</h2><p>The cheapest set of at most one plan per "
-         "(site, sourcing) pool that meets the target together: objective " +
-         human_usd(p["objective_value"].get<double>()) + ".</p><table><thead><tr><th>pool</th><th>system</th>"
-         "<th>cooling</th><th>fabric</th><th>nodes</th><th>effective compute</th><th>capex</th>"
-         "<th>TCO</th></tr></thead><tbody>" + rows + "</tbody></table>" + chart + "</section>";
 }
 
 std::string run_html(const scenario& sc, const plan_space& sp, const engine_result& r,
@@ -557,8 +438,8 @@ std::string run_html(const scenario& sc, const plan_space& sp, const engine_resu
               "order of the model, or as passing every test.");
   h += "</section>";
 
-  h += html_risk_section(extras.risk);
-  h += html_portfolio_section(extras.portfolio);
+  h += html_risk_section(sc, sp, r, info.risk);
+  h += html_portfolio_section(sc, sp, extras.portfolio);
   h += assumptions_section(sc);
   h += "<footer>Every figure follows the planning model (docs/model.md); the report's charts and "
        "terms are described in docs/report.md. The JSON report (--json) and the CSV (--csv) "

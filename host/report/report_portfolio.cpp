@@ -12,12 +12,12 @@ nlohmann::ordered_json opt_num(bool has, double x) {
   return x;
 }
 
+}  // namespace
+
 std::string objective_text(objective o, double v) {
   if (o == objective::carbon) return fmt::format("{:.4g} tCO2/yr", v);
   return human_usd(v);
 }
-
-}  // namespace
 
 nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
                                       const portfolio_report& rep) {

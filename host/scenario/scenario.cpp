@@ -64,27 +64,19 @@ void validate_scenario(const scenario& sc) {
                       "give either an effective_flops target or a training target, not both");
 }
 
-const char* to_string(objective o) {
-  switch (o) {
-    case objective::capex: return "capex";
-    case objective::ready_months: return "ready_months";
-    case objective::carbon: return "carbon";
-    case objective::effective_flops: return "effective_flops";
-    case objective::p90_tco: return "p90_tco";
-    case objective::cvar95_tco: return "cvar95_tco";
-    default: return "tco";
-  }
+namespace {
+// The name of `v` in `table`; the table's first name for a value outside it.
+template <class E, std::size_t N>
+const char* name_in(const enum_name<E> (&table)[N], E v) {
+  for (const enum_name<E>& x : table)
+    if (x.value == v) return x.name;
+  return table[0].name;
 }
+}  // namespace
 
-const char* to_string(precision p) { return p == precision::fp8 ? "fp8" : "bf16"; }
-
-const char* to_string(sourcing m) {
-  switch (m) {
-    case sourcing::colo: return "colo";
-    case sourcing::cloud: return "cloud";
-    default: return "build";
-  }
-}
+const char* to_string(objective o) { return name_in(kObjectiveNames, o); }
+const char* to_string(precision p) { return name_in(kPrecisionNames, p); }
+const char* to_string(sourcing m) { return name_in(kSourcingNames, m); }
 
 const char* reason_name(int r) {
   static const char* names[kReasonCount] = {"feasible", "year",     "cooling",  "rack",  "fabric",

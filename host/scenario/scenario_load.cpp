@@ -434,24 +434,19 @@ class loader {
     const auto at = [&](const char* k) { return located{r[k], top.root.file}; };
     if (r["precision"]) {
       const std::string p = read_string(at("precision"), "precision");
-      if (p == "bf16") sc_.prec = precision::bf16;
-      else if (p == "fp8") sc_.prec = precision::fp8;
-      else fail_at(at("precision"), "precision", quoted(p) + " is not valid; valid: bf16, fp8");
+      const std::optional<precision> v = from_name(kPrecisionNames, p);
+      if (!v)
+        fail_at(at("precision"), "precision",
+                quoted(p) + " is not valid; valid: " + name_list(kPrecisionNames));
+      sc_.prec = *v;
     }
     if (r["objective"]) {
       const std::string o = read_string(at("objective"), "objective");
-      const std::map<std::string, objective> m = {{"tco", objective::tco}, {"capex", objective::capex},
-                                                  {"ready_months", objective::ready_months},
-                                                  {"carbon", objective::carbon},
-                                                  {"effective_flops", objective::effective_flops},
-                                                  {"p90_tco", objective::p90_tco},
-                                                  {"cvar95_tco", objective::cvar95_tco}};
-      auto it = m.find(o);
-      if (it == m.end())
+      const std::optional<objective> v = from_name(kObjectiveNames, o);
+      if (!v)
         fail_at(at("objective"), "objective",
-                quoted(o) + " is not valid; valid: tco, capex, ready_months, carbon, effective_flops, "
-                "p90_tco, cvar95_tco");
-      sc_.obj = it->second;
+                quoted(o) + " is not valid; valid: " + name_list(kObjectiveNames));
+      sc_.obj = *v;
     }
     parse_lists(top);
 
@@ -539,10 +534,11 @@ class loader {
       if (const located* v = s.find("sourcing"))
         each(*v, "search.sourcing", [&](const located& x) {
           const std::string m = read_string(x, "search.sourcing");
-          if (m == "build") sc_.only_sourcing.push_back(static_cast<int>(sourcing::build));
-          else if (m == "colo") sc_.only_sourcing.push_back(static_cast<int>(sourcing::colo));
-          else if (m == "cloud") sc_.only_sourcing.push_back(static_cast<int>(sourcing::cloud));
-          else fail_at(x, "search.sourcing", "'" + m + "' is not valid; valid: build, colo, cloud");
+          const std::optional<sourcing> v = from_name(kSourcingNames, m);
+          if (!v)
+            fail_at(x, "search.sourcing",
+                    "'" + m + "' is not valid; valid: " + name_list(kSourcingNames));
+          sc_.only_sourcing.push_back(static_cast<int>(*v));
         });
     }
   }

@@ -219,6 +219,54 @@ TEST_CASE("usage errors exit 2, and help exits 0", "[cli]") {
   CHECK(cli({"validate", "/no/such.yaml"}).code == exit_bad_input);
 }
 
+TEST_CASE("plan takes every objective on the command line that a scenario file takes", "[cli][objective]") {
+  // One table of names: the command line refuses none that the scenario file accepts.
+  const std::string tiny = write("objective-tiny.yaml", test::tiny_text());
+  for (const auto& o : kObjectiveNames) {
+    CAPTURE(o.name);
+    const result r = cli({"plan", tiny, "--objective", o.name, "--quiet"});
+    CHECK(r.err.find("not in") == std::string::npos);
+    if (o.value == objective::p90_tco || o.value == objective::cvar95_tco) {
+      CHECK(r.code == exit_bad_input);  // tiny.yaml has no uncertainty block
+      CHECK_THAT(r.err, Catch::Contains("needs an uncertainty block"));
+    } else {
+      CHECK(r.code != exit_bad_input);
+    }
+  }
+  const std::string risk =
+      (fs::path(__FILE__).parent_path().parent_path() / "risk" / "realistic-risk.yaml").string();
+  for (const char* o : {"p90_tco", "cvar95_tco"}) {
+    const result r = cli({"plan", risk, "--objective", o, "--top", "5", "--json", "-"});
+    REQUIRE(r.code == exit_ok);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["objective"] == o);
+    CHECK(j["plans"].size() == 5);
+    CHECK(j["plans"][0].contains("risk"));
+  }
+}
+
+TEST_CASE("one mapping from an exception to the exit code and message", "[cli][errors]") {
+  const auto mapped = [](auto e) {
+    std::string message;
+    const int code = exit_code_of(std::make_exception_ptr(e), &message);
+    return std::make_pair(code, message);
+  };
+  CHECK(mapped(input_error("a.yaml", 3, 4, "x", "bad")) ==
+        std::make_pair(int(exit_bad_input), std::string("a.yaml:3:4: error: x: bad")));
+  CHECK(mapped(resource_error("no GPU")).first == exit_resource);
+  CHECK(mapped(output_error("disk full")).first == exit_output);
+  CHECK(mapped(interrupted_error("")).first == exit_interrupted);
+  CHECK(mapped(std::bad_alloc()).first == exit_resource);
+  CHECK(mapped(std::logic_error("oops")) ==
+        std::make_pair(int(exit_internal), std::string("internal error: oops")));
+  // A fault of the GPU while running is a bug of the GPU backend, never "no GPU".
+  const auto [code, message] = mapped(cuda_error("cudaMemcpy failed: an illegal memory access"));
+  CHECK(code == exit_internal);
+  CHECK_THAT(message, Catch::Contains("internal error of the GPU backend"));
+  CHECK_THAT(message, Catch::Contains("cudaMemcpy failed: an illegal memory access"));
+  CHECK(exit_code_of(std::make_exception_ptr(42), nullptr) == exit_internal);
+}
+
 TEST_CASE("plan with --milp writes the portfolio problem as an LP file, and needs a portfolio run", "[cli][portfolio]") {
   const std::string s = write("milp.yaml", test::tiny_text());
   const std::string lp = (scratch() / "p.lp").string(), js = (scratch() / "p.json").string();

@@ -477,24 +477,59 @@ TEST_CASE("colour only on a terminal and never with NO_COLOR", "[report][color]"
 }
 
 TEST_CASE("the risk and portfolio sections appear only with their data", "[report][html]") {
-  CHECK(html_risk_section(nullptr).empty());
-  CHECK(html_portfolio_section(nullptr).empty());
-  nlohmann::ordered_json one = {{"label", "#1 here box8 cloud"}, {"mean_tco", 1.2e9}, {"p10_tco", 1.0e9},
-                                 {"p50_tco", 1.1e9}, {"p90_tco", 1.5e9}, {"cvar95_tco", 1.7e9},
-                                 {"p_meets_target", 0.9}, {"p_meets_deadline", nullptr}};
-  const nlohmann::ordered_json risk = nlohmann::ordered_json::array({one});
-  const std::string s = html_risk_section(&risk);
-  CHECK_THAT(s, Catch::Contains("id=\"risk\""));
-  CHECK_THAT(s, Catch::Contains("$1.5B"));   // p90
-  CHECK_THAT(s, Catch::Contains("90.0%"));   // P(target)
-  CHECK_THAT(s, Catch::Contains("<svg"));
   const scenario sc = test::tiny();
   const plan_space sp = build_space(sc);
   const engine_result r = evaluate_plans_cpu(sc, sp, {});
+  REQUIRE_FALSE(r.top.empty());
+  CHECK(html_risk_section(sc, sp, r, {}).empty());
+  CHECK(html_portfolio_section(sc, sp, nullptr).empty());
+  const risk_figures one{1.2e9, 1.0e9, 1.1e9, 1.5e9, 1.7e9, 0.9, NAN};
+  const std::string s = html_risk_section(sc, sp, r, {one});
+  CHECK_THAT(s, Catch::Contains("id=\"risk\""));
+  CHECK_THAT(s, Catch::Contains("#1 "));     // the plan's label
+  CHECK_THAT(s, Catch::Contains("$1.5B"));   // p90
+  CHECK_THAT(s, Catch::Contains("90.0%"));   // P(target)
+  CHECK_THAT(s, Catch::Contains(">-</td>"));  // P(deadline): no deadline
+  CHECK_THAT(s, Catch::Contains("<svg"));
   CHECK(run_html(sc, sp, r, {}).find("id=\"risk\"") == std::string::npos);
-  report_extras extras;
-  extras.risk = &risk;
-  CHECK(run_html(sc, sp, r, {}, extras).find("id=\"risk\"") != std::string::npos);
+  run_info info;
+  info.risk = {one};
+  CHECK(run_html(sc, sp, r, info).find("id=\"risk\"") != std::string::npos);
+}
+
+TEST_CASE("the HTML report shows a portfolio's objective in the objective's unit",
+          "[report][html][portfolio]") {
+  // Under the carbon objective the portfolio's objective is tonnes of CO2 a year, as the
+  // terminal table says; under tco it is dollars.
+  for (const objective o : {objective::carbon, objective::tco}) {
+    CAPTURE(to_string(o));
+    scenario sc = test::tiny();
+    sc.obj = o;
+    sc.portfolio = true;
+    const plan_space sp = build_space(sc);
+    const engine_result r = evaluate_plans_cpu(sc, sp, {});
+    const portfolio_report rep = run_portfolio(sc, sp, backend_kind::cpu, {});
+    REQUIRE(rep.best.feasible);
+    report_extras extras;
+    extras.portfolio = &rep;
+    const std::string h = run_html(sc, sp, r, {}, extras);
+    const std::size_t at = h.find("meets the target together: objective ");
+    REQUIRE(at != std::string::npos);
+    const std::string sentence = h.substr(at, h.find("</p>", at) - at);
+    const std::size_t curve = h.find("Portfolio cost curve");
+    REQUIRE(curve != std::string::npos);
+    const std::string chart = h.substr(curve, h.find("</svg>", curve) - curve);
+    if (o == objective::carbon) {
+      CHECK_THAT(sentence, Catch::Contains("tCO2/yr"));
+      CHECK(sentence.find('$') == std::string::npos);
+      CHECK_THAT(chart, Catch::Contains("tCO2/yr</title>"));
+      CHECK(chart.find('$') == std::string::npos);
+    } else {
+      CHECK_THAT(sentence, Catch::Contains("objective $"));
+      CHECK(sentence.find("tCO2") == std::string::npos);
+      CHECK(chart.find("tCO2") == std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("the report adds risk and portfolio sections with their charts when the run has them", "[report]") {
@@ -529,19 +564,23 @@ TEST_CASE("the report adds risk and portfolio sections with their charts when th
 }
 
 TEST_CASE("a cost-curve point stopped at the work limit is drawn hollow with its bound", "[report][html]") {
-  nlohmann::ordered_json p = {{"objective_value", 100.0}, {"tco_usd", 120.0}, {"capex_usd", 80.0},
-                              {"effective_flops", 1e18}, {"members", nlohmann::ordered_json::array()}};
-  p["cost_curve"] = nlohmann::ordered_json::array(
-      {{{"fraction", 1.0}, {"objective_value", 100.0}, {"proven", true}},
-       {{"fraction", 2.0}, {"objective_value", 250.0}, {"proven", false}, {"lower_bound", 240.0}}});
-  const std::string s = html_portfolio_section(&p);
+  const scenario sc = test::tiny();
+  const plan_space sp = build_space(sc);
+  portfolio_report p;
+  p.best.feasible = true;
+  p.best.objective = 100.0;
+  p.best.tco = 120.0;
+  p.best.capex = 80.0;
+  p.best.flops = 1e18;
+  p.cost_curve = {std::nullopt, std::nullopt, std::nullopt, 100.0, std::nullopt, 250.0};
+  p.cost_curve_bound = {std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, 240.0};
+  const std::string s = html_portfolio_section(sc, sp, &p);
   CHECK_THAT(s, Catch::Contains("fill=\"#ffffff\""));  // the unproven point
   CHECK_THAT(s, Catch::Contains("fill=\"#0072B2\" stroke"));  // the proven one
   CHECK_THAT(s, Catch::Contains("optimum >= $240"));
   CHECK_THAT(s, Catch::Contains("Hollow points"));
-  p["cost_curve"][1]["proven"] = true;
-  p["cost_curve"][1].erase("lower_bound");
-  const std::string all = html_portfolio_section(&p);
+  p.cost_curve_bound[5].reset();
+  const std::string all = html_portfolio_section(sc, sp, &p);
   CHECK(all.find("fill=\"#ffffff\"") == std::string::npos);
   CHECK(all.find("Hollow points") == std::string::npos);
 }

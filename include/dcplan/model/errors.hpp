@@ -1,5 +1,6 @@
 #pragma once
 // The error taxonomy of the command line, and the exit codes it maps to (README "Exit codes").
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -53,5 +54,10 @@ class output_error : public std::runtime_error {
 class interrupted_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+/// The exit code of the command line for exception `e`, and in `message` (when not null) what
+/// it prints after "dcplan: ": the one mapping of README "Exit codes", for one process and for
+/// MPI ranks alike.
+int exit_code_of(std::exception_ptr e, std::string* message);
 
 }  // namespace dcplan

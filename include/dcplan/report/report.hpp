@@ -57,6 +57,9 @@ std::string grouped(double x);
 /// Counts: "70B", "15.6T", "600M".
 std::string human_count(double x);
 
+/// A value of objective `o` in its unit: "$1.23B", or "1234 tCO2/yr" under the carbon objective.
+std::string objective_text(objective o, double v);
+
 /// MODEL.md's JSON `portfolio` block: totals, member plan records and the cost curve.
 nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
                                       const portfolio_report& rep);

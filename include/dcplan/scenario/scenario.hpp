@@ -101,6 +101,53 @@ scenario load_builtin_scenario(const std::string& name);
 /// Checks the cross-field rules of MODEL.md "Scenario file" after command-line overrides.
 void validate_scenario(const scenario& sc);
 
+/// One name of an enumerator, as scenario files, the command line and the reports spell it.
+template <class E>
+struct enum_name {
+  const char* name;
+  E value;
+};
+
+/// The names of the objectives, sourcing options and precisions, in the order messages list them:
+/// parsing, printing and the command line's checks all read these tables.
+inline constexpr enum_name<objective> kObjectiveNames[] = {
+    {"tco", objective::tco},
+    {"capex", objective::capex},
+    {"ready_months", objective::ready_months},
+    {"carbon", objective::carbon},
+    {"effective_flops", objective::effective_flops},
+    {"p90_tco", objective::p90_tco},
+    {"cvar95_tco", objective::cvar95_tco},
+};
+inline constexpr enum_name<sourcing> kSourcingNames[] = {
+    {"build", sourcing::build}, {"colo", sourcing::colo}, {"cloud", sourcing::cloud}};
+inline constexpr enum_name<precision> kPrecisionNames[] = {
+    {"bf16", precision::bf16}, {"fp8", precision::fp8}};
+
+/// The enumerator called `name` in `table`, or nullopt.
+template <class E, std::size_t N>
+std::optional<E> from_name(const enum_name<E> (&table)[N], const std::string& name) {
+  for (const enum_name<E>& x : table)
+    if (name == x.name) return x.value;
+  return std::nullopt;
+}
+
+/// Every name of `table`, in order.
+template <class E, std::size_t N>
+std::vector<std::string> names_of(const enum_name<E> (&table)[N]) {
+  std::vector<std::string> out;
+  for (const enum_name<E>& x : table) out.push_back(x.name);
+  return out;
+}
+
+/// Every name of `table` joined by ", ", for a message that says what would be valid.
+template <class E, std::size_t N>
+std::string name_list(const enum_name<E> (&table)[N]) {
+  std::string out;
+  for (const enum_name<E>& x : table) out += (out.empty() ? "" : ", ") + std::string(x.name);
+  return out;
+}
+
 const char* to_string(objective o);
 const char* to_string(precision p);
 const char* to_string(sourcing m);

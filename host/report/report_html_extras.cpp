@@ -1,0 +1,170 @@
+// The sections a run may add to the HTML report (docs/report.md "The HTML report"): risk
+// (MODEL.md "Risk") and the portfolio (MODEL.md "Portfolios"), drawn from the run's own figures.
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "dcplan/report/report_html.hpp"
+#include "svg.hpp"
+
+namespace dcplan {
+namespace {
+
+using svg::esc;
+
+// A plan of the top list as the risk chart labels it: "#1 site system sourcing".
+std::string risk_label(const scenario& sc, const plan_space& sp, const engine_result& r,
+                       std::size_t i) {
+  const plan_ref ref = plan_of_index(sp, r.top[i].index);
+  return fmt::format("#{} {} {} {}", i + 1, sc.site_meta[ref.site].id,
+                     sc.system_meta[ref.system].id,
+                     to_string(static_cast<sourcing>(ref.sourcing)));
+}
+
+// A probability as a percentage; "-" where it is not defined (no deadline).
+std::string percent(double p) { return std::isnan(p) ? "-" : fmt::format("{:.1f}%", 100 * p); }
+
+std::string risk_chart(const std::vector<std::string>& labels,
+                       const std::vector<risk_figures>& risk) {
+  // One row per plan: the p10-p90 range of its TCO over the draws, the median, the mean and
+  // the CVaR95 (MODEL.md "Risk"), on a shared axis.
+  const std::size_t n = std::min<std::size_t>(labels.size(), 10);
+  double lo = 1e300, hi = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    lo = std::min(lo, risk[i].p10_tco);
+    hi = std::max(hi, std::max(risk[i].cvar95_tco, risk[i].p90_tco));
+  }
+  if (!(hi > lo)) hi = lo * 1.1 + 1;
+  const double left = 260, right = 860, top = 40, row = 28;
+  const double height = top + row * n + 60;
+  svg::canvas c(900, height, "TCO under uncertainty",
+                "For each top plan, the 10th to 90th percentile of its TCO over the Monte Carlo "
+                "draws, with the median, the mean and the CVaR95.");
+  const svg::scale xs{lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05, left, right};
+  c.x_axis(xs, top + row * n + 8, top - 10, svg::ticks(xs, 6),
+           [](double v) { return human_usd(v); }, "TCO over the horizon (USD), across draws");
+  for (std::size_t i = 0; i < n; ++i) {
+    const risk_figures& x = risk[i];
+    const double y = top + row * i + row / 2;
+    c.text(left - 8, y + 4, labels[i], "end");
+    c.rect(xs(x.p10_tco), y - 7, std::max(1.0, xs(x.p90_tco) - xs(x.p10_tco)), 14, "#56B4E9");
+    c.add(fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#000\" stroke-width=\"2\"/>",
+        svg::px(xs(x.p50_tco)), svg::px(y - 9), svg::px(y + 9)));
+    c.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"#000\"/>",
+                      svg::px(xs(x.mean_tco)), svg::px(y)));
+    c.add(fmt::format("<path d=\"M{} {} l5 8 h-10 z\" fill=\"#D55E00\"/>",
+                      svg::px(xs(x.cvar95_tco)), svg::px(y - 4)));
+  }
+  return c.str();
+}
+
+std::string portfolio_rows(const scenario& sc, const plan_space& sp, const portfolio_solution& b) {
+  std::string rows;
+  for (const pool_candidate& m : b.members) {
+    const plan_ref ref = plan_of_index(sp, m.index);
+    const plan_figures f = evaluate_ref(sc, ref);
+    rows += fmt::format(
+        "<tr><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.0f}</td>"
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+        esc(sc.site_meta[ref.site].id), esc(to_string(static_cast<sourcing>(ref.sourcing))),
+        esc(sc.system_meta[ref.system].id),
+        esc(ref.cooling < 0 ? std::string("-") : sc.cooling_meta[ref.cooling].id),
+        esc(sc.fabric_meta[ref.fabric].id), f.nodes, human_flops(f.effective_flops),
+        human_usd(f.capex), human_usd(f.tco));
+  }
+  rows += fmt::format("<tr><th colspan=\"5\">total</th><th class=\"n\">{}</th><th class=\"n\">{}"
+                      "</th><th class=\"n\">{}</th></tr>",
+                      human_flops(b.flops), human_usd(b.capex), human_usd(b.tco));
+  return rows;
+}
+
+// The cost curve: the optimal objective at each share of the target, in the objective's unit.
+// A point whose search stopped at the work limit shows its best portfolio found, hollow.
+std::string cost_curve_figure(objective o, const portfolio_report& rep) {
+  std::vector<std::pair<double, double>> pts;
+  std::vector<std::optional<double>> bounds;
+  for (std::size_t i = 0; i < rep.cost_curve.size(); ++i)
+    if (rep.cost_curve[i]) {
+      pts.emplace_back(kCostCurveFractions[i], *rep.cost_curve[i]);
+      bounds.push_back(i < rep.cost_curve_bound.size() ? rep.cost_curve_bound[i] : std::nullopt);
+    }
+  if (pts.empty()) return "";
+  const auto shown = [o](double v) { return objective_text(o, v); };
+  double ymax = 0;
+  for (const auto& [f, v] : pts) ymax = std::max(ymax, v);
+  svg::canvas c(900, 360, "Portfolio cost curve",
+                "The optimal portfolio's objective at 25% to 200% of the target.");
+  const svg::scale xs{0, 2.1, 110, 860}, ys{0, svg::nice_ceil(ymax > 0 ? ymax : 1), 310, 30};
+  c.x_axis(xs, 310, 30, {0.25, 0.5, 0.75, 1.0, 1.5, 2.0},
+           [](double v) { return fmt::format("{:g}%", 100 * v); }, "share of the target");
+  c.y_axis(ys, 110, 860, svg::ticks(ys, 6), shown, "optimal objective");
+  std::string d;
+  for (const auto& [f, v] : pts)
+    d += (d.empty() ? "M" : " L") + svg::px(xs(f)) + " " + svg::px(ys(v));
+  c.add("<path d=\"" + d + "\" fill=\"none\" stroke=\"#0072B2\" stroke-width=\"2\"/>");
+  bool unproven = false;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const auto [f, v] = pts[i];
+    if (bounds[i]) unproven = true;
+    c.add(fmt::format(
+        "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\" stroke=\"#0072B2\" stroke-width=\"2\">"
+        "<title>{:g}%: {}</title></circle>",
+        svg::px(xs(f)), svg::px(ys(v)), bounds[i] ? "#ffffff" : "#0072B2", 100 * f,
+        bounds[i] ? shown(v) + " (best found; optimum >= " + shown(*bounds[i]) + ")" : shown(v)));
+  }
+  return "<figure>" + c.str() +
+         "<figcaption><b>Figure.</b> What the next exaflop costs: the exact optimum at each share "
+         "of the target (MODEL.md \"Portfolios\"); shares with no feasible portfolio are left "
+         "out." +
+         std::string(unproven ? " Hollow points: the search stopped at the work limit; the best "
+                                "portfolio found, with the proven lower bound in its tooltip."
+                              : "") +
+         "</figcaption></figure>";
+}
+
+}  // namespace
+
+std::string html_risk_section(const scenario& sc, const plan_space& sp, const engine_result& r,
+                              const std::vector<risk_figures>& risk) {
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < risk.size() && i < r.top.size(); ++i)
+    labels.push_back(risk_label(sc, sp, r, i));
+  if (labels.empty()) return "";
+  std::string rows;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const risk_figures& x = risk[i];
+    rows += fmt::format(
+        "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}"
+        "</td></tr>",
+        esc(labels[i]), human_usd(x.mean_tco), human_usd(x.p10_tco), human_usd(x.p50_tco),
+        human_usd(x.p90_tco), human_usd(x.cvar95_tco), percent(x.p_meets_target),
+        percent(x.p_meets_deadline));
+  }
+  return "<section id=\"risk\"><h2>Risk</h2><figure>" + risk_chart(labels, risk) +
+         "<figcaption><b>Figure.</b> Blue bar: the 10th to 90th percentile of each plan's TCO over "
+         "the draws; black tick: the median; dot: the mean; orange triangle: CVaR95, the mean of "
+         "the worst 5% of draws (MODEL.md \"Risk\").</figcaption></figure>"
+         "<table><thead><tr><th>plan</th><th>mean TCO</th><th>p10</th><th>p50</th><th>p90</th>"
+         "<th>CVaR95</th><th>P(target)</th><th>P(deadline)</th></tr></thead><tbody>" +
+         rows + "</tbody></table></section>";
+}
+
+std::string html_portfolio_section(const scenario& sc, const plan_space& sp,
+                                   const portfolio_report* rep) {
+  if (!rep || !rep->best.feasible) return "";
+  return "<section id=\"portfolio\"><h2>Portfolio</h2><p>The cheapest set of at most one plan per "
+         "(site, sourcing) pool that meets the target together: objective " +
+         objective_text(sc.obj, rep->best.objective) +
+         ".</p><table><thead><tr><th>pool</th><th>system</th>"
+         "<th>cooling</th><th>fabric</th><th>nodes</th><th>effective compute</th><th>capex</th>"
+         "<th>TCO</th></tr></thead><tbody>" +
+         portfolio_rows(sc, sp, rep->best) + "</tbody></table>" + cost_curve_figure(sc.obj, *rep) +
+         "</section>";
+}
+
+}  // namespace dcplan
