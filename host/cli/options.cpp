@@ -1,0 +1,205 @@
+// The subcommands' options and help texts (README "Commands").
+#include <cstdint>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "dcplan/scenario/scenario.hpp"
+
+namespace dcplan::cli {
+
+const char* const kExitCodes =
+    "Exit codes: 0 ok; 2 bad input (scenario or command line); 3 infeasible (report written, no "
+    "plan passes every test); 4 GPU or memory unavailable; 5 an output cannot be written; 130 "
+    "interrupted; 1 internal error.";
+
+namespace {
+
+const char* const kPlanExamples =
+    "Examples:\n"
+    "  dcplan plan\n"
+    "  dcplan plan --train-params 405e9 --train-tokens 15.6e12 --train-days 60 "
+    "--deadline-months 30\n"
+    "  dcplan plan --target-flops 5e19 --budget-capex 2e10\n"
+    "  dcplan plan scenario.yaml --portfolio\n"
+    "  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
+    "  dcplan plan scenario.yaml --report report.html --csv plans.csv\n"
+    "  dcplan plan scenario.yaml --format json | jq '.plans[0]'\n"
+    "  dcplan plan scenario.yaml --backend cpu --threads 2\n\n";
+
+const char* const kBackendHelp = "auto (CUDA when a device is present, else CPU), cpu or cuda";
+
+// --backend NAME, checked against backend_name()'s names and stored as its backend_kind.
+CLI::Option* add_backend_option(CLI::App& cmd, backend_kind& kind) {
+  return cmd
+      .add_option_function<std::string>(
+          "--backend", [&kind](const std::string& name) { kind = *backend_from_name(name); },
+          kBackendHelp)
+      ->check(CLI::IsMember(backend_names()));
+}
+
+// `plan`'s outputs and how it runs.
+void add_run_options(CLI::App& plan, plan_command& c) {
+  run_options& r = c.run;
+  plan.add_option("scenario", r.scenario_path,
+                  "Scenario YAML file (default: the built-in default scenario)");
+  plan.add_option("--top", r.top, "How many ranked plans to report")->check(CLI::Range(0, 100000));
+  plan.add_option("--json", r.json_path,
+                  "Write the JSON report to PATH ('-' for standard output)");
+  plan.add_option("--csv", r.csv_path,
+                  "Write the ranked plans as CSV to PATH ('-' for standard output)");
+  plan.add_option("--report", r.report_path,
+                  "Write a self-contained HTML report with charts to PATH ('-' for standard "
+                  "output)");
+  plan.add_option("--format", r.format, "What standard output shows: table (default), json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  add_backend_option(plan, c.backend);
+  plan.add_option("--threads", c.engine.threads,
+                  "CPU threads (default: every core; under MPI, this rank's share of the node's "
+                  "cores)")
+      ->check(CLI::Range(1, 4096));
+  plan.add_option("--chunk", c.engine.chunk_plans,
+                  "Plans per chunk (memory bound; default chosen by the backend)")
+      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
+  plan.add_option("--gpu-memory-cap", c.engine.device_memory_cap,
+                  "CUDA: device memory the run may use, in bytes (smaller chunks; default: the "
+                  "free memory)")
+      ->envname("DCPLAN_CUDA_MEM_CAP_BYTES")
+      ->check(CLI::Range(std::uint64_t{1} << 20, std::uint64_t{1} << 50));
+  plan.add_flag("--quiet,-q", r.quiet,
+                "Print no table and no progress bar (outputs and errors only)");
+  plan.add_flag("--no-pruning", c.engine.reference,
+                "CPU: evaluate every plan one by one with the Thrust path the CUDA backend runs, "
+                "instead of counting decided ranges of node counts at once (same answer, slower)");
+}
+
+// `plan --portfolio` and its settings.
+void add_portfolio_options(CLI::App& plan, plan_command& c) {
+  plan.add_option("--milp", c.run.milp_path,
+                  "With --portfolio: write the portfolio problem over the pool candidates as an "
+                  "MILP in CPLEX LP format to PATH, for any MILP solver ('-' for standard "
+                  "output)");
+  plan.add_flag("--portfolio", c.run.portfolio,
+                "Also find the cheapest portfolio (at most one plan per site and sourcing) "
+                "meeting the target together, as target.portfolio: true does");
+  plan.add_option("--curve-work-limit", c.portfolio.curve_work_limit,
+                  "With --portfolio: how many partial portfolios the search for each cost-curve "
+                  "point other than the target may examine; a point that reaches it reports its "
+                  "best portfolio found and a proven lower bound, marked not proven (0: no "
+                  "limit; the target's optimum is always proven)")
+      ->default_val(kDefaultCurveWorkLimit);
+}
+
+// The overrides of the scenario's target and budgets.
+void add_override_options(CLI::App& plan, scenario_overrides& o) {
+  const char* group = "Target and budget overrides";
+  const auto positive = CLI::PositiveNumber & CLI::Range(0.0, 1e300);
+  const auto non_negative = CLI::NonNegativeNumber & CLI::Range(0.0, 1e300);
+  const auto number = [&](const char* name, std::optional<double>& v, const char* help,
+                          const CLI::Validator& check) {
+    plan.add_option(name, v, help)->check(check)->group(group);
+  };
+  number("--target-flops", o.target_flops,
+         "Target: sustained effective FLOP/s (replaces the scenario's target)", positive);
+  number("--train-params", o.train_params,
+         "Training target: active parameters (with --train-tokens and --train-days)", positive);
+  number("--train-tokens", o.train_tokens, "Training target: tokens", positive);
+  number("--train-days", o.train_days, "Training target: days the job may take", positive);
+  number("--train-flops-per-token", o.train_fpt,
+         "Training target: FLOP per parameter and token (default 6)", positive);
+  number("--deadline-months", o.deadline_months, "Deadline in months (test 7)", non_negative);
+  number("--budget-capex", o.budget_capex, "Capital budget, USD", non_negative);
+  number("--budget-tco", o.budget_tco, "TCO budget, USD", non_negative);
+  plan.add_option_function<std::string>(
+          "--objective",
+          [&o](const std::string& name) { o.obj = from_name(kObjectiveNames, name); },
+          "Ranking objective")
+      ->check(CLI::IsMember(names_of(kObjectiveNames)))
+      ->group(group);
+  plan.add_option_function<std::string>(
+          "--precision",
+          [&o](const std::string& name) { o.prec = from_name(kPrecisionNames, name); },
+          "Compute precision")
+      ->check(CLI::IsMember(names_of(kPrecisionNames)))
+      ->group(group);
+}
+
+}  // namespace
+
+std::vector<std::string> backend_names() {
+  std::vector<std::string> out;
+  for (const backend_kind k : {backend_kind::automatic, backend_kind::cpu, backend_kind::cuda})
+    out.push_back(backend_name(k));
+  return out;
+}
+
+std::optional<backend_kind> backend_from_name(const std::string& name) {
+  for (const backend_kind k : {backend_kind::automatic, backend_kind::cpu, backend_kind::cuda})
+    if (name == backend_name(k)) return k;
+  return std::nullopt;
+}
+
+CLI::App* add_plan_command(CLI::App& app, plan_command& c) {
+  CLI::App* plan = app.add_subcommand(
+      "plan", "Evaluate every plan of a scenario and rank the feasible ones");
+  add_run_options(*plan, c);
+  add_portfolio_options(*plan, c);
+  add_override_options(*plan, c.overrides);
+  plan->footer(std::string(kPlanExamples) + kExitCodes);
+  return plan;
+}
+
+CLI::App* add_sensitivity_command(CLI::App& app, sensitivity_command& c) {
+  CLI::App* sens = app.add_subcommand(
+      "sensitivity",
+      "Re-run the plan search with each uncertain input at its p10 and p90 (a tornado)");
+  sens->add_option("scenario", c.scenario_path, "Scenario YAML file with an uncertainty block")
+      ->required();
+  sens->add_option("--json", c.json_path,
+                   "Write the JSON report to PATH ('-' for standard output)");
+  add_backend_option(*sens, c.backend);
+  sens->add_option("--threads", c.engine.threads, "CPU threads (default: every core)")
+      ->check(CLI::Range(1, 4096));
+  sens->footer("Example:\n  dcplan sensitivity scenario.yaml --json - | jq '.inputs[0]'");
+  return sens;
+}
+
+CLI::App* add_validate_command(CLI::App& app, validate_command& c) {
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without planning");
+  validate->add_option("scenario", c.scenario_path, "Scenario YAML file")->required();
+  validate->footer("Example:\n  dcplan validate scenario.yaml\n"
+                   "Exit code 0 when valid, 2 with a located message otherwise.");
+  return validate;
+}
+
+CLI::App* add_explain_command(CLI::App& app, explain_command& c) {
+  CLI::App* explain = app.add_subcommand(
+      "explain", "Evaluate one plan and show each figure with its formula and inputs");
+  explain->add_option("scenario", c.scenario_path,
+                      "Scenario YAML file ('default' for the built-in one)")
+      ->required();
+  explain->add_option("--plan", c.plan,
+                      "site=S,system=A,cooling=C,fabric=F,sourcing=build|colo|cloud,nodes=N "
+                      "(cloud: cooling=-)")
+      ->required();
+  explain->add_option("--json", c.json_path,
+                      "Write the plan record as JSON to PATH ('-' for standard output)");
+  explain->footer("Example:\n  dcplan explain scenario.yaml --plan site=us-va,system=dgx-h100,"
+                  "cooling=air,fabric=ib-ndr,sourcing=build,nodes=512");
+  return explain;
+}
+
+CLI::App* add_catalog_command(CLI::App& app, catalog_command& c) {
+  CLI::App* catalog = app.add_subcommand(
+      "catalog", "List the built-in catalog: key figures and the source of every entry");
+  catalog->add_option("list", c.list, "One list only")
+      ->check(CLI::IsMember({"accelerators", "systems", "sites", "cooling", "fabrics"}));
+  catalog->add_option("--json", c.json_path,
+                      "Write every field of every entry as JSON to PATH ('-' for standard "
+                      "output)");
+  catalog->footer("Examples:\n  dcplan catalog\n  dcplan catalog systems\n"
+                  "  dcplan catalog --json - | jq '.sites[] | {id, energy_usd_per_kwh, source}'");
+  return catalog;
+}
+
+}  // namespace dcplan::cli
