@@ -147,8 +147,8 @@ std::string html_risk_section(const scenario& sc, const plan_space& sp, const en
   }
   return "<section id=\"risk\"><h2>Risk</h2><figure>" + risk_chart(labels, risk) +
          "<figcaption><b>Figure.</b> Blue bar: the 10th to 90th percentile of each plan's TCO "
-         "over the draws; black tick: the median; dot: the mean; orange triangle: CVaR95, the mean of "
-         "the worst 5% of draws (MODEL.md \"Risk\").</figcaption></figure>"
+         "over the draws; black tick: the median; dot: the mean; orange triangle: CVaR95, the "
+         "mean of the worst 5% of draws (MODEL.md \"Risk\").</figcaption></figure>"
          "<table><thead><tr><th>plan</th><th>mean TCO</th><th>p10</th><th>p50</th><th>p90</th>"
          "<th>CVaR95</th><th>P(target)</th><th>P(deadline)</th></tr></thead><tbody>" +
          rows + "</tbody></table></section>";
