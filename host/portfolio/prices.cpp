@@ -15,7 +15,8 @@ double root_lp_bound(const std::vector<pool_data>& pools,
     // The items in FLOP/s order, each run of equal FLOP/s then by cost: the order lower_hull
     // sorts into, without sorting the pool at every price.
     pts.clear();
-    for (std::size_t j : by_flops[i]) pts.push_back({pools[i].items[j].flops, pr.w(pools[i].items[j]), 0});
+    for (std::size_t j : by_flops[i])
+      pts.push_back({pools[i].items[j].flops, pr.w(pools[i].items[j]), 0});
     for (std::size_t b = 0, e; b < pts.size(); b = e) {
       for (e = b + 1; e < pts.size() && pts[e].f == pts[b].f;) ++e;
       if (e - b > 1)

@@ -44,7 +44,9 @@ int quantum_of(It first, It last, int k, std::size_t terms) {
   return std::max(lo, hi + 1 + bits - 125);
 }
 
-inline wide to_wide(double v, int q) { return static_cast<wide>(std::nearbyint(std::ldexp(v, -q))); }
+inline wide to_wide(double v, int q) {
+  return static_cast<wide>(std::nearbyint(std::ldexp(v, -q)));
+}
 inline double to_double(wide w, int q) { return std::ldexp(static_cast<double>(w), q); }
 // The least integer count of quanta at or above v (for the target: an exact sum S*2^q meets v
 // exactly when S meets this).

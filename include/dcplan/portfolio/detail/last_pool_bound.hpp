@@ -29,8 +29,8 @@ class last_pool_bound {
       const pool_candidate& it = d.items[j];
       if (!may(s.obj + it.obj, std::fabs(s.obj) + std::fabs(it.obj))) return false;
       if (it.flops < f_low) continue;
-      if (p_->capex_budget && s.capex + it.capex > *p_->capex_budget +
-                                                       kSafe * (*p_->capex_budget + std::fabs(s.capex)))
+      if (p_->capex_budget &&
+          s.capex + it.capex > *p_->capex_budget + kSafe * (*p_->capex_budget + std::fabs(s.capex)))
         continue;
       if (p_->tco_budget &&
           s.tco + it.tco > *p_->tco_budget + kSafe * (*p_->tco_budget + std::fabs(s.tco)))

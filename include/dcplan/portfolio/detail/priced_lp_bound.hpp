@@ -26,7 +26,8 @@ class priced_lp_bound {
   bool admits(std::size_t i, const state& s, double r, May may) const {
     for (const at_price& e : prices_) {
       const double ws = e.pr.w(s), l = e.lb[i].at(r);
-      if (l == kInf || !may(ws + l - e.pr.priced, std::fabs(ws) + std::fabs(l) + std::fabs(e.pr.priced)))
+      if (l == kInf) return false;
+      if (!may(ws + l - e.pr.priced, std::fabs(ws) + std::fabs(l) + std::fabs(e.pr.priced)))
         return false;
     }
     return true;
