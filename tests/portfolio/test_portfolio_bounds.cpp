@@ -27,7 +27,9 @@ namespace {
 // linearly plus a fixed part) or of small integer figures (ties), with budgets near the figures
 // they constrain.
 portfolio_problem random_problem(std::mt19937_64& g, int trial, double& required) {
-  auto uni = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(g); };
+  auto uni = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(g);
+  };
   portfolio_problem p;
   const int pools = std::uniform_int_distribution<int>(2, 5)(g);
   std::uint64_t index = 0;
