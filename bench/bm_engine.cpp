@@ -18,9 +18,9 @@ struct loaded {
   dcplan::plan_space sp;
 };
 
-const loaded& scenario_named(const std::string& name) {
+const loaded &scenario_named(const std::string &name) {
   static std::map<std::string, std::unique_ptr<loaded>> cache;
-  auto& slot = cache[name];
+  auto &slot = cache[name];
   if (!slot) {
     slot = std::make_unique<loaded>();
     slot->sc = dcplan::load_builtin_scenario(name);
@@ -34,13 +34,14 @@ const loaded& scenario_named(const std::string& name) {
 // one log2, for a build plan (the longest branch). Bytes: the records a plan reads (site,
 // system, accelerator, cooling, fabric, combo) come from cache; a plan writes nothing unless it
 // is a top-K candidate, so DRAM bytes per plan are ~0 and the engine is compute bound.
-constexpr double kFlopsPerPlan = 74;  // + 1 log2
-constexpr double kRecordBytesPerPlan = sizeof(dcplan::site_rec) + sizeof(dcplan::system_rec) +
-                                       sizeof(dcplan::accelerator_rec) + sizeof(dcplan::cooling_rec) +
-                                       sizeof(dcplan::fabric_rec) + sizeof(dcplan::combo);
+constexpr double kFlopsPerPlan = 74; // + 1 log2
+constexpr double kRecordBytesPerPlan =
+    sizeof(dcplan::site_rec) + sizeof(dcplan::system_rec) + sizeof(dcplan::accelerator_rec) +
+    sizeof(dcplan::cooling_rec) + sizeof(dcplan::fabric_rec) + sizeof(dcplan::combo);
 
-void run(benchmark::State& state, const std::string& name, dcplan::backend_kind kind, bool reference) {
-  const loaded& l = scenario_named(name);
+void run(benchmark::State &state, const std::string &name, dcplan::backend_kind kind,
+         bool reference) {
+  const loaded &l = scenario_named(name);
   if (kind == dcplan::backend_kind::cuda && !dcplan::cuda_device_available()) {
     state.SkipWithError("no usable CUDA device");
     return;
@@ -50,25 +51,26 @@ void run(benchmark::State& state, const std::string& name, dcplan::backend_kind 
   opt.reference = reference;
   std::uint64_t feasible = 0;
   for (auto _ : state) {
-    const dcplan::engine_result r =
-        kind == dcplan::backend_kind::cuda ? dcplan::evaluate_plans_cuda(l.sc, l.sp, opt)
-                                           : dcplan::evaluate_plans_cpu(l.sc, l.sp, opt);
+    const dcplan::engine_result r = kind == dcplan::backend_kind::cuda
+                                        ? dcplan::evaluate_plans_cuda(l.sc, l.sp, opt)
+                                        : dcplan::evaluate_plans_cpu(l.sc, l.sp, opt);
     feasible = r.counts[dcplan::feasible];
     benchmark::DoNotOptimize(r.top.data());
   }
   const double plans = static_cast<double>(l.sp.total);
   state.counters["plans"] = plans;
   state.counters["feasible"] = static_cast<double>(feasible);
-  state.counters["plans_per_s"] = benchmark::Counter(plans, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["plans_per_s"] =
+      benchmark::Counter(plans, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["flop_per_plan"] = kFlopsPerPlan;
   state.counters["record_bytes_per_plan"] = kRecordBytesPerPlan;
 }
 
-}  // namespace
+} // namespace
 
-#define DCPLAN_BENCH(label, file, kind, ref)                                              \
-  BENCHMARK_CAPTURE(run, label, std::string(file), dcplan::backend_kind::kind, ref)       \
-      ->Unit(benchmark::kMillisecond)                                                     \
+#define DCPLAN_BENCH(label, file, kind, ref)                                                       \
+  BENCHMARK_CAPTURE(run, label, std::string(file), dcplan::backend_kind::kind, ref)                \
+      ->Unit(benchmark::kMillisecond)                                                              \
       ->UseRealTime()
 
 DCPLAN_BENCH(cpu_pruned_1e6, "bench-1e6.yaml", cpu, false)->MinTime(0.5);

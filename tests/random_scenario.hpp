@@ -10,56 +10,79 @@
 
 namespace dcplan::test {
 
-inline std::string random_scenario(std::mt19937_64& rng) {
-  auto u = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+inline std::string random_scenario(std::mt19937_64 &rng) {
+  auto u = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
   auto i = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   auto coin = [&](double p) { return u(0, 1) < p; };
   std::ostringstream y;
-  const char* objs[] = {"tco", "capex", "ready_months", "carbon", "effective_flops"};
-  y << "objective: " << objs[i(0, 4)] << "\nprecision: " << (coin(0.5) ? "bf16" : "fp8") << "\ntarget:\n";
+  const char *objs[] = {"tco", "capex", "ready_months", "carbon", "effective_flops"};
+  y << "objective: " << objs[i(0, 4)] << "\nprecision: " << (coin(0.5) ? "bf16" : "fp8")
+    << "\ntarget:\n";
   if (coin(0.3))
-    y << fmt::format("  training: {{active_params: {}, tokens: {}, days: {}}}\n", u(1e9, 1e11), u(1e11, 1e13), u(5, 60));
+    y << fmt::format("  training: {{active_params: {}, tokens: {}, days: {}}}\n", u(1e9, 1e11),
+                     u(1e11, 1e13), u(5, 60));
   else
     y << fmt::format("  effective_flops: {}\n", u(1e16, 3e18));
   if (coin(0.5)) y << fmt::format("  deadline_months: {}\n", i(3, 30));
   if (coin(0.3)) y << "  year: 2024\n";
   if (coin(0.6)) {
     y << "budget: {";
-    if (coin(0.6)) y << fmt::format("capex_usd: {}", u(1e7, 2e9));
-    else y << fmt::format("tco_usd: {}", u(1e7, 3e9));
+    if (coin(0.6))
+      y << fmt::format("capex_usd: {}", u(1e7, 2e9));
+    else
+      y << fmt::format("tco_usd: {}", u(1e7, 3e9));
     y << "}\n";
   }
-  y << fmt::format("finance: {{horizon_years: {}, discount_rate: {}, utilization: {}, maintenance_rate: 0.03, staff_usd_per_mw_year: 150000}}\n",
+  y << fmt::format("finance: {{horizon_years: {}, discount_rate: {}, utilization: {}, "
+                   "maintenance_rate: 0.03, staff_usd_per_mw_year: 150000}}\n",
                    i(1, 12), coin(0.2) ? 0.0 : u(0, 0.15), u(0.3, 1));
-  y << fmt::format("facility: {{build_usd_per_mw_it: {}, construction_months: {}, facility_life_years: {}, rack_usd: {}, rack_units: {}}}\n",
+  y << fmt::format("facility: {{build_usd_per_mw_it: {}, construction_months: {}, "
+                   "facility_life_years: {}, rack_usd: {}, rack_units: {}}}\n",
                    u(5e6, 1.5e7), i(6, 24), i(5, 25), i(0, 40000), i(40, 52));
   y << "accelerators:\n";
   for (int a = 0; a < 2; ++a)
-    y << fmt::format("  - {{id: a{}, peak_bf16_flops: {}, peak_fp8_flops: {}, hbm_gb: 80, hbm_tbps: 3, tdp_w: 700, available_year: {}}}\n",
+    y << fmt::format("  - {{id: a{}, peak_bf16_flops: {}, peak_fp8_flops: {}, hbm_gb: 80, "
+                     "hbm_tbps: 3, tdp_w: 700, available_year: {}}}\n",
                      a, u(3e14, 2.5e15), u(6e14, 5e15), i(2022, 2026));
   y << "cooling:\n";
   for (int c = 0; c < 2; ++c)
-    y << fmt::format("  - {{id: c{}, rank: {}, pue: {}, max_rack_kw: {}, capex_usd_per_kw: {}}}\n", c, c, u(1.1, 1.5), u(15, 150), u(500, 3000));
+    y << fmt::format("  - {{id: c{}, rank: {}, pue: {}, max_rack_kw: {}, capex_usd_per_kw: {}}}\n",
+                     c, c, u(1.1, 1.5), u(15, 150), u(500, 3000));
   y << "systems:\n";
   for (int a = 0; a < 3; ++a) {
     const int apn = coin(0.2) ? 72 : (coin(0.5) ? 8 : 4);
-    y << fmt::format("  - {{id: s{}, accelerator: a{}, accelerators_per_node: {}, scale_up_domain: {}, node_power_kw: {}, node_price_usd: {}, node_rack_units: {}, min_cooling: c{}, mfu: {}, lead_time_months: {}{}}}\n",
-                     a, i(0, 1), apn, coin(0.3) ? i(1, 16) : apn, u(2, 140), u(5e4, 4e6), i(1, 42), i(0, 1), u(0.2, 0.6), i(1, 12),
+    y << fmt::format("  - {{id: s{}, accelerator: a{}, accelerators_per_node: {}, scale_up_domain: "
+                     "{}, node_power_kw: {}, node_price_usd: {}, node_rack_units: {}, min_cooling: "
+                     "c{}, mfu: {}, lead_time_months: {}{}}}\n",
+                     a, i(0, 1), apn, coin(0.3) ? i(1, 16) : apn, u(2, 140), u(5e4, 4e6), i(1, 42),
+                     i(0, 1), u(0.2, 0.6), i(1, 12),
                      coin(0.6) ? fmt::format(", cloud_usd_per_accel_hour: {}", u(1, 6)) : "");
   }
   y << "fabrics:\n";
   for (int f = 0; f < 2; ++f)
-    y << fmt::format("  - {{id: f{}, radix: {}, cost_usd_per_accel: {}, power_w_per_accel: {}, scaling_k: {}}}\n", f, i(2, 128), u(0, 15000), u(0, 200),
-                     coin(0.15) ? u(0.5, 2.0) : u(0, 0.05));
+    y << fmt::format("  - {{id: f{}, radix: {}, cost_usd_per_accel: {}, power_w_per_accel: {}, "
+                     "scaling_k: {}}}\n",
+                     f, i(2, 128), u(0, 15000), u(0, 200), coin(0.15) ? u(0.5, 2.0) : u(0, 0.05));
   y << "sites:\n";
   for (int s = 0; s < 2; ++s) {
-    y << fmt::format("  - id: site{}\n    grid_mw: {}\n    energy_usd_per_kwh: {}\n    carbon_kg_per_kwh: {}\n    pue_adjust: {}\n    build_cost_multiplier: {}\n    power_lead_months: {}\n",
-                     s, u(0.5, 30), u(0.02, 0.2), u(0, 0.7), u(-0.05, 0.1), u(0.7, 1.4), i(3, 36));
-    if (coin(0.6)) y << fmt::format("    colo: {{usd_per_kw_month: {}, available_mw: {}, lead_months: {}}}\n", u(80, 250), u(0.2, 10), i(1, 12));
-    if (coin(0.6)) y << fmt::format("    cloud: {{max_accelerators: {}, price_multiplier: {}, lead_months: {}, pue: {}}}\n", i(8, 20000), u(0.8, 1.3), i(0, 4), u(1.05, 1.4));
+    y << fmt::format(
+        "  - id: site{}\n    grid_mw: {}\n    energy_usd_per_kwh: {}\n    carbon_kg_per_kwh: {}\n  "
+        "  pue_adjust: {}\n    build_cost_multiplier: {}\n    power_lead_months: {}\n",
+        s, u(0.5, 30), u(0.02, 0.2), u(0, 0.7), u(-0.05, 0.1), u(0.7, 1.4), i(3, 36));
+    if (coin(0.6))
+      y << fmt::format("    colo: {{usd_per_kw_month: {}, available_mw: {}, lead_months: {}}}\n",
+                       u(80, 250), u(0.2, 10), i(1, 12));
+    if (coin(0.6))
+      y << fmt::format(
+          "    cloud: {{max_accelerators: {}, price_multiplier: {}, lead_months: {}, pue: {}}}\n",
+          i(8, 20000), u(0.8, 1.3), i(0, 4), u(1.05, 1.4));
   }
-  if (coin(0.4)) y << fmt::format("search: {{node_step: {}{}}}\n", i(1, 5), coin(0.5) ? fmt::format(", max_nodes: {}", i(5, 3000)) : "");
+  if (coin(0.4))
+    y << fmt::format("search: {{node_step: {}{}}}\n", i(1, 5),
+                     coin(0.5) ? fmt::format(", max_nodes: {}", i(5, 3000)) : "");
   return y.str();
 }
 
-}  // namespace dcplan::test
+} // namespace dcplan::test

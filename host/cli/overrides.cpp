@@ -6,7 +6,7 @@ namespace dcplan::cli {
 namespace {
 
 // --train-params, --train-tokens and --train-days (and --train-flops-per-token) as a target.
-void apply_training(scenario& sc, const scenario_overrides& o) {
+void apply_training(scenario &sc, const scenario_overrides &o) {
   if (!o.train_params || !o.train_tokens || !o.train_days)
     throw input_error("command line", 0, 0, "--train-params",
                       "a training target needs --train-params, --train-tokens and --train-days "
@@ -23,9 +23,9 @@ void apply_training(scenario& sc, const scenario_overrides& o) {
   sc.target_effective_flops.reset();
 }
 
-}  // namespace
+} // namespace
 
-void apply_overrides(scenario& sc, const scenario_overrides& o) {
+void apply_overrides(scenario &sc, const scenario_overrides &o) {
   if (o.train_params || o.train_tokens || o.train_days || o.train_fpt) apply_training(sc, o);
   if (o.target_flops) {
     sc.target_effective_flops = *o.target_flops;
@@ -39,4 +39,4 @@ void apply_overrides(scenario& sc, const scenario_overrides& o) {
   validate_scenario(sc);
 }
 
-}  // namespace dcplan::cli
+} // namespace dcplan::cli

@@ -26,8 +26,8 @@ double seconds_since(steady::time_point t) {
 }
 
 // The scenario with the command line's overrides, checked for a portfolio run.
-scenario load_plan_scenario(const plan_command& c) {
-  const run_options& o = c.run;
+scenario load_plan_scenario(const plan_command &c) {
+  const run_options &o = c.run;
   scenario sc = o.scenario_path.empty() ? load_default_scenario() : load_scenario(o.scenario_path);
   apply_overrides(sc, c.overrides);
   if (o.portfolio) sc.portfolio = true;
@@ -41,11 +41,11 @@ scenario load_plan_scenario(const plan_command& c) {
 
 // The engine's options for this run: the command line's, the top K that risk needs, this rank's
 // share of the space, and the cost frontier where an output shows it.
-engine_options engine_options_for(const plan_command& c, const scenario& sc, const plan_space& sp,
-                                  const std::atomic<bool>* cancel) {
+engine_options engine_options_for(const plan_command &c, const scenario &sc, const plan_space &sp,
+                                  const std::atomic<bool> *cancel) {
   engine_options opt = c.engine;
   opt.top_k = risk_top_k(sc, c.run.top);
-  const dist::world& w = dist::this_world();
+  const dist::world &w = dist::this_world();
   if (w.size > 1) {
     std::tie(opt.range_begin, opt.range_end) = dist::share_of(sp, w.rank, w.size);
     if (opt.threads == 0) opt.threads = dist::default_threads();
@@ -59,9 +59,9 @@ engine_options engine_options_for(const plan_command& c, const scenario& sc, con
 
 // The table on standard output unless an output took it, and the exit code: infeasible when
 // no plan (or, for a portfolio run, no portfolio) passes every test.
-int finish(const run_options& o, const plan_outputs& out, const scenario& sc,
-           const plan_space& sp, const engine_result& r, const run_info& info,
-           const std::optional<portfolio_report>& port) {
+int finish(const run_options &o, const plan_outputs &out, const scenario &sc, const plan_space &sp,
+           const engine_result &r, const run_info &info,
+           const std::optional<portfolio_report> &port) {
   const bool stdout_taken = out.stdout_taken();
   if (!stdout_taken && !o.quiet) {
     const bool color = use_color(::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"));
@@ -79,9 +79,9 @@ int finish(const run_options& o, const plan_outputs& out, const scenario& sc,
   return exit_infeasible;
 }
 
-}  // namespace
+} // namespace
 
-int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
+int run_plan_command(const plan_command &c, const std::atomic<bool> *cancel) {
   plan_outputs::check_stdout_claims(c.run);
   const scenario sc = load_plan_scenario(c);
   plan_outputs out(c.run, dist::this_world().rank == 0);
@@ -89,7 +89,7 @@ int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
   const plan_space sp = build_space(sc);
   engine_options opt = engine_options_for(c, sc, sp, cancel);
   const steady::time_point t0 = steady::now();
-  std::optional<progress_bar> bar;  // on a terminal only
+  std::optional<progress_bar> bar; // on a terminal only
   if (out.lead() && !c.run.quiet && ::isatty(STDERR_FILENO)) {
     bar.emplace(t0);
     opt.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->draw(done, total); };
@@ -99,7 +99,7 @@ int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
   r = dist::merge_results(r, opt.top_k, !opt.reference);
   const steady::time_point t1 = steady::now();
   info.seconds = std::chrono::duration<double>(t1 - t0).count();
-  info.risk = dist::apply_risk_ranks(sc, sp, r, c.run.top, opt.threads);  // MODEL.md "Risk"
+  info.risk = dist::apply_risk_ranks(sc, sp, r, c.run.top, opt.threads); // MODEL.md "Risk"
   info.risk_seconds = seconds_since(t1);
   std::optional<portfolio_report> port;
   if (sc.portfolio) port = dist::run_portfolio_ranks(sc, sp, r.backend, opt, c.portfolio);
@@ -109,4 +109,4 @@ int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
   return finish(c.run, out, sc, sp, r, info, port);
 }
 
-}  // namespace dcplan::cli
+} // namespace dcplan::cli

@@ -13,8 +13,7 @@ progress_bar::~progress_bar() {
 }
 
 void progress_bar::draw(std::uint64_t done, std::uint64_t total) {
-  const double s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (s < 2.0 || total == 0) return;
   const double frac = static_cast<double>(done) / static_cast<double>(total);
   const int width = 30, filled = static_cast<int>(frac * width);
@@ -28,4 +27,4 @@ void progress_bar::draw(std::uint64_t done, std::uint64_t total) {
   drawn_ = true;
 }
 
-}  // namespace dcplan::cli
+} // namespace dcplan::cli

@@ -1,6 +1,6 @@
 // The portfolio problem as an MILP in CPLEX LP format (MODEL.md "Portfolios"), over the pools'
-// pool candidates: a solver given this file has the same optimum as the whole plan space, since every
-// plan left out is dominated by one kept (detail/pareto_prune.hpp).
+// pool candidates: a solver given this file has the same optimum as the whole plan space, since
+// every plan left out is dominated by one kept (detail/pareto_prune.hpp).
 #include <fmt/format.h>
 
 #include "dcplan/portfolio/portfolio.hpp"
@@ -8,14 +8,14 @@
 
 namespace dcplan {
 
-std::string portfolio_lp(const scenario& sc, const plan_space& sp, const std::vector<pool_candidate>& items,
-                         double required) {
+std::string portfolio_lp(const scenario &sc, const plan_space &sp,
+                         const std::vector<pool_candidate> &items, double required) {
   std::vector<pool_candidate> v = items;
   std::sort(v.begin(), v.end(), detail::pool_then_rank{});
   std::string o;
   o += "\\ dcplan portfolio problem (MODEL.md \"Portfolios\"), one binary x<plan index> per plan\n";
-  o += fmt::format("\\ of each pool's candidates ({} plans). Units: objective in {} as dcplan\n", v.size(),
-                   sc.obj == objective::carbon ? "tCO2 per year" : "US dollars");
+  o += fmt::format("\\ of each pool's candidates ({} plans). Units: objective in {} as dcplan\n",
+                   v.size(), sc.obj == objective::carbon ? "tCO2 per year" : "US dollars");
   o += "\\ reports it; FLOP/s in PFLOP/s (1e15); capex and TCO in millions of US dollars.\n";
   o += fmt::format("\\ objective: {}; target: {:.17g} FLOP/s\n", to_string(sc.obj), required);
   o += "Minimize\n obj:";
@@ -27,25 +27,25 @@ std::string portfolio_lp(const scenario& sc, const plan_space& sp, const std::ve
       line.clear();
     }
   };
-  const auto flush = [&](const std::string& tail) {
+  const auto flush = [&](const std::string &tail) {
     o += line + tail + "\n";
     line.clear();
   };
-  for (const pool_candidate& r : v) term(r.obj, r.index);
+  for (const pool_candidate &r : v) term(r.obj, r.index);
   if (v.empty()) line += " 0 x0";
   flush("");
   o += "Subject To\n target:";
-  for (const pool_candidate& r : v) term(r.flops / 1e15, r.index);
+  for (const pool_candidate &r : v) term(r.flops / 1e15, r.index);
   if (v.empty()) line += " 0 x0";
   flush(fmt::format(" >= {:.17g}", required / 1e15));
   if (sc.budget_capex_usd && !v.empty()) {
     o += " capex:";
-    for (const pool_candidate& r : v) term(r.capex / 1e6, r.index);
+    for (const pool_candidate &r : v) term(r.capex / 1e6, r.index);
     flush(fmt::format(" <= {:.17g}", *sc.budget_capex_usd / 1e6));
   }
   if (sc.budget_tco_usd && !v.empty()) {
     o += " tco:";
-    for (const pool_candidate& r : v) term(r.tco / 1e6, r.index);
+    for (const pool_candidate &r : v) term(r.tco / 1e6, r.index);
     flush(fmt::format(" <= {:.17g}", *sc.budget_tco_usd / 1e6));
   }
   for (std::size_t b = 0; b < v.size();) {
@@ -58,18 +58,19 @@ std::string portfolio_lp(const scenario& sc, const plan_space& sp, const std::ve
     b = e;
   }
   o += "Binaries\n";
-  for (const pool_candidate& r : v) o += fmt::format(" x{}\n", r.index);
+  for (const pool_candidate &r : v) o += fmt::format(" x{}\n", r.index);
   if (v.empty()) o += " x0\n";
   o += "End\n";
   // What each variable is, in the form `dcplan explain --plan` takes.
-  for (const pool_candidate& r : v) {
+  for (const pool_candidate &r : v) {
     const plan_ref p = plan_of_index(sp, r.index);
-    o += fmt::format("\\ x{}: site={},system={},cooling={},fabric={},sourcing={},nodes={:.17g}\n", r.index,
-                     sc.site_meta[p.site].id, sc.system_meta[p.system].id,
-                     p.cooling < 0 ? "-" : sc.cooling_meta[p.cooling].id, sc.fabric_meta[p.fabric].id,
-                     to_string(static_cast<sourcing>(p.sourcing)), p.nodes);
+    o += fmt::format("\\ x{}: site={},system={},cooling={},fabric={},sourcing={},nodes={:.17g}\n",
+                     r.index, sc.site_meta[p.site].id, sc.system_meta[p.system].id,
+                     p.cooling < 0 ? "-" : sc.cooling_meta[p.cooling].id,
+                     sc.fabric_meta[p.fabric].id, to_string(static_cast<sourcing>(p.sourcing)),
+                     p.nodes);
   }
   return o;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

@@ -12,19 +12,19 @@
 namespace dcplan {
 namespace {
 
-int find_id(const std::vector<entry_meta>& list, const std::string& id, const std::string& field) {
+int find_id(const std::vector<entry_meta> &list, const std::string &id, const std::string &field) {
   for (std::size_t i = 0; i < list.size(); ++i)
     if (list[i].id == id) return static_cast<int>(i);
   std::string valid;
-  for (const auto& m : list) valid += (valid.empty() ? "" : ", ") + m.id;
+  for (const auto &m : list) valid += (valid.empty() ? "" : ", ") + m.id;
   throw input_error("--plan", 0, 0, field, "'" + id + "' is not known (valid: " + valid + ")");
 }
 
 std::string v(double x) { return std::isnan(x) ? "n/a" : fmt::format("{}", x); }
 
-}  // namespace
+} // namespace
 
-plan_ref parse_plan_spec(const scenario& sc, const std::string& spec) {
+plan_ref parse_plan_spec(const scenario &sc, const std::string &spec) {
   std::map<std::string, std::string> kv;
   std::stringstream ss(spec);
   std::string part;
@@ -35,12 +35,14 @@ plan_ref parse_plan_spec(const scenario& sc, const std::string& spec) {
                         "expected key=value; e.g. site=us-va,system=dgx-h100,cooling=air,"
                         "fabric=ib-ndr,sourcing=build,nodes=100");
     const std::string k = part.substr(0, eq), val = part.substr(eq + 1);
-    if (k != "site" && k != "system" && k != "cooling" && k != "fabric" && k != "sourcing" && k != "nodes")
-      throw input_error("--plan", 0, 0, k, "unknown key (valid: site, system, cooling, fabric, sourcing, nodes)");
+    if (k != "site" && k != "system" && k != "cooling" && k != "fabric" && k != "sourcing" &&
+        k != "nodes")
+      throw input_error("--plan", 0, 0, k,
+                        "unknown key (valid: site, system, cooling, fabric, sourcing, nodes)");
     if (kv.count(k)) throw input_error("--plan", 0, 0, k, "given twice");
     kv[k] = val;
   }
-  for (const char* k : {"site", "system", "fabric", "sourcing", "nodes"})
+  for (const char *k : {"site", "system", "fabric", "sourcing", "nodes"})
     if (!kv.count(k)) throw input_error("--plan", 0, 0, k, std::string("missing '") + k + "=...'");
   plan_ref p;
   p.site = find_id(sc.site_meta, kv["site"], "site");
@@ -54,98 +56,156 @@ plan_ref parse_plan_spec(const scenario& sc, const std::string& spec) {
   p.sourcing = static_cast<int>(*mode);
   if (p.sourcing == static_cast<int>(sourcing::cloud)) {
     if (kv.count("cooling") && kv["cooling"] != "-")
-      throw input_error("--plan", 0, 0, "cooling", "cloud plans take no cooling: give cooling=- or leave it out");
+      throw input_error("--plan", 0, 0, "cooling",
+                        "cloud plans take no cooling: give cooling=- or leave it out");
     p.cooling = -1;
     if (!sc.sites[p.site].has_cloud)
       throw input_error("--plan", 0, 0, "sourcing", "site '" + kv["site"] + "' has no cloud offer");
     if (!sc.systems[p.system].has_cloud)
-      throw input_error("--plan", 0, 0, "sourcing", "system '" + kv["system"] + "' has no cloud_usd_per_accel_hour, so it is never rented");
+      throw input_error("--plan", 0, 0, "sourcing",
+                        "system '" + kv["system"] +
+                            "' has no cloud_usd_per_accel_hour, so it is never rented");
   } else {
-    if (!kv.count("cooling")) throw input_error("--plan", 0, 0, "cooling", "missing 'cooling=...' (build and colo plans take a cooling)");
+    if (!kv.count("cooling"))
+      throw input_error("--plan", 0, 0, "cooling",
+                        "missing 'cooling=...' (build and colo plans take a cooling)");
     p.cooling = find_id(sc.cooling_meta, kv["cooling"], "cooling");
     if (p.sourcing == static_cast<int>(sourcing::colo) && !sc.sites[p.site].has_colo)
       throw input_error("--plan", 0, 0, "sourcing", "site '" + kv["site"] + "' has no colo offer");
   }
   const std::string n = kv["nodes"];
-  char* end = nullptr;
+  char *end = nullptr;
   const double nodes = std::strtod(n.c_str(), &end);
-  if (n.empty() || *end != '\0' || !(nodes >= 1) || nodes != std::floor(nodes) || nodes > 9007199254740992.0)
-    throw input_error("--plan", 0, 0, "nodes", "'" + n + "' is not valid (valid: a whole number >= 1)");
+  if (n.empty() || *end != '\0' || !(nodes >= 1) || nodes != std::floor(nodes) ||
+      nodes > 9007199254740992.0)
+    throw input_error("--plan", 0, 0, "nodes",
+                      "'" + n + "' is not valid (valid: a whole number >= 1)");
   p.nodes = nodes;
   return p;
 }
 
-nlohmann::ordered_json explain_json(const scenario& sc, const plan_ref& p) {
+nlohmann::ordered_json explain_json(const scenario &sc, const plan_ref &p) {
   const plan_figures f = evaluate_ref(sc, p);
   nlohmann::ordered_json j = plan_record(sc, p, f);
   j["feasible"] = f.reason == feasible;
-  j["reason"] = f.reason == feasible ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(reason_name(f.reason));
+  j["reason"] = f.reason == feasible ? nlohmann::ordered_json(nullptr)
+                                     : nlohmann::ordered_json(reason_name(f.reason));
   return j;
 }
 
-std::string explain_text(const scenario& sc, const plan_ref& p) {
+std::string explain_text(const scenario &sc, const plan_ref &p) {
   const plan_figures f = evaluate_ref(sc, p);
   const globals_rec g = sc.globals();
-  const site_rec& s = sc.sites[p.site];
-  const system_rec& a = sc.systems[p.system];
-  const accelerator_rec& ac = sc.accelerators[a.accelerator];
-  const fabric_rec& fb = sc.fabrics[p.fabric];
+  const site_rec &s = sc.sites[p.site];
+  const system_rec &a = sc.systems[p.system];
+  const accelerator_rec &ac = sc.accelerators[a.accelerator];
+  const fabric_rec &fb = sc.fabrics[p.fabric];
   const bool cloud = p.sourcing == static_cast<int>(sourcing::cloud);
   const bool build = p.sourcing == static_cast<int>(sourcing::build);
   const std::string cid = cloud ? "-" : sc.cooling_meta[p.cooling].id;
   std::string o;
-  auto line = [&](const std::string& name, const std::string& value, const std::string& how) {
+  auto line = [&](const std::string &name, const std::string &value, const std::string &how) {
     o += fmt::format("  {:<18} {:>24}   {}\n", name, value, how);
   };
   o += fmt::format("plan: site={} system={} cooling={} fabric={} sourcing={} nodes={}\n",
                    sc.site_meta[p.site].id, sc.system_meta[p.system].id, cid,
-                   sc.fabric_meta[p.fabric].id, to_string(static_cast<sourcing>(p.sourcing)), v(p.nodes));
+                   sc.fabric_meta[p.fabric].id, to_string(static_cast<sourcing>(p.sourcing)),
+                   v(p.nodes));
   o += "figures (MODEL.md \"Figures of a plan\"):\n";
-  line("accelerators", v(f.accelerators), fmt::format("= nodes {} x accelerators_per_node {}", v(p.nodes), v(a.accelerators_per_node)));
-  line("tiers", v(f.tiers), fmt::format("radix {}: 1 if acc <= {}; 2 if <= {}; 3 if <= {}; else 4", v(fb.radix), v(fb.radix), v(fb.radix * fb.radix / 2), v(fb.radix * fb.radix * fb.radix / 4)));
+  line(
+      "accelerators", v(f.accelerators),
+      fmt::format("= nodes {} x accelerators_per_node {}", v(p.nodes), v(a.accelerators_per_node)));
+  line("tiers", v(f.tiers),
+       fmt::format("radix {}: 1 if acc <= {}; 2 if <= {}; 3 if <= {}; else 4", v(fb.radix),
+                   v(fb.radix), v(fb.radix * fb.radix / 2), v(fb.radix * fb.radix * fb.radix / 4)));
   if (!cloud) {
-    const cooling_rec& c = sc.cooling[p.cooling];
-    line("per_rack", v(f.per_rack), fmt::format("= min(floor(max_rack_kw {} / node_power_kw {}), floor(rack_units {} / node_rack_units {}))", v(c.max_rack_kw), v(a.node_power_kw), v(g.rack_units), v(a.node_rack_units)));
-    line("racks", v(f.racks), f.per_rack >= 1 ? fmt::format("= ceil(nodes {} / per_rack {})", v(p.nodes), v(f.per_rack)) : "not available: per_rack is 0");
+    const cooling_rec &c = sc.cooling[p.cooling];
+    line("per_rack", v(f.per_rack),
+         fmt::format("= min(floor(max_rack_kw {} / node_power_kw {}), floor(rack_units {} / "
+                     "node_rack_units {}))",
+                     v(c.max_rack_kw), v(a.node_power_kw), v(g.rack_units), v(a.node_rack_units)));
+    line("racks", v(f.racks),
+         f.per_rack >= 1 ? fmt::format("= ceil(nodes {} / per_rack {})", v(p.nodes), v(f.per_rack))
+                         : "not available: per_rack is 0");
   } else {
     line("racks", "0", "cloud plans own no racks");
   }
-  line("it_kw", v(f.it_kw), fmt::format("= nodes x node_power_kw {} + acc x {} W / 1000 x tiers/2 {}", v(a.node_power_kw), v(fb.power_w_per_accel), v(f.tiers / 2)));
-  line("pue", v(f.pue), cloud ? fmt::format("= cloud.pue {}", v(s.cloud_pue)) : fmt::format("= cooling pue {} + site pue_adjust {}", v(sc.cooling[p.cooling].pue), v(s.pue_adjust)));
+  line("it_kw", v(f.it_kw),
+       fmt::format("= nodes x node_power_kw {} + acc x {} W / 1000 x tiers/2 {}",
+                   v(a.node_power_kw), v(fb.power_w_per_accel), v(f.tiers / 2)));
+  line("pue", v(f.pue),
+       cloud ? fmt::format("= cloud.pue {}", v(s.cloud_pue))
+             : fmt::format("= cooling pue {} + site pue_adjust {}", v(sc.cooling[p.cooling].pue),
+                           v(s.pue_adjust)));
   line("facility_kw", v(f.facility_kw), "= it_kw x pue");
   if (!cloud) {
-    line("hw_capex", v(f.hw_capex), fmt::format("= nodes x {} + acc x {} x tiers/2 + racks x rack_usd {}", v(a.node_price_usd), v(fb.cost_usd_per_accel), v(g.rack_usd)));
-    line("fac_capex", v(f.fac_capex), fmt::format("= it_kw / 1000 x {} x build_cost_multiplier {} + it_kw x capex_usd_per_kw {}", v(g.build_usd_per_mw_it), v(s.build_cost_multiplier), v(sc.cooling[p.cooling].capex_usd_per_kw)));
+    line("hw_capex", v(f.hw_capex),
+         fmt::format("= nodes x {} + acc x {} x tiers/2 + racks x rack_usd {}", v(a.node_price_usd),
+                     v(fb.cost_usd_per_accel), v(g.rack_usd)));
+    line("fac_capex", v(f.fac_capex),
+         fmt::format("= it_kw / 1000 x {} x build_cost_multiplier {} + it_kw x capex_usd_per_kw {}",
+                     v(g.build_usd_per_mw_it), v(s.build_cost_multiplier),
+                     v(sc.cooling[p.cooling].capex_usd_per_kw)));
   }
-  line("capex_usd", v(f.capex), build ? "= hw_capex + fac_capex" : cloud ? "cloud plans have no capex" : "= hw_capex (colo)");
+  line("capex_usd", v(f.capex),
+       build   ? "= hw_capex + fac_capex"
+       : cloud ? "cloud plans have no capex"
+               : "= hw_capex (colo)");
   if (!cloud)
-    line("energy/yr", v(f.energy_usd_per_year), fmt::format("= facility_kw x utilization {} x 8760 x {} USD/kWh", v(g.utilization), v(s.energy_usd_per_kwh)));
+    line("energy/yr", v(f.energy_usd_per_year),
+         fmt::format("= facility_kw x utilization {} x 8760 x {} USD/kWh", v(g.utilization),
+                     v(s.energy_usd_per_kwh)));
   line("opex_usd_per_year", v(f.opex_usd_per_year),
-       build ? fmt::format("= energy + {} x hw_capex + it_kw / 1000 x {}", v(g.maintenance_rate), v(g.staff_usd_per_mw_year))
-       : cloud ? fmt::format("= acc x {} USD/h x price_multiplier {} x 8760", v(a.cloud_usd_per_accel_hour), v(s.cloud_price_multiplier))
-               : fmt::format("= energy + {} x hw_capex + it_kw x {} USD/kW-month x 12", v(g.maintenance_rate), v(s.colo_usd_per_kw_month)));
-  line("annuity", v(g.annuity), fmt::format("= (1 - (1 + r)^-H) / r, r = {}, H = {} years", v(g.discount_rate), v(g.horizon_years)));
-  line("residual", v(f.residual), build ? fmt::format("= fac_capex x max(0, 1 - H / {}) x (1 + r)^-H", v(g.facility_life_years)) : "0 (not a build)");
+       build   ? fmt::format("= energy + {} x hw_capex + it_kw / 1000 x {}", v(g.maintenance_rate),
+                             v(g.staff_usd_per_mw_year))
+       : cloud ? fmt::format("= acc x {} USD/h x price_multiplier {} x 8760",
+                             v(a.cloud_usd_per_accel_hour), v(s.cloud_price_multiplier))
+               : fmt::format("= energy + {} x hw_capex + it_kw x {} USD/kW-month x 12",
+                             v(g.maintenance_rate), v(s.colo_usd_per_kw_month)));
+  line("annuity", v(g.annuity),
+       fmt::format("= (1 - (1 + r)^-H) / r, r = {}, H = {} years", v(g.discount_rate),
+                   v(g.horizon_years)));
+  line("residual", v(f.residual),
+       build
+           ? fmt::format("= fac_capex x max(0, 1 - H / {}) x (1 + r)^-H", v(g.facility_life_years))
+           : "0 (not a build)");
   line("tco_usd", v(f.tco), "= capex + opex x annuity - residual");
-  line("effective_flops", v(f.effective_flops), fmt::format("= acc x peak {} x mfu {} x efficiency {}", v(sc.prec == precision::fp8 ? ac.peak_fp8_flops : ac.peak_bf16_flops), v(a.mfu), v(f.efficiency)));
-  line("efficiency", v(f.efficiency), fmt::format("= 1 / (1 + scaling_k {} x log2(max(1, acc / scale_up_domain {})))", v(fb.scaling_k), v(a.scale_up_domain)));
-  line("ready_months", v(f.ready_months), build ? fmt::format("= max(power_lead {}, construction {}, lead_time {})", v(s.power_lead_months), v(g.construction_months), v(a.lead_time_months))
-                                          : cloud ? "= cloud.lead_months" : fmt::format("= max(colo.lead_months {}, lead_time {})", v(s.colo_lead_months), v(a.lead_time_months)));
-  line("tco2_per_year", v(f.tco2_per_year), fmt::format("= facility_kw x utilization x 8760 x {} kg/kWh / 1000 (t)", v(s.carbon_kg_per_kwh)));
+  line("effective_flops", v(f.effective_flops),
+       fmt::format("= acc x peak {} x mfu {} x efficiency {}",
+                   v(sc.prec == precision::fp8 ? ac.peak_fp8_flops : ac.peak_bf16_flops), v(a.mfu),
+                   v(f.efficiency)));
+  line("efficiency", v(f.efficiency),
+       fmt::format("= 1 / (1 + scaling_k {} x log2(max(1, acc / scale_up_domain {})))",
+                   v(fb.scaling_k), v(a.scale_up_domain)));
+  line("ready_months", v(f.ready_months),
+       build   ? fmt::format("= max(power_lead {}, construction {}, lead_time {})",
+                             v(s.power_lead_months), v(g.construction_months), v(a.lead_time_months))
+       : cloud ? "= cloud.lead_months"
+               : fmt::format("= max(colo.lead_months {}, lead_time {})", v(s.colo_lead_months),
+                             v(a.lead_time_months)));
+  line("tco2_per_year", v(f.tco2_per_year),
+       fmt::format("= facility_kw x utilization x 8760 x {} kg/kWh / 1000 (t)",
+                   v(s.carbon_kg_per_kwh)));
   line("usd_per_pflop_day", v(f.usd_per_pflop_day), "= tco / (effective_flops / 1e15 x 365 x H)");
   if (sc.training) {
-    line("job_days", v(f.job_days), fmt::format("= total_flops {} / effective_flops / 86400", v(g.total_flops)));
+    line("job_days", v(f.job_days),
+         fmt::format("= total_flops {} / effective_flops / 86400", v(g.total_flops)));
     line("accelerator_hours", v(f.accelerator_hours), "= acc x job_days x 24");
-    line("job_energy_mwh", v(f.job_energy_mwh), "= facility_kw x utilization x job_days x 24 / 1000");
+    line("job_energy_mwh", v(f.job_energy_mwh),
+         "= facility_kw x utilization x job_days x 24 / 1000");
     line("job_tco2", v(f.job_tco2), "= job_energy_mwh x carbon_kg_per_kwh (t)");
-    line("job_cost_usd", v(f.job_cost_usd), cloud ? "= accelerator_hours x cloud USD/h x price_multiplier" : "= tco x job_days / (365 x H)");
+    line("job_cost_usd", v(f.job_cost_usd),
+         cloud ? "= accelerator_hours x cloud USD/h x price_multiplier"
+               : "= tco x job_days / (365 x H)");
   }
   o += "feasibility (MODEL.md \"Feasibility\"):\n";
-  if (f.reason == feasible) o += "  feasible: passes every test\n";
-  else o += fmt::format("  infeasible: first fails test {} ({})\n", f.reason, reason_name(f.reason));
+  if (f.reason == feasible)
+    o += "  feasible: passes every test\n";
+  else
+    o += fmt::format("  infeasible: first fails test {} ({})\n", f.reason, reason_name(f.reason));
   if (g.has_target)
     o += fmt::format("  required effective FLOP/s: {}\n", v(g.required_effective_flops));
   return o;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

@@ -24,9 +24,9 @@ nlohmann::ordered_json count(double x) {
   return x;
 }
 
-}  // namespace
+} // namespace
 
-nlohmann::ordered_json plan_record(const scenario& sc, const plan_ref& ref, const plan_figures& f) {
+nlohmann::ordered_json plan_record(const scenario &sc, const plan_ref &ref, const plan_figures &f) {
   nlohmann::ordered_json j;
   j["site"] = sc.site_meta[ref.site].id;
   j["system"] = sc.system_meta[ref.system].id;
@@ -56,7 +56,7 @@ nlohmann::ordered_json plan_record(const scenario& sc, const plan_ref& ref, cons
   return j;
 }
 
-nlohmann::ordered_json risk_json(const risk_figures& r) {
+nlohmann::ordered_json risk_json(const risk_figures &r) {
   nlohmann::ordered_json j;
   j["mean_tco"] = num(r.mean_tco);
   j["p10_tco"] = num(r.p10_tco);
@@ -64,12 +64,12 @@ nlohmann::ordered_json risk_json(const risk_figures& r) {
   j["p90_tco"] = num(r.p90_tco);
   j["cvar95_tco"] = num(r.cvar95_tco);
   j["p_meets_target"] = num(r.p_meets_target);
-  j["p_meets_deadline"] = num(r.p_meets_deadline);  // null without a deadline
+  j["p_meets_deadline"] = num(r.p_meets_deadline); // null without a deadline
   return j;
 }
 
-nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const engine_result& r,
-                                const run_info& info) {
+nlohmann::ordered_json run_json(const scenario &sc, const plan_space &sp, const engine_result &r,
+                                const run_info &info) {
   const globals_rec g = sc.globals();
   nlohmann::ordered_json j;
   j["model_version"] = 1;
@@ -84,7 +84,7 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
     rec["rank"] = i + 1;
     rec.update(plan_record(sc, ref, evaluate_ref(sc, ref)));
     if (i < info.risk.size()) rec["risk"] = risk_json(info.risk[i]);
-    rec["binding"] = binding_constraint(sc, ref);  // extension: docs/report.md
+    rec["binding"] = binding_constraint(sc, ref); // extension: docs/report.md
     plans.push_back(std::move(rec));
   }
   j["plans"] = std::move(plans);
@@ -94,7 +94,7 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
   // Extensions (MODEL.md allows added fields).
   j["objective"] = to_string(sc.obj);
   j["precision"] = to_string(sc.prec);
-  if (r.has_frontier) {  // docs/report.md "The cost frontier"
+  if (r.has_frontier) { // docs/report.md "The cost frontier"
     j["frontier_points_total"] = r.frontier.size();
     j["frontier"] = frontier_json(sc, sp, r.frontier);
   }
@@ -111,7 +111,8 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
   }
   nlohmann::ordered_json t;
   t["seconds"] = info.seconds;
-  t["plans_per_second"] = info.seconds > 0 ? static_cast<double>(r.plans_evaluated) / info.seconds : 0.0;
+  t["plans_per_second"] =
+      info.seconds > 0 ? static_cast<double>(r.plans_evaluated) / info.seconds : 0.0;
   t["threads"] = r.threads;
   if (sc.uncert) t["risk_seconds"] = info.risk_seconds;
   if (!r.device.empty()) t["device"] = r.device;
@@ -119,4 +120,4 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
   return j;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

@@ -12,23 +12,23 @@ nlohmann::ordered_json opt_num(bool has, double x) {
   return x;
 }
 
-}  // namespace
+} // namespace
 
 std::string objective_text(objective o, double v) {
   if (o == objective::carbon) return fmt::format("{:.4g} tCO2/yr", v);
   return human_usd(v);
 }
 
-nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
-                                      const portfolio_report& rep) {
-  const portfolio_solution& b = rep.best;
+nlohmann::ordered_json portfolio_json(const scenario &sc, const plan_space &sp,
+                                      const portfolio_report &rep) {
+  const portfolio_solution &b = rep.best;
   nlohmann::ordered_json j;
   j["objective_value"] = opt_num(b.feasible, b.objective);
   j["tco_usd"] = opt_num(b.feasible, b.tco);
   j["capex_usd"] = opt_num(b.feasible, b.capex);
   j["effective_flops"] = opt_num(b.feasible, b.flops);
   nlohmann::ordered_json members = nlohmann::ordered_json::array();
-  for (const pool_candidate& m : b.members) {
+  for (const pool_candidate &m : b.members) {
     const plan_ref ref = plan_of_index(sp, m.index);
     members.push_back(plan_record(sc, ref, evaluate_ref(sc, ref)));
   }
@@ -57,33 +57,35 @@ nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
   return j;
 }
 
-std::string portfolio_table(const scenario& sc, const plan_space& sp, const portfolio_report& rep) {
-  const portfolio_solution& b = rep.best;
+std::string portfolio_table(const scenario &sc, const plan_space &sp, const portfolio_report &rep) {
+  const portfolio_solution &b = rep.best;
   const double required = sc.globals().required_effective_flops;
-  std::string out = fmt::format("\nportfolio: the least {} meeting {} across pools (site, sourcing)\n",
-                                to_string(sc.obj), human_flops(required));
-  out += fmt::format("({} pool candidates, {} optimizer states; candidate pass {:.2f} s, optimizer {:.2f} s)\n",
-                     rep.candidate_count, rep.nodes, rep.candidates_seconds, rep.solve_seconds);
+  std::string out =
+      fmt::format("\nportfolio: the least {} meeting {} across pools (site, sourcing)\n",
+                  to_string(sc.obj), human_flops(required));
+  out += fmt::format(
+      "({} pool candidates, {} optimizer states; candidate pass {:.2f} s, optimizer {:.2f} s)\n",
+      rep.candidate_count, rep.nodes, rep.candidates_seconds, rep.solve_seconds);
   if (!b.feasible) {
     out += "No portfolio passes every test.\n";
   } else {
     std::vector<std::vector<std::string>> rows = {
         {"pool", "system", "cooling", "fabric", "nodes", "eff. compute", "capex", "TCO"}};
-    for (const pool_candidate& m : b.members) {
+    for (const pool_candidate &m : b.members) {
       const plan_ref ref = plan_of_index(sp, m.index);
       const plan_figures f = evaluate_ref(sc, ref);
-      rows.push_back({sc.site_meta[ref.site].id + "/" + to_string(static_cast<sourcing>(ref.sourcing)),
-                      sc.system_meta[ref.system].id,
-                      ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
-                      sc.fabric_meta[ref.fabric].id, fmt::format("{:.0f}", f.nodes),
-                      human_flops(f.effective_flops), human_usd(f.capex), human_usd(f.tco)});
+      rows.push_back(
+          {sc.site_meta[ref.site].id + "/" + to_string(static_cast<sourcing>(ref.sourcing)),
+           sc.system_meta[ref.system].id, ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
+           sc.fabric_meta[ref.fabric].id, fmt::format("{:.0f}", f.nodes),
+           human_flops(f.effective_flops), human_usd(f.capex), human_usd(f.tco)});
     }
     rows.push_back({fmt::format("total ({} members)", b.members.size()), "", "", "", "",
                     human_flops(b.flops), human_usd(b.capex), human_usd(b.tco)});
     std::vector<std::size_t> w(rows[0].size(), 0);
-    for (const auto& r : rows)
+    for (const auto &r : rows)
       for (std::size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], r[c].size());
-    for (const auto& r : rows) {
+    for (const auto &r : rows) {
       std::string line;
       for (std::size_t c = 0; c < r.size(); ++c) {
         const std::string pad(w[c] - r[c].size(), ' ');
@@ -92,13 +94,17 @@ std::string portfolio_table(const scenario& sc, const plan_space& sp, const port
       while (!line.empty() && line.back() == ' ') line.pop_back();
       out += line + "\n";
     }
-    out += fmt::format("objective ({}): {}\n", to_string(sc.obj), objective_text(sc.obj, b.objective));
+    out +=
+        fmt::format("objective ({}): {}\n", to_string(sc.obj), objective_text(sc.obj, b.objective));
   }
   out += "cost curve (optimal objective by share of the target):";
   bool unproven = false;
   for (std::size_t i = 0; i < rep.cost_curve.size(); ++i) {
-    const std::optional<double>& bound = i < rep.cost_curve_bound.size() ? rep.cost_curve_bound[i] : std::nullopt;
-    std::string v = rep.cost_curve[i] ? objective_text(sc.obj, *rep.cost_curve[i]) : bound ? "none found" : "infeasible";
+    const std::optional<double> &bound =
+        i < rep.cost_curve_bound.size() ? rep.cost_curve_bound[i] : std::nullopt;
+    std::string v = rep.cost_curve[i] ? objective_text(sc.obj, *rep.cost_curve[i])
+                    : bound           ? "none found"
+                                      : "infeasible";
     if (bound) {
       v += fmt::format(" (not proven; optimum >= {})*", objective_text(sc.obj, *bound));
       unproven = true;
@@ -112,4 +118,4 @@ std::string portfolio_table(const scenario& sc, const plan_space& sp, const port
   return out;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

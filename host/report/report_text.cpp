@@ -12,7 +12,8 @@ namespace dcplan {
 
 std::string human_flops(double x) {
   if (std::isnan(x)) return "n/a";
-  const char* units[] = {"FLOP/s", "kFLOP/s", "MFLOP/s", "GFLOP/s", "TFLOP/s", "PFLOP/s", "EFLOP/s", "ZFLOP/s"};
+  const char *units[] = {"FLOP/s",  "kFLOP/s", "MFLOP/s", "GFLOP/s",
+                         "TFLOP/s", "PFLOP/s", "EFLOP/s", "ZFLOP/s"};
   int u = 0;
   while (std::fabs(x) >= 1000 && u < 7) {
     x /= 1000;
@@ -63,12 +64,12 @@ struct column {
   std::vector<std::string> cells;
 };
 
-std::string render(const std::vector<column>& cols, bool color) {
+std::string render(const std::vector<column> &cols, bool color) {
   std::vector<std::size_t> w(cols.size());
   std::size_t rows = 0;
   for (std::size_t c = 0; c < cols.size(); ++c) {
     w[c] = cols[c].head.size();
-    for (const auto& s : cols[c].cells) w[c] = std::max(w[c], s.size());
+    for (const auto &s : cols[c].cells) w[c] = std::max(w[c], s.size());
     rows = std::max(rows, cols[c].cells.size());
   }
   std::string out;
@@ -89,7 +90,7 @@ std::string render(const std::vector<column>& cols, bool color) {
   return out;
 }
 
-}  // namespace
+} // namespace
 
 std::string human_count(double x) {
   const double a = std::fabs(x);
@@ -99,43 +100,45 @@ std::string human_count(double x) {
   return fmt::format("{:.3g}", x);
 }
 
-bool use_color(bool is_tty, const char* no_color_env) {
+bool use_color(bool is_tty, const char *no_color_env) {
   return is_tty && (no_color_env == nullptr || *no_color_env == '\0');
 }
 
-std::string question_text(const scenario& sc) {
+std::string question_text(const scenario &sc) {
   const globals_rec g = sc.globals();
   std::string question;
   if (sc.obj == objective::effective_flops) {
     question = "the most effective compute";
   } else if (sc.training) {
-    question = fmt::format("train {} active params on {} tokens in {:g} days (needs {})",
-                           human_count(sc.training->active_params),
-                           human_count(sc.training->tokens), sc.training->days,
-                           human_flops(g.required_effective_flops));
+    question =
+        fmt::format("train {} active params on {} tokens in {:g} days (needs {})",
+                    human_count(sc.training->active_params), human_count(sc.training->tokens),
+                    sc.training->days, human_flops(g.required_effective_flops));
   } else {
-    question = fmt::format("reach {} of effective {} compute", human_flops(g.required_effective_flops),
-                           to_string(sc.prec));
+    question = fmt::format("reach {} of effective {} compute",
+                           human_flops(g.required_effective_flops), to_string(sc.prec));
   }
   if (sc.deadline_months) question += fmt::format(" within {:g} months", *sc.deadline_months);
-  if (sc.budget_capex_usd) question += fmt::format(", capex under {}", human_usd(*sc.budget_capex_usd));
+  if (sc.budget_capex_usd)
+    question += fmt::format(", capex under {}", human_usd(*sc.budget_capex_usd));
   if (sc.budget_tco_usd) question += fmt::format(", TCO under {}", human_usd(*sc.budget_tco_usd));
   return question;
 }
 
-std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
-                      const run_info& info, bool color) {
+std::string run_table(const scenario &sc, const plan_space &sp, const engine_result &r,
+                      const run_info &info, bool color) {
   const globals_rec g = sc.globals();
   std::string out;
   const std::string question = question_text(sc);
   out += fmt::format("dcplan: {} ({})\n", sc.file, question);
-  out += fmt::format("objective: {} | backend: {}{} | {} plans evaluated in {:.2f} s ({}/s) | {} feasible\n",
-                     to_string(sc.obj), backend_name(r.backend),
-                     r.backend == backend_kind::cpu ? fmt::format(" ({} threads)", r.threads)
-                                        : (r.device.empty() ? "" : " (" + r.device + ")"),
-                     grouped(static_cast<double>(r.plans_evaluated)), info.seconds,
-                     fixed_g(info.seconds > 0 ? r.plans_evaluated / info.seconds : 0),
-                     grouped(static_cast<double>(r.counts[feasible])));
+  out += fmt::format(
+      "objective: {} | backend: {}{} | {} plans evaluated in {:.2f} s ({}/s) | {} feasible\n",
+      to_string(sc.obj), backend_name(r.backend),
+      r.backend == backend_kind::cpu ? fmt::format(" ({} threads)", r.threads)
+                                     : (r.device.empty() ? "" : " (" + r.device + ")"),
+      grouped(static_cast<double>(r.plans_evaluated)), info.seconds,
+      fixed_g(info.seconds > 0 ? r.plans_evaluated / info.seconds : 0),
+      grouped(static_cast<double>(r.counts[feasible])));
   if (!info.notice.empty()) out += "note: " + info.notice + "\n";
   if (sc.uncert)
     out += fmt::format("risk: {} draws (seed {}) on the top {} plans in {:.2f} s\n",
@@ -145,44 +148,41 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
   out += "\n";
 
   if (!r.top.empty()) {
-    std::vector<column> cols = {{"#", false, {}},         {"site", true, {}},
-                                {"system", true, {}},     {"cooling", true, {}},
-                                {"fabric", true, {}},     {"sourcing", true, {}},
-                                {"nodes", false, {}},     {"accel", false, {}},
-                                {"eff. compute", false, {}}, {"capex", false, {}},
-                                {"TCO", false, {}},       {"opex/yr", false, {}},
-                                {"power", false, {}},     {"ready mo", false, {}},
-                                {"$/PFLOP-day", false, {}}};
+    std::vector<column> cols = {
+        {"#", false, {}},      {"site", true, {}},      {"system", true, {}},
+        {"cooling", true, {}}, {"fabric", true, {}},    {"sourcing", true, {}},
+        {"nodes", false, {}},  {"accel", false, {}},    {"eff. compute", false, {}},
+        {"capex", false, {}},  {"TCO", false, {}},      {"opex/yr", false, {}},
+        {"power", false, {}},  {"ready mo", false, {}}, {"$/PFLOP-day", false, {}}};
     if (sc.training) {
-      for (const char* h : {"job days", "accel-hours", "job cost", "job MWh", "job tCO2"})
+      for (const char *h : {"job days", "accel-hours", "job cost", "job MWh", "job tCO2"})
         cols.push_back({h, false, {}});
     } else {
       cols.push_back({"tCO2/yr", false, {}});
     }
     const bool risk = !info.risk.empty();
     if (risk) {
-      for (const char* h : {"p10 TCO", "p90 TCO", "P(target)"}) cols.push_back({h, false, {}});
+      for (const char *h : {"p10 TCO", "p90 TCO", "P(target)"}) cols.push_back({h, false, {}});
     }
     cols.push_back({"binding", true, {}});
     for (std::size_t i = 0; i < r.top.size(); ++i) {
       const plan_ref ref = plan_of_index(sp, r.top[i].index);
       const plan_figures f = evaluate_ref(sc, ref);
-      std::vector<std::string> row = {
-          std::to_string(i + 1),
-          sc.site_meta[ref.site].id,
-          sc.system_meta[ref.system].id,
-          ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
-          sc.fabric_meta[ref.fabric].id,
-          to_string(static_cast<sourcing>(ref.sourcing)),
-          grouped(f.nodes),
-          grouped(f.accelerators),
-          human_flops(f.effective_flops),
-          human_usd(f.capex),
-          human_usd(f.tco),
-          human_usd(f.opex_usd_per_year),
-          human_power_kw(f.facility_kw),
-          fixed_g(f.ready_months),
-          fmt::format("{:.2f}", f.usd_per_pflop_day)};
+      std::vector<std::string> row = {std::to_string(i + 1),
+                                      sc.site_meta[ref.site].id,
+                                      sc.system_meta[ref.system].id,
+                                      ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
+                                      sc.fabric_meta[ref.fabric].id,
+                                      to_string(static_cast<sourcing>(ref.sourcing)),
+                                      grouped(f.nodes),
+                                      grouped(f.accelerators),
+                                      human_flops(f.effective_flops),
+                                      human_usd(f.capex),
+                                      human_usd(f.tco),
+                                      human_usd(f.opex_usd_per_year),
+                                      human_power_kw(f.facility_kw),
+                                      fixed_g(f.ready_months),
+                                      fmt::format("{:.2f}", f.usd_per_pflop_day)};
       if (sc.training) {
         row.push_back(fmt::format("{:.1f}", f.job_days));
         row.push_back(grouped(f.accelerator_hours));
@@ -229,30 +229,43 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
   return out;
 }
 
-std::string csv_field(const std::string& s) {
+std::string csv_field(const std::string &s) {
   // RFC 4180: a field holding a comma, a quote or a line break is quoted, quotes doubled.
-  if (s.find_first_of(",\"\r\n") == std::string::npos && (s.empty() || (s.front() != ' ' && s.back() != ' ')))
+  if (s.find_first_of(",\"\r\n") == std::string::npos &&
+      (s.empty() || (s.front() != ' ' && s.back() != ' ')))
     return s;
   std::string out = "\"";
   for (const char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
 
-std::string run_csv(const scenario& sc, const plan_space& sp, const engine_result& r) {
+std::string run_csv(const scenario &sc, const plan_space &sp, const engine_result &r) {
   // MODEL.md's plan fields first, in its order, then the extensions of docs/report.md.
-  std::vector<std::string> head = {
-      "rank",         "site",         "system",          "cooling",
-      "fabric",       "sourcing",     "nodes (count)",   "accelerators (count)",
-      "racks (count)", "tiers (count)", "it_kw (kW)",    "facility_kw (kW)",
-      "capex_usd (USD)", "opex_usd_per_year (USD/yr)", "tco_usd (USD)",
-      "effective_flops (FLOP/s)", "ready_months (months)", "tco2_per_year (t CO2/yr)",
-      "usd_per_pflop_day (USD/PFLOP-day)"};
+  std::vector<std::string> head = {"rank",
+                                   "site",
+                                   "system",
+                                   "cooling",
+                                   "fabric",
+                                   "sourcing",
+                                   "nodes (count)",
+                                   "accelerators (count)",
+                                   "racks (count)",
+                                   "tiers (count)",
+                                   "it_kw (kW)",
+                                   "facility_kw (kW)",
+                                   "capex_usd (USD)",
+                                   "opex_usd_per_year (USD/yr)",
+                                   "tco_usd (USD)",
+                                   "effective_flops (FLOP/s)",
+                                   "ready_months (months)",
+                                   "tco2_per_year (t CO2/yr)",
+                                   "usd_per_pflop_day (USD/PFLOP-day)"};
   if (sc.training) {
-    for (const char* h : {"job_days (days)", "accelerator_hours (h)", "job_energy_mwh (MWh)",
+    for (const char *h : {"job_days (days)", "accelerator_hours (h)", "job_energy_mwh (MWh)",
                           "job_tco2 (t CO2)", "job_cost_usd (USD)"})
       head.push_back(h);
   }
-  for (const char* h :
+  for (const char *h :
        {"binding", "per_rack (nodes/rack)", "pue (ratio)", "hw_capex_usd (USD)",
         "fac_capex_usd (USD)", "energy_usd_per_year (USD/yr)", "residual_usd (USD)",
         "peak_flops (FLOP/s)", "scaling_efficiency (ratio)", "pv_hardware_usd (USD)",
@@ -267,28 +280,36 @@ std::string run_csv(const scenario& sc, const plan_space& sp, const engine_resul
   for (std::size_t i = 0; i < r.top.size(); ++i) {
     const plan_ref ref = plan_of_index(sp, r.top[i].index);
     const plan_figures f = evaluate_ref(sc, ref);
-    std::vector<std::string> row = {
-        std::to_string(i + 1),
-        sc.site_meta[ref.site].id,
-        sc.system_meta[ref.system].id,
-        ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
-        sc.fabric_meta[ref.fabric].id,
-        to_string(static_cast<sourcing>(ref.sourcing)),
-        num(f.nodes), num(f.accelerators), num(f.racks), num(f.tiers), num(f.it_kw),
-        num(f.facility_kw), num(f.capex), num(f.opex_usd_per_year), num(f.tco),
-        num(f.effective_flops), num(f.ready_months), num(f.tco2_per_year),
-        num(f.usd_per_pflop_day)};
+    std::vector<std::string> row = {std::to_string(i + 1),
+                                    sc.site_meta[ref.site].id,
+                                    sc.system_meta[ref.system].id,
+                                    ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
+                                    sc.fabric_meta[ref.fabric].id,
+                                    to_string(static_cast<sourcing>(ref.sourcing)),
+                                    num(f.nodes),
+                                    num(f.accelerators),
+                                    num(f.racks),
+                                    num(f.tiers),
+                                    num(f.it_kw),
+                                    num(f.facility_kw),
+                                    num(f.capex),
+                                    num(f.opex_usd_per_year),
+                                    num(f.tco),
+                                    num(f.effective_flops),
+                                    num(f.ready_months),
+                                    num(f.tco2_per_year),
+                                    num(f.usd_per_pflop_day)};
     if (sc.training) {
-      for (const double x : {f.job_days, f.accelerator_hours, f.job_energy_mwh, f.job_tco2,
-                             f.job_cost_usd})
+      for (const double x :
+           {f.job_days, f.accelerator_hours, f.job_energy_mwh, f.job_tco2, f.job_cost_usd})
         row.push_back(num(x));
     }
     const cost_breakdown b = breakdown_of(sc, ref, f);
     row.push_back(binding_constraint(sc, ref));
-    for (const double x : {ref.cooling < 0 ? NAN : f.per_rack, f.pue, f.hw_capex, f.fac_capex,
-                           f.energy_usd_per_year, f.residual, f.peak_flops, f.efficiency,
-                           b.hardware, b.facility, b.energy, b.maintenance_staff, b.colo_fees,
-                           b.cloud})
+    for (const double x :
+         {ref.cooling < 0 ? NAN : f.per_rack, f.pue, f.hw_capex, f.fac_capex, f.energy_usd_per_year,
+          f.residual, f.peak_flops, f.efficiency, b.hardware, b.facility, b.energy,
+          b.maintenance_staff, b.colo_fees, b.cloud})
       row.push_back(num(x));
     for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << csv_field(row[c]);
     out << "\n";
@@ -296,4 +317,4 @@ std::string run_csv(const scenario& sc, const plan_space& sp, const engine_resul
   return out.str();
 }
 
-}  // namespace dcplan
+} // namespace dcplan

@@ -12,7 +12,7 @@ globals_rec scenario::globals() const {
   g.obj = static_cast<int>(obj);
   g.training = training.has_value();
   if (training) {
-    const training_target& t = *training;
+    const training_target &t = *training;
     // MODEL.md "Feasibility", test 6: flops_per_token * active_params * tokens / (days * 86400).
     g.total_flops = t.flops_per_token * t.active_params * t.tokens;
     g.required_effective_flops = t.flops_per_token * t.active_params * t.tokens / (t.days * 86400);
@@ -51,7 +51,7 @@ globals_rec scenario::globals() const {
   return g;
 }
 
-void validate_scenario(const scenario& sc) {
+void validate_scenario(const scenario &sc) {
   if (!sc.target_effective_flops && !sc.training && sc.obj != objective::effective_flops)
     throw input_error(sc.file, 0, 0, "target",
                       "no target: give target.effective_flops or target.training (or "
@@ -67,21 +67,21 @@ void validate_scenario(const scenario& sc) {
 namespace {
 // The name of `v` in `table`; the table's first name for a value outside it.
 template <class E, std::size_t N>
-const char* name_in(const enum_name<E> (&table)[N], E v) {
-  for (const enum_name<E>& x : table)
+const char *name_in(const enum_name<E> (&table)[N], E v) {
+  for (const enum_name<E> &x : table)
     if (x.value == v) return x.name;
   return table[0].name;
 }
-}  // namespace
+} // namespace
 
-const char* to_string(objective o) { return name_in(kObjectiveNames, o); }
-const char* to_string(precision p) { return name_in(kPrecisionNames, p); }
-const char* to_string(sourcing m) { return name_in(kSourcingNames, m); }
+const char *to_string(objective o) { return name_in(kObjectiveNames, o); }
+const char *to_string(precision p) { return name_in(kPrecisionNames, p); }
+const char *to_string(sourcing m) { return name_in(kSourcingNames, m); }
 
-const char* reason_name(int r) {
-  static const char* names[kReasonCount] = {"feasible", "year",     "cooling",  "rack",  "fabric",
-                                            "power",    "target",   "deadline", "budget"};
+const char *reason_name(int r) {
+  static const char *names[kReasonCount] = {"feasible", "year",   "cooling",  "rack",  "fabric",
+                                            "power",    "target", "deadline", "budget"};
   return r >= 0 && r < kReasonCount ? names[r] : "?";
 }
 
-}  // namespace dcplan
+} // namespace dcplan

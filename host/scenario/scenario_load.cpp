@@ -24,50 +24,50 @@ using detail::located;
 
 // A value quoted in a message; a long one (say, an unclosed quote that swallowed the rest of
 // the file) is cut short.
-std::string quoted(const std::string& v) {
+std::string quoted(const std::string &v) {
   return "'" + (v.size() > 60 ? v.substr(0, 57) + "..." : v) + "'";
 }
 
-std::string kind_of(const YAML::Node& n) {
+std::string kind_of(const YAML::Node &n) {
   if (n.IsMap()) return "a mapping";
   if (n.IsSequence()) return "a list";
   if (n.IsNull()) return "nothing (null)";
   return quoted(n.Scalar());
 }
 
-double read_number(const located& v, const std::string& field) {
+double read_number(const located &v, const std::string &field) {
   if (!v.node.IsScalar()) fail_at(v, field, "expected a number, got " + kind_of(v.node));
   double x = 0;
   try {
     x = v.node.as<double>();
-  } catch (const YAML::Exception&) {
+  } catch (const YAML::Exception &) {
     fail_at(v, field, "expected a number, got " + kind_of(v.node));
   }
   if (!std::isfinite(x)) fail_at(v, field, "must be a finite number, got " + kind_of(v.node));
   return x;
 }
 
-std::string read_string(const located& v, const std::string& field) {
+std::string read_string(const located &v, const std::string &field) {
   if (!v.node.IsScalar()) fail_at(v, field, "expected a text value, got " + kind_of(v.node));
   return v.node.Scalar();
 }
 
-bool read_bool(const located& v, const std::string& field) {
+bool read_bool(const located &v, const std::string &field) {
   if (v.node.IsScalar()) {
     try {
       return v.node.as<bool>();
-    } catch (const YAML::Exception&) {
+    } catch (const YAML::Exception &) {
     }
   }
   fail_at(v, field, "expected true or false, got " + kind_of(v.node));
 }
 
-void check(bool ok, const located& v, const std::string& field, double x, const char* valid) {
+void check(bool ok, const located &v, const std::string &field, double x, const char *valid) {
   if (!ok) fail_at(v, field, fmt::format("{} is out of range; valid: {}", x, valid));
 }
 
 // Integers of the schema are counts far below 2^53, so a double holds them exactly.
-double read_count(const located& v, const std::string& field, double min = 1) {
+double read_count(const located &v, const std::string &field, double min = 1) {
   const double x = read_number(v, field);
   if (x != std::floor(x) || x < min || x > 9007199254740992.0)
     fail_at(v, field,
@@ -75,7 +75,7 @@ double read_count(const located& v, const std::string& field, double min = 1) {
   return x;
 }
 
-int read_int(const located& v, const std::string& field) {
+int read_int(const located &v, const std::string &field) {
   const double x = read_number(v, field);
   if (x != std::floor(x) || std::fabs(x) > 1e9)
     fail_at(v, field, fmt::format("{} is not valid; valid: a whole number such as 2026", x));
@@ -87,43 +87,45 @@ int read_int(const located& v, const std::string& field) {
 /// A YAML mapping whose keys are checked against the schema.
 struct section {
   located where;
-  std::string path;  // "finance", "systems.dgx-h100", ...
+  std::string path; // "finance", "systems.dgx-h100", ...
   std::map<std::string, located> fields;
-  std::map<std::string, located> keys;  // where each key is written, for values left empty
+  std::map<std::string, located> keys; // where each key is written, for values left empty
 
-  const located* find(const std::string& k) const {
+  const located *find(const std::string &k) const {
     auto it = fields.find(k);
     return it == fields.end() ? nullptr : &it->second;
   }
-  const located& need(const std::string& k) const {
-    if (const located* v = find(k)) {
+  const located &need(const std::string &k) const {
+    if (const located *v = find(k)) {
       if (v->node.IsNull()) {
         auto key = keys.find(k);
-        fail_at(key != keys.end() ? key->second : *v, name(k), "expected a value, got nothing (null)");
+        fail_at(key != keys.end() ? key->second : *v, name(k),
+                "expected a value, got nothing (null)");
       }
       return *v;
     }
     fail_at(where, name(k), "missing required field '" + k + "'");
   }
-  std::string name(const std::string& k) const { return path.empty() ? k : path + "." + k; }
-  double number(const std::string& k) const { return read_number(need(k), name(k)); }
-  double at_least(const std::string& k, double lo, const char* valid) const {
+  std::string name(const std::string &k) const { return path.empty() ? k : path + "." + k; }
+  double number(const std::string &k) const { return read_number(need(k), name(k)); }
+  double at_least(const std::string &k, double lo, const char *valid) const {
     const double x = number(k);
     check(x >= lo, need(k), name(k), x, valid);
     return x;
   }
-  double positive(const std::string& k) const {
+  double positive(const std::string &k) const {
     const double x = number(k);
     check(x > 0, need(k), name(k), x, "> 0");
     return x;
   }
-  double non_negative(const std::string& k) const { return at_least(k, 0, ">= 0"); }
-  double count(const std::string& k, double min = 1) const {
+  double non_negative(const std::string &k) const { return at_least(k, 0, ">= 0"); }
+  double count(const std::string &k, double min = 1) const {
     return read_count(need(k), name(k), min);
   }
 };
 
-void check_keys(const located& map, const std::string& path, const std::vector<std::string>& valid) {
+void check_keys(const located &map, const std::string &path,
+                const std::vector<std::string> &valid) {
   for (auto it = map.node.begin(); it != map.node.end(); ++it) {
     const std::string k = it->first.Scalar();
     if (std::find(valid.begin(), valid.end(), k) != valid.end()) continue;
@@ -131,13 +133,14 @@ void check_keys(const located& map, const std::string& path, const std::vector<s
     const std::string hint = detail::closest_key(k, valid);
     if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
     std::string all;
-    for (const auto& v : valid) all += (all.empty() ? "" : ", ") + v;
+    for (const auto &v : valid) all += (all.empty() ? "" : ", ") + v;
     msg += " (valid: " + all + ")";
     fail_at(located{it->first, map.file}, path.empty() ? k : path + "." + k, msg);
   }
 }
 
-section as_section(const located& v, const std::string& path, const std::vector<std::string>& valid) {
+section as_section(const located &v, const std::string &path,
+                   const std::vector<std::string> &valid) {
   if (!v.node.IsMap()) fail_at(v, path, "expected a mapping of fields, got " + kind_of(v.node));
   check_keys(v, path, valid);
   section s{v, path, {}, {}};
@@ -150,7 +153,8 @@ section as_section(const located& v, const std::string& path, const std::vector<
 
 // ---- the five lists, merged across includes by id ------------------------------------------
 
-const std::vector<std::string> kListKeys = {"accelerators", "systems", "cooling", "fabrics", "sites"};
+const std::vector<std::string> kListKeys = {"accelerators", "systems", "cooling", "fabrics",
+                                            "sites"};
 const std::vector<std::string> kMetaKeys = {"name", "source", "status", "notes"};
 
 std::vector<std::string> with_meta(std::vector<std::string> keys) {
@@ -158,7 +162,7 @@ std::vector<std::string> with_meta(std::vector<std::string> keys) {
   return keys;
 }
 
-const std::map<std::string, std::vector<std::string>>& list_fields() {
+const std::map<std::string, std::vector<std::string>> &list_fields() {
   static const std::map<std::string, std::vector<std::string>> m = {
       {"accelerators", with_meta({"id", "peak_bf16_flops", "peak_fp8_flops", "hbm_gb", "hbm_tbps",
                                   "tdp_w", "available_year"})},
@@ -166,7 +170,8 @@ const std::map<std::string, std::vector<std::string>>& list_fields() {
                              "node_power_kw", "node_price_usd", "node_rack_units", "min_cooling",
                              "mfu", "lead_time_months", "cloud_usd_per_accel_hour"})},
       {"cooling", with_meta({"id", "rank", "pue", "max_rack_kw", "capex_usd_per_kw"})},
-      {"fabrics", with_meta({"id", "radix", "cost_usd_per_accel", "power_w_per_accel", "scaling_k"})},
+      {"fabrics",
+       with_meta({"id", "radix", "cost_usd_per_accel", "power_w_per_accel", "scaling_k"})},
       {"sites", with_meta({"id", "grid_mw", "energy_usd_per_kwh", "carbon_kg_per_kwh", "pue_adjust",
                            "build_cost_multiplier", "power_lead_months", "colo", "cloud"})},
   };
@@ -180,28 +185,28 @@ struct entry {
 };
 
 class loader {
- public:
-  scenario run(const document& top) {
+public:
+  scenario run(const document &top) {
     sc_.file = *top.root.file;
     apply(top, true);
     parse_top(top);
     return std::move(sc_);
   }
   /// Only the five lists (a catalog has no target, finance or facility).
-  scenario run_lists(const document& top) {
+  scenario run_lists(const document &top) {
     sc_.file = *top.root.file;
     apply(top, false);
     parse_lists(top);
     return std::move(sc_);
   }
 
- private:
+private:
   scenario sc_;
   std::map<std::string, std::vector<entry>> lists_;
-  std::vector<std::string> chain_;  // include chain, for cycles
+  std::vector<std::string> chain_; // include chain, for cycles
   std::map<std::string, located> list_where_;
 
-  void apply(const document& d, bool top) {
+  void apply(const document &d, bool top) {
     const std::string name = *d.root.file;
     if (std::find(chain_.begin(), chain_.end(), name) != chain_.end())
       throw input_error(name, 0, 0, "include", "circular include: " + name + " includes itself");
@@ -209,7 +214,7 @@ class loader {
     std::vector<std::string> valid = kListKeys;
     valid.push_back("include");
     if (top) {
-      for (const char* k : {"precision", "objective", "target", "budget", "finance", "facility",
+      for (const char *k : {"precision", "objective", "target", "budget", "finance", "facility",
                             "search", "uncertainty"})
         valid.push_back(k);
     }
@@ -217,26 +222,28 @@ class loader {
     if (const YAML::Node inc = d.root.node["include"]) {
       const located li{inc, d.root.file};
       std::vector<located> paths;
-      if (inc.IsScalar()) paths.push_back(li);
+      if (inc.IsScalar())
+        paths.push_back(li);
       else if (inc.IsSequence())
         for (auto it = inc.begin(); it != inc.end(); ++it) paths.push_back({*it, d.root.file});
-      else fail_at(li, "include", "expected a file path or a list of paths, got " + kind_of(inc));
-      for (const auto& p : paths) {
+      else
+        fail_at(li, "include", "expected a file path or a list of paths, got " + kind_of(inc));
+      for (const auto &p : paths) {
         const std::string path = read_string(p, "include");
         if (chain_.size() > 16) fail_at(p, "include", "includes nest more than 16 deep");
         apply(detail::read_include(d, p, path), false);
       }
     }
-    for (const auto& key : kListKeys)
+    for (const auto &key : kListKeys)
       if (const YAML::Node n = d.root.node[key]) merge_list(located{n, d.root.file}, key);
     chain_.pop_back();
   }
 
-  void merge_list(const located& seq, const std::string& key) {
+  void merge_list(const located &seq, const std::string &key) {
     list_where_[key] = seq;
     if (!seq.node.IsSequence())
       fail_at(seq, key, "expected a list of entries, got " + kind_of(seq.node));
-    auto& list = lists_[key];
+    auto &list = lists_[key];
     std::map<std::string, int> seen_here;
     int pos = 0;
     for (auto it = seq.node.begin(); it != seq.node.end(); ++it, ++pos) {
@@ -244,38 +251,43 @@ class loader {
       const std::string path = fmt::format("{}[{}]", key, pos);
       section s = as_section(item, path, list_fields().at(key));
       const std::string id = read_string(s.need("id"), path + ".id");
-      if (id.empty() || id == "-") fail_at(s.need("id"), path + ".id", "an id must be a non-empty name other than '-'");
+      if (id.empty() || id == "-")
+        fail_at(s.need("id"), path + ".id", "an id must be a non-empty name other than '-'");
       if (seen_here.count(id))
         fail_at(s.need("id"), path + ".id",
                 fmt::format("duplicate id '{}' (first at line {}); ids are unique within {}", id,
                             seen_here[id], key));
       seen_here[id] = s.need("id").line();
       s.path = key + "." + id;
-      auto existing = std::find_if(list.begin(), list.end(), [&](const entry& e) { return e.id == id; });
+      auto existing =
+          std::find_if(list.begin(), list.end(), [&](const entry &e) { return e.id == id; });
       if (existing == list.end()) {
         list.push_back(entry{id, item, s});
       } else {
         // A later layer overrides single fields of an entry of the same id.
-        for (auto& kv : s.fields) existing->fields.fields[kv.first] = kv.second;
-        for (auto& kv : s.keys) existing->fields.keys[kv.first] = kv.second;
+        for (auto &kv : s.fields) existing->fields.fields[kv.first] = kv.second;
+        for (auto &kv : s.keys) existing->fields.keys[kv.first] = kv.second;
         existing->where = item;
         existing->fields.where = item;
       }
     }
   }
 
-  const std::vector<entry>& list(const std::string& key, const document& top) {
-    auto& l = lists_[key];
+  const std::vector<entry> &list(const std::string &key, const document &top) {
+    auto &l = lists_[key];
     if (l.empty()) {
       auto w = list_where_.find(key);
-      if (w != list_where_.end()) fail_at(w->second, key, "the list is empty; it needs at least one entry");
+      if (w != list_where_.end())
+        fail_at(w->second, key, "the list is empty; it needs at least one entry");
       throw input_error(*top.root.file, 1, 1, key,
-                        "missing required list '" + key + "' (give it, or include a catalog file such as catalog/" + key + ".yaml)");
+                        "missing required list '" + key +
+                            "' (give it, or include a catalog file such as catalog/" + key +
+                            ".yaml)");
     }
     return l;
   }
 
-  static entry_meta meta_of(const entry& e) {
+  static entry_meta meta_of(const entry &e) {
     entry_meta m;
     m.id = e.id;
     m.loc = {*e.where.file, e.where.line(), e.where.column()};
@@ -286,19 +298,19 @@ class loader {
     return m;
   }
 
-  static int index_of(const std::vector<entry_meta>& metas, const located& v, const std::string& field,
-                      const std::string& what) {
+  static int index_of(const std::vector<entry_meta> &metas, const located &v,
+                      const std::string &field, const std::string &what) {
     const std::string id = read_string(v, field);
     for (std::size_t i = 0; i < metas.size(); ++i)
       if (metas[i].id == id) return static_cast<int>(i);
     std::string valid;
-    for (const auto& m : metas) valid += (valid.empty() ? "" : ", ") + m.id;
+    for (const auto &m : metas) valid += (valid.empty() ? "" : ", ") + m.id;
     fail_at(v, field, "'" + id + "' is not a known " + what + " id (valid: " + valid + ")");
   }
 
-  void parse_lists(const document& top) {
-    for (const auto& e : list("cooling", top)) {
-      const section& f = e.fields;
+  void parse_lists(const document &top) {
+    for (const auto &e : list("cooling", top)) {
+      const section &f = e.fields;
       cooling_rec c{};
       c.rank = f.number("rank");
       c.pue = f.at_least("pue", 1, ">= 1");
@@ -307,8 +319,8 @@ class loader {
       sc_.cooling.push_back(c);
       sc_.cooling_meta.push_back(meta_of(e));
     }
-    for (const auto& e : list("accelerators", top)) {
-      const section& f = e.fields;
+    for (const auto &e : list("accelerators", top)) {
+      const section &f = e.fields;
       accelerator_rec a{};
       a.peak_bf16_flops = f.positive("peak_bf16_flops");
       a.peak_fp8_flops = f.positive("peak_fp8_flops");
@@ -319,8 +331,8 @@ class loader {
       sc_.accelerators.push_back(a);
       sc_.accelerator_meta.push_back(meta_of(e));
     }
-    for (const auto& e : list("systems", top)) {
-      const section& f = e.fields;
+    for (const auto &e : list("systems", top)) {
+      const section &f = e.fields;
       system_rec s{};
       s.accelerator = index_of(sc_.accelerator_meta, f.need("accelerator"), f.name("accelerator"),
                                "accelerator");
@@ -329,7 +341,8 @@ class loader {
       s.node_power_kw = f.positive("node_power_kw");
       s.node_price_usd = f.non_negative("node_price_usd");
       s.node_rack_units = f.count("node_rack_units");
-      s.min_cooling = index_of(sc_.cooling_meta, f.need("min_cooling"), f.name("min_cooling"), "cooling");
+      s.min_cooling =
+          index_of(sc_.cooling_meta, f.need("min_cooling"), f.name("min_cooling"), "cooling");
       s.mfu = f.number("mfu");
       check(s.mfu > 0 && s.mfu <= 1, f.need("mfu"), f.name("mfu"), s.mfu, "0 < mfu <= 1");
       s.lead_time_months = f.non_negative("lead_time_months");
@@ -338,8 +351,8 @@ class loader {
       sc_.systems.push_back(s);
       sc_.system_meta.push_back(meta_of(e));
     }
-    for (const auto& e : list("fabrics", top)) {
-      const section& f = e.fields;
+    for (const auto &e : list("fabrics", top)) {
+      const section &f = e.fields;
       fabric_rec x{};
       x.radix = f.count("radix", 2);
       x.cost_usd_per_accel = f.non_negative("cost_usd_per_accel");
@@ -348,8 +361,8 @@ class loader {
       sc_.fabrics.push_back(x);
       sc_.fabric_meta.push_back(meta_of(e));
     }
-    for (const auto& e : list("sites", top)) {
-      const section& f = e.fields;
+    for (const auto &e : list("sites", top)) {
+      const section &f = e.fields;
       site_rec s{};
       s.grid_mw = f.positive("grid_mw");
       s.energy_usd_per_kwh = f.non_negative("energy_usd_per_kwh");
@@ -357,15 +370,18 @@ class loader {
       s.pue_adjust = f.number("pue_adjust");
       s.build_cost_multiplier = f.non_negative("build_cost_multiplier");
       s.power_lead_months = f.non_negative("power_lead_months");
-      if (const located* colo = f.find("colo")) {
-        const section c = as_section(*colo, f.name("colo"), {"usd_per_kw_month", "available_mw", "lead_months"});
+      if (const located *colo = f.find("colo")) {
+        const section c =
+            as_section(*colo, f.name("colo"), {"usd_per_kw_month", "available_mw", "lead_months"});
         s.has_colo = true;
         s.colo_usd_per_kw_month = c.non_negative("usd_per_kw_month");
         s.colo_available_mw = c.positive("available_mw");
         s.colo_lead_months = c.non_negative("lead_months");
       }
-      if (const located* cloud = f.find("cloud")) {
-        const section c = as_section(*cloud, f.name("cloud"), {"max_accelerators", "price_multiplier", "lead_months", "pue"});
+      if (const located *cloud = f.find("cloud")) {
+        const section c =
+            as_section(*cloud, f.name("cloud"),
+                       {"max_accelerators", "price_multiplier", "lead_months", "pue"});
         s.has_cloud = true;
         s.cloud_max_accelerators = c.count("max_accelerators");
         s.cloud_price_multiplier = c.non_negative("price_multiplier");
@@ -375,9 +391,10 @@ class loader {
       for (std::size_t k = 0; k < sc_.cooling.size(); ++k) {
         if (sc_.cooling[k].pue + s.pue_adjust < 1)
           fail_at(f.need("pue_adjust"), f.name("pue_adjust"),
-                  fmt::format("cooling '{}' has pue {} and this site's pue_adjust {} brings it below 1; "
-                              "valid: c.pue + pue_adjust >= 1 for every cooling",
-                              sc_.cooling_meta[k].id, sc_.cooling[k].pue, s.pue_adjust));
+                  fmt::format(
+                      "cooling '{}' has pue {} and this site's pue_adjust {} brings it below 1; "
+                      "valid: c.pue + pue_adjust >= 1 for every cooling",
+                      sc_.cooling_meta[k].id, sc_.cooling[k].pue, s.pue_adjust));
       }
       sc_.sites.push_back(s);
       sc_.site_meta.push_back(meta_of(e));
@@ -385,7 +402,7 @@ class loader {
   }
 
   // MODEL.md "Risk": every factor block is optional; an absent one does not vary.
-  static uncertainty parse_uncertainty(const located& where) {
+  static uncertainty parse_uncertainty(const located &where) {
     const section u = as_section(where, "uncertainty",
                                  {"scenarios", "seed", "plans", "energy_price", "node_price",
                                   "cloud_price", "mfu", "delay_months"});
@@ -399,8 +416,8 @@ class loader {
       check(plans <= 1e4, u.need("plans"), u.name("plans"), plans, "1 to 10000 plans");
       x.plans = static_cast<std::size_t>(plans);
     }
-    const auto factor = [&](const char* key, const char* field, double& value, bool& has) {
-      if (const located* b = u.find(key)) {
+    const auto factor = [&](const char *key, const char *field, double &value, bool &has) {
+      if (const located *b = u.find(key)) {
         const section f = as_section(*b, u.name(key), {field});
         value = f.non_negative(field);
         has = true;
@@ -410,17 +427,19 @@ class loader {
     factor("node_price", "lognormal_sigma", x.node_sigma, x.has_node);
     factor("cloud_price", "lognormal_sigma", x.cloud_sigma, x.has_cloud);
     factor("mfu", "normal_sd", x.mfu_sd, x.has_mfu);
-    if (const located* b = u.find("delay_months")) {
+    if (const located *b = u.find("delay_months")) {
       const section d = as_section(*b, u.name("delay_months"), {"triangular"});
-      const located& tri = d.need("triangular");
+      const located &tri = d.need("triangular");
       const std::string field = d.name("triangular");
       if (!tri.node.IsSequence() || tri.node.size() != 3)
-        fail_at(tri, field, "expected [low, mode, high] (three numbers in months), got " + kind_of(tri.node));
+        fail_at(tri, field,
+                "expected [low, mode, high] (three numbers in months), got " + kind_of(tri.node));
       double v[3];
       for (std::size_t i = 0; i < 3; ++i) v[i] = read_number(located{tri.node[i], tri.file}, field);
       if (!(v[0] <= v[1] && v[1] <= v[2]))
-        fail_at(tri, field,
-                fmt::format("[{}, {}, {}] is not valid; valid: low <= mode <= high", v[0], v[1], v[2]));
+        fail_at(
+            tri, field,
+            fmt::format("[{}, {}, {}] is not valid; valid: low <= mode <= high", v[0], v[1], v[2]));
       x.has_delay = true;
       x.delay_low = v[0];
       x.delay_mode = v[1];
@@ -429,9 +448,9 @@ class loader {
     return x;
   }
 
-  void parse_top(const document& top) {
-    const YAML::Node& r = top.root.node;
-    const auto at = [&](const char* k) { return located{r[k], top.root.file}; };
+  void parse_top(const document &top) {
+    const YAML::Node &r = top.root.node;
+    const auto at = [&](const char *k) { return located{r[k], top.root.file}; };
     if (r["precision"]) {
       const std::string p = read_string(at("precision"), "precision");
       const std::optional<precision> v = from_name(kPrecisionNames, p);
@@ -452,13 +471,15 @@ class loader {
 
     if (!r["target"])
       throw input_error(*top.root.file, 1, 1, "target", "missing required section 'target'");
-    const section t = as_section(at("target"), "target",
-                                 {"effective_flops", "training", "portfolio", "deadline_months", "year"});
+    const section t =
+        as_section(at("target"), "target",
+                   {"effective_flops", "training", "portfolio", "deadline_months", "year"});
     if (t.find("effective_flops")) {
       sc_.target_effective_flops = t.non_negative("effective_flops");
     }
-    if (const located* tr = t.find("training")) {
-      const section s = as_section(*tr, "target.training", {"active_params", "tokens", "days", "flops_per_token"});
+    if (const located *tr = t.find("training")) {
+      const section s = as_section(*tr, "target.training",
+                                   {"active_params", "tokens", "days", "flops_per_token"});
       training_target x;
       x.active_params = s.positive("active_params");
       x.tokens = s.positive("tokens");
@@ -472,27 +493,30 @@ class loader {
       fail_at(t.where, "target",
               "missing target: give target.effective_flops (FLOP/s) or target.training "
               "{active_params, tokens, days}; only the effective_flops objective needs neither");
-    if (const located* p = t.find("portfolio")) sc_.portfolio = read_bool(*p, "target.portfolio");
+    if (const located *p = t.find("portfolio")) sc_.portfolio = read_bool(*p, "target.portfolio");
     if (sc_.portfolio) {
       if (sc_.training)
-        fail_at(*t.find("portfolio"), "target.portfolio", "a training target is one cluster and never a portfolio");
+        fail_at(*t.find("portfolio"), "target.portfolio",
+                "a training target is one cluster and never a portfolio");
       if (sc_.obj == objective::ready_months || sc_.obj == objective::effective_flops)
         fail_at(*t.find("portfolio"), "target.portfolio",
                 std::string("the ") + to_string(sc_.obj) +
-                    " objective does not sum over a portfolio; valid for portfolios: tco, capex, carbon");
+                    " objective does not sum over a portfolio; valid for portfolios: tco, capex, "
+                    "carbon");
     }
     if (t.find("deadline_months")) sc_.deadline_months = t.non_negative("deadline_months");
-    if (const located* y = t.find("year")) sc_.year = read_int(*y, "target.year");
+    if (const located *y = t.find("year")) sc_.year = read_int(*y, "target.year");
 
     if (r["budget"]) {
       const section b = as_section(at("budget"), "budget", {"capex_usd", "tco_usd"});
       if (b.find("capex_usd")) sc_.budget_capex_usd = b.non_negative("capex_usd");
       if (b.find("tco_usd")) sc_.budget_tco_usd = b.non_negative("tco_usd");
     }
-    if (!r["finance"]) throw input_error(*top.root.file, 1, 1, "finance", "missing required section 'finance'");
+    if (!r["finance"])
+      throw input_error(*top.root.file, 1, 1, "finance", "missing required section 'finance'");
     const section f = as_section(at("finance"), "finance",
-                                 {"horizon_years", "discount_rate", "utilization", "maintenance_rate",
-                                  "staff_usd_per_mw_year"});
+                                 {"horizon_years", "discount_rate", "utilization",
+                                  "maintenance_rate", "staff_usd_per_mw_year"});
     sc_.horizon_years = f.positive("horizon_years");
     sc_.discount_rate = f.non_negative("discount_rate");
     sc_.utilization = f.number("utilization");
@@ -501,10 +525,11 @@ class loader {
     sc_.maintenance_rate = f.non_negative("maintenance_rate");
     sc_.staff_usd_per_mw_year = f.non_negative("staff_usd_per_mw_year");
 
-    if (!r["facility"]) throw input_error(*top.root.file, 1, 1, "facility", "missing required section 'facility'");
+    if (!r["facility"])
+      throw input_error(*top.root.file, 1, 1, "facility", "missing required section 'facility'");
     const section fa = as_section(at("facility"), "facility",
-                                  {"build_usd_per_mw_it", "construction_months", "facility_life_years",
-                                   "rack_usd", "rack_units"});
+                                  {"build_usd_per_mw_it", "construction_months",
+                                   "facility_life_years", "rack_usd", "rack_units"});
     sc_.build_usd_per_mw_it = fa.non_negative("build_usd_per_mw_it");
     sc_.construction_months = fa.non_negative("construction_months");
     sc_.facility_life_years = fa.positive("facility_life_years");
@@ -518,21 +543,22 @@ class loader {
                   "' needs an uncertainty block (MODEL.md \"Risk\"); add one or use tco");
 
     if (r["search"]) {
-      const section s = as_section(at("search"), "search", {"max_nodes", "node_step", "systems", "sourcing"});
+      const section s =
+          as_section(at("search"), "search", {"max_nodes", "node_step", "systems", "sourcing"});
       if (s.find("max_nodes")) sc_.max_nodes = s.count("max_nodes");
       if (s.find("node_step")) sc_.node_step = s.count("node_step");
       // Opt-in: consider only these systems / sourcing options (absent = all, as MODEL.md).
-      const auto each = [](const located& v, const std::string& field, auto fn) {
+      const auto each = [](const located &v, const std::string &field, auto fn) {
         if (!v.node.IsSequence() || v.node.size() == 0)
           fail_at(v, field, "expected a non-empty list, got " + kind_of(v.node));
         for (auto it = v.node.begin(); it != v.node.end(); ++it) fn(located{*it, v.file});
       };
-      if (const located* v = s.find("systems"))
-        each(*v, "search.systems", [&](const located& x) {
+      if (const located *v = s.find("systems"))
+        each(*v, "search.systems", [&](const located &x) {
           sc_.only_systems.push_back(index_of(sc_.system_meta, x, "search.systems", "system"));
         });
-      if (const located* v = s.find("sourcing"))
-        each(*v, "search.sourcing", [&](const located& x) {
+      if (const located *v = s.find("sourcing"))
+        each(*v, "search.sourcing", [&](const located &x) {
           const std::string m = read_string(x, "search.sourcing");
           const std::optional<sourcing> v = from_name(kSourcingNames, m);
           if (!v)
@@ -544,17 +570,17 @@ class loader {
   }
 };
 
-}  // namespace
+} // namespace
 
-scenario load_scenario(const std::string& path) {
+scenario load_scenario(const std::string &path) {
   const document d = detail::read_document(path);
   scenario sc = loader().run(d);
   validate_scenario(sc);
   return sc;
 }
 
-scenario load_scenario_text(const std::string& text, const std::string& name,
-                            const std::string& base_dir) {
+scenario load_scenario_text(const std::string &text, const std::string &name,
+                            const std::string &base_dir) {
   const document d = detail::parse_document(text, name, base_dir, false);
   scenario sc = loader().run(d);
   validate_scenario(sc);
@@ -570,13 +596,14 @@ scenario load_builtin_catalog() {
 
 scenario load_default_scenario() { return load_builtin_scenario("default.yaml"); }
 
-scenario load_builtin_scenario(const std::string& name) {
-  const std::string* text = find_resource(name);
-  if (!text) throw std::logic_error("the built-in scenario " + name + " is missing from this build");
+scenario load_builtin_scenario(const std::string &name) {
+  const std::string *text = find_resource(name);
+  if (!text)
+    throw std::logic_error("the built-in scenario " + name + " is missing from this build");
   const document d = detail::parse_document(*text, "<built-in>/" + name, "", true);
   scenario sc = loader().run(d);
   validate_scenario(sc);
   return sc;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

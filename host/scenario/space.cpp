@@ -11,21 +11,21 @@
 
 namespace dcplan {
 
-double node_limit(const scenario& sc, int s, int a, int c, sourcing m) {
-  const site_rec& site = sc.sites[s];
-  const system_rec& sys = sc.systems[a];
+double node_limit(const scenario &sc, int s, int a, int c, sourcing m) {
+  const site_rec &site = sc.sites[s];
+  const system_rec &sys = sc.systems[a];
   double n_hi = 0;
   switch (m) {
-    case sourcing::build:
-      n_hi = std::floor(site.grid_mw * 1000 /
-                        (sys.node_power_kw * (sc.cooling[c].pue + site.pue_adjust)));
-      break;
-    case sourcing::colo:
-      n_hi = std::floor(site.colo_available_mw * 1000 / sys.node_power_kw);
-      break;
-    case sourcing::cloud:
-      n_hi = std::floor(site.cloud_max_accelerators / sys.accelerators_per_node);
-      break;
+  case sourcing::build:
+    n_hi = std::floor(site.grid_mw * 1000 /
+                      (sys.node_power_kw * (sc.cooling[c].pue + site.pue_adjust)));
+    break;
+  case sourcing::colo:
+    n_hi = std::floor(site.colo_available_mw * 1000 / sys.node_power_kw);
+    break;
+  case sourcing::cloud:
+    n_hi = std::floor(site.cloud_max_accelerators / sys.accelerators_per_node);
+    break;
   }
   if (sc.max_nodes && *sc.max_nodes < n_hi) n_hi = *sc.max_nodes;
   return n_hi;
@@ -37,16 +37,16 @@ namespace {
 // MODEL.md's sums and products (prices x counts, nodes x accelerators) and rank nonsense.
 constexpr double kMaxFigure = 1e300;
 // Counts (accelerators, racks) are reported as exact whole numbers.
-constexpr double kMaxCount = 9007199254740992.0;  // 2^53
+constexpr double kMaxCount = 9007199254740992.0; // 2^53
 
-void fail_overflow(const scenario& sc, const std::string& field, const std::string& what) {
+void fail_overflow(const scenario &sc, const std::string &field, const std::string &what) {
   throw input_error(sc.file, 0, 0, field,
                     what + " is beyond what a double holds (above 1e300); some figure of the "
                            "scenario is far out of scale");
 }
 
 // The scenario-wide constants of MODEL.md "Figures of a plan" and "Feasibility", test 6.
-void check_globals(const scenario& sc) {
+void check_globals(const scenario &sc) {
   const globals_rec g = sc.globals();
   const auto ok = [](double x) { return std::isfinite(x) && std::fabs(x) <= kMaxFigure; };
   if (sc.training && !(ok(g.total_flops) && ok(g.required_effective_flops)))
@@ -58,11 +58,13 @@ void check_globals(const scenario& sc) {
 
 // The smallest and largest plan of a combination bound its figures (each grows with the node
 // count, and effective FLOP/s, the divisor of the rest, is smallest at the smallest plan).
-void check_combo(const scenario& sc, const model_view& v, const combo& cb, double node_step) {
-  const entry_meta& sys = sc.system_meta[cb.system];
+void check_combo(const scenario &sc, const model_view &v, const combo &cb, double node_step) {
+  const entry_meta &sys = sc.system_meta[cb.system];
   const double lo = node_step, hi = static_cast<double>(cb.count) * node_step;
-  const plan_figures a = evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, lo);
-  const plan_figures b = evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, hi);
+  const plan_figures a =
+      evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, lo);
+  const plan_figures b =
+      evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, hi);
   const auto where = [&](double n) {
     return fmt::format("site '{}', system '{}', {} nodes ({})", sc.site_meta[cb.site].id, sys.id, n,
                        to_string(static_cast<sourcing>(cb.sourcing)));
@@ -74,7 +76,7 @@ void check_combo(const scenario& sc, const model_view& v, const combo& cb, doubl
                                   where(hi), sc.systems[cb.system].accelerators_per_node,
                                   b.accelerators));
   const struct {
-    const char* name;
+    const char *name;
     double plan_figures::*field;
   } figures[] = {{"it_kw", &plan_figures::it_kw},
                  {"facility_kw", &plan_figures::facility_kw},
@@ -88,11 +90,11 @@ void check_combo(const scenario& sc, const model_view& v, const combo& cb, doubl
                  {"accelerator_hours", &plan_figures::accelerator_hours},
                  {"job_energy_mwh", &plan_figures::job_energy_mwh},
                  {"job_cost_usd", &plan_figures::job_cost_usd}};
-  for (const plan_figures* p : {&a, &b}) {
+  for (const plan_figures *p : {&a, &b}) {
     // NaN marks a figure that is not computed (racks when per_rack is 0; job figures without a
     // training target); anything else must be a finite number within the bound.
     const bool racks_ok = cb.sourcing == static_cast<int>(sourcing::cloud) || !std::isnan(p->racks);
-    for (const auto& fig : figures) {
+    for (const auto &fig : figures) {
       const double x = p->*fig.field;
       const bool job = fig.name[0] == 'j' || fig.name[0] == 'a';
       if (std::isnan(x) && (!racks_ok || (job && !sc.training))) continue;
@@ -106,15 +108,15 @@ void check_combo(const scenario& sc, const model_view& v, const combo& cb, doubl
   }
 }
 
-}  // namespace
+} // namespace
 
-plan_space build_space(const scenario& sc) {
+plan_space build_space(const scenario &sc) {
   plan_space sp;
   sp.node_step = sc.node_step;
-  const double limit = 9223372036854775808.0;  // 2^63
+  const double limit = 9223372036854775808.0; // 2^63
   double total = 0;
   std::uint64_t start = 0;
-  const auto allowed = [](const std::vector<int>& only, int x) {
+  const auto allowed = [](const std::vector<int> &only, int x) {
     return only.empty() || std::find(only.begin(), only.end(), x) != only.end();
   };
   auto add = [&](int s, int a, int c, int f, sourcing m) {
@@ -155,26 +157,26 @@ plan_space build_space(const scenario& sc) {
                       "and search.node_step)");
   check_globals(sc);
   const model_view v = make_model_view(sc);
-  for (const combo& cb : sp.combos) check_combo(sc, v, cb, sp.node_step);
+  for (const combo &cb : sp.combos) check_combo(sc, v, cb, sp.node_step);
   return sp;
 }
 
-model_view make_model_view(const scenario& sc) {
-  return {sc.accelerators.data(), sc.systems.data(), sc.cooling.data(), sc.fabrics.data(),
-          sc.sites.data(), sc.globals()};
+model_view make_model_view(const scenario &sc) {
+  return {sc.accelerators.data(), sc.systems.data(), sc.cooling.data(),
+          sc.fabrics.data(),      sc.sites.data(),   sc.globals()};
 }
 
-plan_ref plan_of_index(const plan_space& sp, std::uint64_t index) {
+plan_ref plan_of_index(const plan_space &sp, std::uint64_t index) {
   const space_view v = sp.view();
   const int k = find_combo(v, index);
-  const combo& c = sp.combos[k];
-  return {c.site, c.system, c.cooling, c.fabric, c.sourcing,
-          static_cast<double>(index - sp.starts[k] + 1) * sp.node_step};
+  const combo &c = sp.combos[k];
+  return {c.site,   c.system,   c.cooling,
+          c.fabric, c.sourcing, static_cast<double>(index - sp.starts[k] + 1) * sp.node_step};
 }
 
-plan_figures evaluate_ref(const scenario& sc, const plan_ref& p) {
+plan_figures evaluate_ref(const scenario &sc, const plan_ref &p) {
   return evaluate_plan(make_model_view(sc), p.site, p.system, p.cooling, p.fabric, p.sourcing,
                        p.nodes);
 }
 
-}  // namespace dcplan
+} // namespace dcplan

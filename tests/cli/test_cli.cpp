@@ -37,13 +37,13 @@ fs::path scratch() {
   return d;
 }
 
-std::string write(const std::string& name, const std::string& text) {
+std::string write(const std::string &name, const std::string &text) {
   const fs::path p = scratch() / name;
   std::ofstream(p) << text;
   return p.string();
 }
 
-std::string slurp(const std::string& p) {
+std::string slurp(const std::string &p) {
   std::ifstream in(p);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -51,12 +51,12 @@ std::string slurp(const std::string& p) {
 }
 
 bool no_temp_files() {
-  for (const auto& e : fs::directory_iterator(scratch()))
+  for (const auto &e : fs::directory_iterator(scratch()))
     if (e.path().filename().string().find(".tmp-") != std::string::npos) return false;
   return true;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("plan writes the JSON report with MODEL.md's fields", "[cli][json]") {
   const std::string s = write("tiny.yaml", test::tiny_text());
@@ -70,17 +70,19 @@ TEST_CASE("plan writes the JSON report with MODEL.md's fields", "[cli][json]") {
   CHECK(j["plans_feasible"] == 4);
   CHECK(j["required_effective_flops"] == 1e16);
   REQUIRE(j["plans"].size() == 4);
-  const auto& p = j["plans"][0];
-  for (const char* k : {"rank", "site", "system", "cooling", "fabric", "sourcing", "nodes", "accelerators",
-                        "racks", "tiers", "it_kw", "facility_kw", "capex_usd", "opex_usd_per_year", "tco_usd",
-                        "effective_flops", "ready_months", "tco2_per_year", "usd_per_pflop_day"})
+  const auto &p = j["plans"][0];
+  for (const char *k :
+       {"rank", "site", "system", "cooling", "fabric", "sourcing", "nodes", "accelerators", "racks",
+        "tiers", "it_kw", "facility_kw", "capex_usd", "opex_usd_per_year", "tco_usd",
+        "effective_flops", "ready_months", "tco2_per_year", "usd_per_pflop_day"})
     CHECK(p.contains(k));
-  CHECK_FALSE(p.contains("job_days"));  // not a training target
+  CHECK_FALSE(p.contains("job_days")); // not a training target
   CHECK(p["rank"] == 1);
   CHECK(p["cooling"] == "-");
   CHECK(p["sourcing"] == "cloud");
   CHECK(p["nodes"].is_number_integer());
-  for (const char* k : {"year", "cooling", "rack", "fabric", "power", "target", "deadline", "budget"})
+  for (const char *k :
+       {"year", "cooling", "rack", "fabric", "power", "target", "deadline", "budget"})
     CHECK(j["infeasible_by_reason"].contains(k));
   CHECK(j["infeasible_by_reason"]["target"] == 4);
   CHECK(j.contains("timing"));
@@ -88,11 +90,15 @@ TEST_CASE("plan writes the JSON report with MODEL.md's fields", "[cli][json]") {
 }
 
 TEST_CASE("a training target adds the job figures", "[cli][json]") {
-  const std::string s = write("train.yaml", test::tiny_text({{"effective_flops: 1.0e16", "training: {active_params: 1.0e9, tokens: 2.0e10, days: 10}"}}));
+  const std::string s =
+      write("train.yaml",
+            test::tiny_text({{"effective_flops: 1.0e16",
+                              "training: {active_params: 1.0e9, tokens: 2.0e10, days: 10}"}}));
   const result r = cli({"plan", s, "--json", "-"});
   REQUIRE(r.code == exit_ok);
   const auto j = nlohmann::json::parse(r.out);
-  for (const char* k : {"job_days", "accelerator_hours", "job_energy_mwh", "job_tco2", "job_cost_usd"})
+  for (const char *k :
+       {"job_days", "accelerator_hours", "job_energy_mwh", "job_tco2", "job_cost_usd"})
     CHECK(j["plans"][0].contains(k));
 }
 
@@ -120,7 +126,8 @@ TEST_CASE("an output that cannot be written is reported before planning", "[cli]
 }
 
 TEST_CASE("an infeasible scenario writes its report and exits 3", "[cli]") {
-  const std::string s = write("inf.yaml", test::tiny_text({{"effective_flops: 1.0e16", "effective_flops: 1.0e18"}}));
+  const std::string s =
+      write("inf.yaml", test::tiny_text({{"effective_flops: 1.0e16", "effective_flops: 1.0e18"}}));
   const std::string out = (scratch() / "inf.json").string();
   const result r = cli({"plan", s, "--json", out, "--csv", (scratch() / "inf.csv").string()});
   CHECK(r.code == exit_infeasible);
@@ -175,11 +182,13 @@ TEST_CASE("backend cuda without a usable device exits 4, and auto falls back", "
 
 TEST_CASE("explain: every figure, JSON record, and bad --plan values", "[cli][explain]") {
   const std::string s = write("tiny.yaml", test::tiny_text());
-  const result r = cli({"explain", s, "--plan", "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3"});
+  const result r = cli({"explain", s, "--plan",
+                        "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3"});
   REQUIRE(r.code == exit_ok);
   CHECK_THAT(r.out, Catch::Contains("tco_usd"));
   CHECK_THAT(r.out, Catch::Contains("feasible: passes every test"));
-  const result j = cli({"explain", s, "--plan", "site=here,system=box8,fabric=ib,sourcing=cloud,nodes=3", "--json", "-"});
+  const result j = cli({"explain", s, "--plan",
+                        "site=here,system=box8,fabric=ib,sourcing=cloud,nodes=3", "--json", "-"});
   REQUIRE(j.code == exit_ok);
   const auto rec = nlohmann::json::parse(j.out);
   CHECK(rec["cooling"] == "-");
@@ -187,22 +196,29 @@ TEST_CASE("explain: every figure, JSON record, and bad --plan values", "[cli][ex
   CHECK(rec["reason"].is_null());
   CHECK(rec["tco_usd"].get<double>() == Approx(1332865.0228809514).epsilon(1e-12));
   // A plan outside the space is still explained, with its reason.
-  const result big = cli({"explain", s, "--plan", "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=9", "--json", "-"});
+  const result big =
+      cli({"explain", s, "--plan",
+           "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=9", "--json", "-"});
   CHECK(nlohmann::json::parse(big.out)["reason"] == "power");
   // per_rack 0: racks and what is built on them are null.
-  const std::string norack = write("norack.yaml", test::tiny_text({{"max_rack_kw: 25", "max_rack_kw: 5"}}));
-  const auto nr = nlohmann::json::parse(cli({"explain", norack, "--plan", "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=1", "--json", "-"}).out);
+  const std::string norack =
+      write("norack.yaml", test::tiny_text({{"max_rack_kw: 25", "max_rack_kw: 5"}}));
+  const auto nr = nlohmann::json::parse(
+      cli({"explain", norack, "--plan",
+           "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=1", "--json", "-"})
+          .out);
   CHECK(nr["racks"].is_null());
   CHECK(nr["capex_usd"].is_null());
   CHECK(nr["reason"] == "rack");
-  for (const char* bad : {"site=nowhere,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3",
-                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=colo,nodes=3",
-                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=cloud,nodes=3",
-                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=0",
-                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=2.5",
-                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=build",
-                          "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3,color=red",
-                          "garbage"}) {
+  for (const char *bad :
+       {"site=nowhere,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3",
+        "site=here,system=box8,cooling=air,fabric=ib,sourcing=colo,nodes=3",
+        "site=here,system=box8,cooling=air,fabric=ib,sourcing=cloud,nodes=3",
+        "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=0",
+        "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=2.5",
+        "site=here,system=box8,cooling=air,fabric=ib,sourcing=build",
+        "site=here,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3,color=red",
+        "garbage"}) {
     INFO(bad);
     const result e = cli({"explain", s, "--plan", bad});
     CHECK(e.code == exit_bad_input);
@@ -219,15 +235,16 @@ TEST_CASE("usage errors exit 2, and help exits 0", "[cli]") {
   CHECK(cli({"validate", "/no/such.yaml"}).code == exit_bad_input);
 }
 
-TEST_CASE("plan takes every objective on the command line that a scenario file takes", "[cli][objective]") {
+TEST_CASE("plan takes every objective on the command line that a scenario file takes",
+          "[cli][objective]") {
   // One table of names: the command line refuses none that the scenario file accepts.
   const std::string tiny = write("objective-tiny.yaml", test::tiny_text());
-  for (const auto& o : kObjectiveNames) {
+  for (const auto &o : kObjectiveNames) {
     CAPTURE(o.name);
     const result r = cli({"plan", tiny, "--objective", o.name, "--quiet"});
     CHECK(r.err.find("not in") == std::string::npos);
     if (o.value == objective::p90_tco || o.value == objective::cvar95_tco) {
-      CHECK(r.code == exit_bad_input);  // tiny.yaml has no uncertainty block
+      CHECK(r.code == exit_bad_input); // tiny.yaml has no uncertainty block
       CHECK_THAT(r.err, Catch::Contains("needs an uncertainty block"));
     } else {
       CHECK(r.code != exit_bad_input);
@@ -235,7 +252,7 @@ TEST_CASE("plan takes every objective on the command line that a scenario file t
   }
   const std::string risk =
       (fs::path(__FILE__).parent_path().parent_path() / "risk" / "realistic-risk.yaml").string();
-  for (const char* o : {"p90_tco", "cvar95_tco"}) {
+  for (const char *o : {"p90_tco", "cvar95_tco"}) {
     const result r = cli({"plan", risk, "--objective", o, "--top", "5", "--json", "-"});
     REQUIRE(r.code == exit_ok);
     const auto j = nlohmann::json::parse(r.out);
@@ -267,7 +284,8 @@ TEST_CASE("one mapping from an exception to the exit code and message", "[cli][e
   CHECK(exit_code_of(std::make_exception_ptr(42), nullptr) == exit_internal);
 }
 
-TEST_CASE("plan with --milp writes the portfolio problem as an LP file, and needs a portfolio run", "[cli][portfolio]") {
+TEST_CASE("plan with --milp writes the portfolio problem as an LP file, and needs a portfolio run",
+          "[cli][portfolio]") {
   const std::string s = write("milp.yaml", test::tiny_text());
   const std::string lp = (scratch() / "p.lp").string(), js = (scratch() / "p.json").string();
   fs::remove(lp);
@@ -285,8 +303,10 @@ TEST_CASE("plan with --milp writes the portfolio problem as an LP file, and need
   std::istringstream in(text);
   std::string line, section;
   while (std::getline(in, line)) {
-    if (line == "Binaries" || line == "End" || line == "Subject To") section = line;
-    else if (section == "Binaries" && line.rfind(" x", 0) == 0) ++binaries;
+    if (line == "Binaries" || line == "End" || line == "Subject To")
+      section = line;
+    else if (section == "Binaries" && line.rfind(" x", 0) == 0)
+      ++binaries;
     if (line.rfind(" pool_", 0) == 0) ++pools;
     if (line.rfind("\\ x", 0) == 0 && line.find("site=") != std::string::npos) ++named;
   }
@@ -298,9 +318,12 @@ TEST_CASE("plan with --milp writes the portfolio problem as an LP file, and need
   CHECK(no_temp_files());
 }
 
-TEST_CASE("a cost-curve point stopped at --curve-work-limit is marked, with its best found and a lower bound", "[cli][portfolio]") {
+TEST_CASE("a cost-curve point stopped at --curve-work-limit is marked, with its best found and a "
+          "lower bound",
+          "[cli][portfolio]") {
   const std::string s = write("limit.yaml", test::random_portfolio_scenario(3));
-  const std::string whole_js = (scratch() / "whole.json").string(), cut_js = (scratch() / "cut.json").string();
+  const std::string whole_js = (scratch() / "whole.json").string(),
+                    cut_js = (scratch() / "cut.json").string();
   const result whole = cli({"plan", s, "--portfolio", "--json", whole_js});
   REQUIRE((whole.code == exit_ok || whole.code == exit_infeasible));
   const result cut = cli({"plan", s, "--portfolio", "--curve-work-limit", "1", "--json", cut_js});
@@ -323,7 +346,7 @@ TEST_CASE("a cost-curve point stopped at --curve-work-limit is marked, with its 
     ++unproven;
     // The bound is proven and the value a portfolio found: the optimum lies between them.
     REQUIRE(b[i]["lower_bound"].is_number());
-    if (a[i]["objective_value"].is_null()) {  // infeasible: nothing can be found
+    if (a[i]["objective_value"].is_null()) { // infeasible: nothing can be found
       CHECK(b[i]["objective_value"].is_null());
       continue;
     }

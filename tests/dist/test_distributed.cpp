@@ -1,5 +1,6 @@
 // docs/distributed.md without MPI: the shares of a space cover it exactly once, and the engine
-// cost frontiers and pool candidates of any split of the space, merged, equal one run over the whole space.
+// cost frontiers and pool candidates of any split of the space, merged, equal one run over the
+// whole space.
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -14,17 +15,18 @@ using namespace dcplan;
 namespace {
 
 // Splits [0, total) at `cuts` random points (some equal, some at the ends: empty shares).
-std::vector<std::pair<std::uint64_t, std::uint64_t>> random_split(std::mt19937_64& rng,
+std::vector<std::pair<std::uint64_t, std::uint64_t>> random_split(std::mt19937_64 &rng,
                                                                   std::uint64_t total, int parts) {
   std::vector<std::uint64_t> c{0, total};
-  for (int i = 1; i < parts; ++i) c.push_back(std::uniform_int_distribution<std::uint64_t>(0, total)(rng));
+  for (int i = 1; i < parts; ++i)
+    c.push_back(std::uniform_int_distribution<std::uint64_t>(0, total)(rng));
   std::sort(c.begin(), c.end());
   std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
   for (std::size_t i = 0; i + 1 < c.size(); ++i) out.push_back({c[i], c[i + 1]});
   return out;
 }
 
-void require_same(const engine_result& a, const engine_result& b) {
+void require_same(const engine_result &a, const engine_result &b) {
   REQUIRE(a.plans_evaluated == b.plans_evaluated);
   for (int k = 0; k < kReasonCount; ++k) REQUIRE(a.counts[k] == b.counts[k]);
   REQUIRE(a.top.size() == b.top.size());
@@ -33,7 +35,7 @@ void require_same(const engine_result& a, const engine_result& b) {
   if (a.has_closest) REQUIRE(a.closest_index == b.closest_index);
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("shares of the space are contiguous, cover it once and end on piece boundaries",
           "[distributed]") {
@@ -87,7 +89,7 @@ TEST_CASE("random scenarios: merged results of any split equal the whole space's
     try {
       sc = load_scenario_text(text, "random.yaml", ".");
       sp = build_space(sc);
-    } catch (const input_error&) {
+    } catch (const input_error &) {
       continue;
     }
     if (sp.total > 2000000) continue;
@@ -101,7 +103,7 @@ TEST_CASE("random scenarios: merged results of any split equal the whole space's
       const engine_result whole = evaluate_plans_cpu(sc, sp, opt);
       for (int parts : {2, 3, 5}) {
         std::vector<engine_result> got;
-        for (const auto& [b, e] : random_split(rng, sp.total, parts)) {
+        for (const auto &[b, e] : random_split(rng, sp.total, parts)) {
           engine_options o = opt;
           o.range_begin = b;
           o.range_end = e;
@@ -127,14 +129,15 @@ TEST_CASE("random portfolio scenarios: merged pool candidates of any split equal
     const std::vector<pool_candidate> whole = find_pool_candidates_cpu(sc, sp, opt).items;
     for (int parts : {2, 3, 4}) {
       std::vector<std::vector<pool_candidate>> got;
-      for (const auto& [b, e] : random_split(rng, sp.total, parts)) {
+      for (const auto &[b, e] : random_split(rng, sp.total, parts)) {
         engine_options o = opt;
         o.range_begin = b;
         o.range_end = e;
         got.push_back(find_pool_candidates_cpu(sc, sp, o).items);
-        for (const pool_candidate& x : got.back()) REQUIRE((x.index >= b && x.index < e));
+        for (const pool_candidate &x : got.back()) REQUIRE((x.index >= b && x.index < e));
       }
-      const std::vector<pool_candidate> merged = dist::merge_candidate_parts(got, pareto_dims_of(sc));
+      const std::vector<pool_candidate> merged =
+          dist::merge_candidate_parts(got, pareto_dims_of(sc));
       INFO("seed " << seed << " parts " << parts);
       REQUIRE(merged.size() == whole.size());
       for (std::size_t i = 0; i < merged.size(); ++i) REQUIRE(merged[i].index == whole[i].index);

@@ -12,7 +12,7 @@ using dcplan::test::tiny;
 namespace {
 plan_ref ref(int c, int m, double n) { return plan_ref{0, 0, c, 0, m, n}; }
 constexpr int kBuild = 0, kColo = 1, kCloud = 2;
-}  // namespace
+} // namespace
 
 TEST_CASE("a build plan worked by hand: every figure", "[model]") {
   const scenario sc = tiny();
@@ -60,7 +60,7 @@ TEST_CASE("a cloud plan worked by hand", "[model]") {
   const plan_figures f = evaluate_ref(sc, ref(-1, kCloud, 3));
   CHECK(f.racks == 0);
   CHECK(f.capex == 0);
-  CHECK(f.facility_kw == Approx(32.4 * 1.2).epsilon(1e-14));  // cloud.pue
+  CHECK(f.facility_kw == Approx(32.4 * 1.2).epsilon(1e-14)); // cloud.pue
   CHECK(f.opex_usd_per_year == Approx(24 * 2.0 * 1.0 * 8760).epsilon(1e-14));
   CHECK(f.tco == Approx(420480.0 * (1 - std::pow(1.1, -4.0)) / 0.1).epsilon(1e-13));
   CHECK(f.ready_months == 1);
@@ -69,12 +69,14 @@ TEST_CASE("a cloud plan worked by hand", "[model]") {
 }
 
 TEST_CASE("a colo plan worked by hand", "[model]") {
-  const scenario sc = tiny({{"power_lead_months: 6", "power_lead_months: 6\n    colo: {usd_per_kw_month: 150, available_mw: 0.05, lead_months: 2}"}});
+  const scenario sc =
+      tiny({{"power_lead_months: 6", "power_lead_months: 6\n    colo: {usd_per_kw_month: 150, "
+                                     "available_mw: 0.05, lead_months: 2}"}});
   const plan_figures f = evaluate_ref(sc, ref(0, kColo, 3));
-  CHECK(f.capex == 1030000.0);  // hardware only
+  CHECK(f.capex == 1030000.0); // hardware only
   CHECK(f.opex_usd_per_year == Approx(27672.84 + 20600 + 32.4 * 150 * 12).epsilon(1e-13));
   CHECK(f.residual == 0);
-  CHECK(f.ready_months == 4);  // max(colo lead 2, system lead 4)
+  CHECK(f.ready_months == 4); // max(colo lead 2, system lead 4)
   CHECK(f.reason == feasible);
   // colo power: it_kw / 1000 <= available_mw; 5 nodes = 50 kW + 4 kW of fabric > 50 kW.
   CHECK(evaluate_ref(sc, ref(0, kColo, 5)).reason == reason_power);
@@ -95,14 +97,16 @@ TEST_CASE("tiers follow radix, radix^2/2 and radix^3/4", "[model]") {
 
 TEST_CASE("each feasibility test is the reason when it fails first", "[model][feasibility]") {
   SECTION("1 year") {
-    const scenario sc = tiny({{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  year: 2023"}});
+    const scenario sc =
+        tiny({{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  year: 2023"}});
     CHECK(evaluate_ref(sc, ref(0, kBuild, 3)).reason == reason_year);
     CHECK(evaluate_ref(sc, ref(-1, kCloud, 3)).reason == reason_year);
   }
   SECTION("2 cooling (build and colo only)") {
     const scenario sc = tiny({{"min_cooling: air", "min_cooling: dlc"},
-                              {"cooling:\n", "cooling:\n  - {id: dlc, rank: 2, pue: 1.1, max_rack_kw: 100, capex_usd_per_kw: 2000}\n"}});
-    CHECK(evaluate_ref(sc, ref(1, kBuild, 3)).reason == reason_cooling);  // air, rank 0 < 2
+                              {"cooling:\n", "cooling:\n  - {id: dlc, rank: 2, pue: 1.1, "
+                                             "max_rack_kw: 100, capex_usd_per_kw: 2000}\n"}});
+    CHECK(evaluate_ref(sc, ref(1, kBuild, 3)).reason == reason_cooling); // air, rank 0 < 2
     CHECK(evaluate_ref(sc, ref(0, kBuild, 3)).reason == feasible);
     CHECK(evaluate_ref(sc, ref(-1, kCloud, 3)).reason == feasible);
   }
@@ -116,15 +120,15 @@ TEST_CASE("each feasibility test is the reason when it fails first", "[model][fe
   }
   SECTION("4 fabric: more than three tiers") {
     const scenario sc = tiny({{"radix: 16", "radix: 2"}, {"grid_mw: 0.06", "grid_mw: 60"}});
-    CHECK(evaluate_ref(sc, ref(0, kBuild, 1)).reason == reason_fabric);  // 8 > 2^3/4 = 2
+    CHECK(evaluate_ref(sc, ref(0, kBuild, 1)).reason == reason_fabric); // 8 > 2^3/4 = 2
   }
   SECTION("5 power") {
     const scenario sc = tiny();
     // 4 nodes: 43.2 kW x 1.3 = 56.16 kW <= 60; 5 nodes: 54 x 1.3 = 70.2 > 60.
     CHECK(evaluate_ref(sc, ref(0, kBuild, 4)).reason == feasible);
     CHECK(evaluate_ref(sc, ref(0, kBuild, 5)).reason == reason_power);
-    CHECK(evaluate_ref(sc, ref(-1, kCloud, 4)).reason == feasible);   // 32 accelerators
-    CHECK(evaluate_ref(sc, ref(-1, kCloud, 5)).reason == reason_power);  // 40 > 32
+    CHECK(evaluate_ref(sc, ref(-1, kCloud, 4)).reason == feasible);     // 32 accelerators
+    CHECK(evaluate_ref(sc, ref(-1, kCloud, 5)).reason == reason_power); // 40 > 32
   }
   SECTION("6 target") {
     const scenario sc = tiny();
@@ -133,22 +137,29 @@ TEST_CASE("each feasibility test is the reason when it fails first", "[model][fe
     CHECK(f.near_feasible);
   }
   SECTION("7 deadline, and the training form with the target's days") {
-    const scenario sc = tiny({{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  deadline_months: 11"}});
-    CHECK(evaluate_ref(sc, ref(0, kBuild, 3)).reason == reason_deadline);  // ready 12 > 11
+    const scenario sc =
+        tiny({{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  deadline_months: 11"}});
+    CHECK(evaluate_ref(sc, ref(0, kBuild, 3)).reason == reason_deadline); // ready 12 > 11
     CHECK(evaluate_ref(sc, ref(-1, kCloud, 3)).reason == feasible);
     // Training: ready + days / 30.4375 <= deadline; cloud ready 1 + 30.4375 / 30.4375 = 2.
-    const scenario tr = tiny({{"effective_flops: 1.0e16", "training: {active_params: 1.0e9, tokens: 1.0e9, days: 30.4375, flops_per_token: 6}\n  deadline_months: 2"}});
+    const scenario tr =
+        tiny({{"effective_flops: 1.0e16", "training: {active_params: 1.0e9, tokens: 1.0e9, days: "
+                                          "30.4375, flops_per_token: 6}\n  deadline_months: 2"}});
     CHECK(evaluate_ref(tr, ref(-1, kCloud, 1)).reason == feasible);
-    const scenario tr2 = tiny({{"effective_flops: 1.0e16", "training: {active_params: 1.0e9, tokens: 1.0e9, days: 31, flops_per_token: 6}\n  deadline_months: 2"}});
+    const scenario tr2 =
+        tiny({{"effective_flops: 1.0e16", "training: {active_params: 1.0e9, tokens: 1.0e9, days: "
+                                          "31, flops_per_token: 6}\n  deadline_months: 2"}});
     CHECK(evaluate_ref(tr2, ref(-1, kCloud, 1)).reason == reason_deadline);
   }
   SECTION("8 budget: capex and TCO") {
-    const scenario capex = tiny({{"objective: tco", "objective: tco\nbudget: {capex_usd: 1386399}"}});
+    const scenario capex =
+        tiny({{"objective: tco", "objective: tco\nbudget: {capex_usd: 1386399}"}});
     CHECK(evaluate_ref(capex, ref(0, kBuild, 3)).reason == reason_budget);
-    CHECK(evaluate_ref(capex, ref(-1, kCloud, 3)).reason == feasible);  // capex 0
+    CHECK(evaluate_ref(capex, ref(-1, kCloud, 3)).reason == feasible); // capex 0
     const scenario tco = tiny({{"objective: tco", "objective: tco\nbudget: {tco_usd: 1332865}"}});
-    CHECK(evaluate_ref(tco, ref(-1, kCloud, 3)).reason == reason_budget);  // 1,332,865.02
-    const scenario tco_ok = tiny({{"objective: tco", "objective: tco\nbudget: {tco_usd: 1332866}"}});
+    CHECK(evaluate_ref(tco, ref(-1, kCloud, 3)).reason == reason_budget); // 1,332,865.02
+    const scenario tco_ok =
+        tiny({{"objective: tco", "objective: tco\nbudget: {tco_usd: 1332866}"}});
     CHECK(evaluate_ref(tco_ok, ref(-1, kCloud, 3)).reason == feasible);
   }
 }
@@ -161,7 +172,9 @@ TEST_CASE("the first failing test wins", "[model][feasibility]") {
 }
 
 TEST_CASE("training targets: job figures worked by hand", "[model][training]") {
-  const scenario sc = tiny({{"effective_flops: 1.0e16", "training: {active_params: 1.0e9, tokens: 2.0e10, days: 10, flops_per_token: 6}"}});
+  const scenario sc =
+      tiny({{"effective_flops: 1.0e16",
+             "training: {active_params: 1.0e9, tokens: 2.0e10, days: 10, flops_per_token: 6}"}});
   const globals_rec g = sc.globals();
   CHECK(g.total_flops == 1.2e20);
   CHECK(g.required_effective_flops == Approx(1.2e20 / 864000).epsilon(1e-15));

@@ -3,7 +3,8 @@
 // at most one per pool, the summed FLOP/s, capex and TCO constraints, the summed objective),
 // solved by CBC, and CBC's choice,
 // re-evaluated exactly, must have dcplan's optimum to 1e-9 relative; both must agree on
-// infeasibility. Every candidate plan goes to the solver, so the pool-candidate pass is checked too.
+// infeasibility. Every candidate plan goes to the solver, so the pool-candidate pass is checked
+// too.
 //
 // usage: milp_portfolio FIRST_SEED COUNT [KEEP_DIR]    exit 77 when `cbc` is not on PATH.
 #include <algorithm>
@@ -26,8 +27,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool on_path(const std::string& exe) {
-  const char* path = std::getenv("PATH");
+bool on_path(const std::string &exe) {
+  const char *path = std::getenv("PATH");
   if (!path) return false;
   std::stringstream ss(path);
   std::string dir;
@@ -36,9 +37,9 @@ bool on_path(const std::string& exe) {
   return false;
 }
 
-}  // namespace
+} // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char **argv) {
   if (!on_path("cbc")) {
     std::cerr << "cbc not found on PATH (Debian package coinor-cbc): skipped\n";
     return 77;
@@ -71,8 +72,8 @@ int main(int argc, char** argv) {
       const std::string sol = (dir / fmt::format("p{}.sol", seed)).string();
       std::ofstream(lp) << portfolio_lp(sc, sp, cand, required);
       fs::remove(sol);
-      const std::string cmd =
-          fmt::format("cbc '{}' ratioGap 0 allowableGap 0 solve solution '{}' > '{}.log' 2>&1", lp, sol, sol);
+      const std::string cmd = fmt::format(
+          "cbc '{}' ratioGap 0 allowableGap 0 solve solution '{}' > '{}.log' 2>&1", lp, sol, sol);
       if (std::system(cmd.c_str()) != 0 || !fs::exists(sol)) {
         std::cerr << "seed " << seed << ": cbc failed (see " << sol << ".log)\n";
         ++failures;
@@ -92,12 +93,13 @@ int main(int argc, char** argv) {
           ls >> idx >> name >> value;
           if (name.size() > 1 && name[0] == 'x' && value > 0.5) {
             const std::uint64_t index = std::stoull(name.substr(1));
-            const auto it = std::find_if(cand.begin(), cand.end(), [&](const pool_candidate& c) { return c.index == index; });
+            const auto it = std::find_if(cand.begin(), cand.end(),
+                                         [&](const pool_candidate &c) { return c.index == index; });
             if (it != cand.end()) chosen.push_back(*it);
           }
         }
-        std::sort(chosen.begin(), chosen.end(), [](auto& a, auto& b) { return a.pool < b.pool; });
-        for (const auto& c : chosen) cbc_obj += c.obj;
+        std::sort(chosen.begin(), chosen.end(), [](auto &a, auto &b) { return a.pool < b.pool; });
+        for (const auto &c : chosen) cbc_obj += c.obj;
       } else if (status.find("nfeasible") == std::string::npos) {
         std::cerr << "seed " << seed << ": unexpected cbc status: " << status << "\n";
         ++failures;
@@ -109,11 +111,11 @@ int main(int argc, char** argv) {
     const bool ok = cbc_feasible == rep.best.feasible &&
                     (!cbc_feasible || std::fabs(cbc_obj - rep.best.objective) <=
                                           1e-9 * std::max(std::fabs(cbc_obj), 1e-300));
-    std::cout << fmt::format("seed {}: {} plans evaluated, {} pool candidates; cbc {} dcplan {}{}\n", seed,
-                             cand.size(), rep.candidate_count,
-                             cbc_feasible ? fmt::format("{:.12g}", cbc_obj) : "infeasible",
-                             rep.best.feasible ? fmt::format("{:.12g}", rep.best.objective) : "infeasible",
-                             ok ? "" : "  MISMATCH");
+    std::cout << fmt::format(
+        "seed {}: {} plans evaluated, {} pool candidates; cbc {} dcplan {}{}\n", seed, cand.size(),
+        rep.candidate_count, cbc_feasible ? fmt::format("{:.12g}", cbc_obj) : "infeasible",
+        rep.best.feasible ? fmt::format("{:.12g}", rep.best.objective) : "infeasible",
+        ok ? "" : "  MISMATCH");
     if (!ok) ++failures;
     if (rep.best.feasible) ++feasible;
   }

@@ -20,13 +20,14 @@ using namespace dcplan;
 
 namespace {
 
-pool_candidate item(int pool, double obj, double capex, double tco, double flops, std::uint64_t index) {
+pool_candidate item(int pool, double obj, double capex, double tco, double flops,
+                    std::uint64_t index) {
   return {pool, obj, capex, tco, flops, 0.0, index};
 }
 
-std::vector<std::uint64_t> indices(const std::vector<pool_candidate>& v) {
+std::vector<std::uint64_t> indices(const std::vector<pool_candidate> &v) {
   std::vector<std::uint64_t> out;
-  for (const auto& r : v) out.push_back(r.index);
+  for (const auto &r : v) out.push_back(r.index);
   return out;
 }
 
@@ -37,8 +38,8 @@ struct tallies {
 };
 
 // The optimizer against enumeration on one problem: the same feasibility, objective and members.
-void check_against_enumeration(const portfolio_problem& p, double required, int trial,
-                               std::size_t several_from, tallies& t) {
+void check_against_enumeration(const portfolio_problem &p, double required, int trial,
+                               std::size_t several_from, tallies &t) {
   const portfolio_solution a = solve_portfolio(p, required);
   const portfolio_solution b = solve_portfolio_brute_force(p, required);
   // Without the heuristics' first incumbents, which on problems this small may find the
@@ -63,7 +64,7 @@ void check_against_enumeration(const portfolio_problem& p, double required, int 
   if (a.members.size() > several_from) ++t.several;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("pool-candidate pass equals the plain reference on random scenarios", "[portfolio]") {
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
@@ -78,7 +79,8 @@ TEST_CASE("pool-candidate pass equals the plain reference on random scenarios", 
           opt.chunk_plans = chunk;
           opt.threads = threads;
           const pool_candidates_result fr = find_pool_candidates_cpu(sc, sp, opt);
-          INFO("seed " << seed << " reference " << reference << " chunk " << chunk << " threads " << threads);
+          INFO("seed " << seed << " reference " << reference << " chunk " << chunk << " threads "
+                       << threads);
           REQUIRE(indices(fr.items) == indices(ref));
         }
       }
@@ -90,7 +92,7 @@ namespace {
 
 // The catalog at four sites with every node count up to `max_nodes`: combinations long enough
 // that the pruned pass skips most of their ranges.
-scenario catalog_portfolio(const std::string& objective, const std::string& budget, int max_nodes) {
+scenario catalog_portfolio(const std::string &objective, const std::string &budget, int max_nodes) {
   const std::string text = fmt::format(R"(include:
   - catalog/accelerators.yaml
   - catalog/systems.yaml
@@ -113,19 +115,19 @@ search: {{max_nodes: {}}}
   return load_scenario_text(text, "catalog.yaml", std::string(DCPLAN_SOURCE_DIR) + "/configs");
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("pruned pool-candidate pass equals the Thrust pass on catalog scenarios", "[portfolio]") {
   struct variant {
-    const char* objective;
-    const char* budget;
+    const char *objective;
+    const char *budget;
   };
   // Each figure dominance may compare: the objective alone, with capex, with TCO, and both.
   const variant variants[] = {{"tco", ""},
                               {"tco", "budget: {capex_usd: 2.0e9}"},
                               {"carbon", "budget: {capex_usd: 3.0e9, tco_usd: 4.0e9}"},
                               {"capex", "budget: {tco_usd: 3.0e9}"}};
-  for (const variant& x : variants) {
+  for (const variant &x : variants) {
     const scenario sc = catalog_portfolio(x.objective, x.budget, 800);
     const plan_space sp = build_space(sc);
     engine_options thrust_opt;
@@ -163,10 +165,13 @@ TEST_CASE("pruned pool-candidate pass equals the Thrust pass on catalog scenario
     std::vector<pool_candidate> a = fr_half.items, b = ref_half.items;
     // The pruned share may leave out plans a candidate elsewhere dominates; merged with the
     // other shares the pool candidates is the same, and nothing it keeps lies outside its share.
-    for (const pool_candidate& r : a) REQUIRE((r.index >= half.range_begin && r.index < half.range_end));
-    for (const pool_candidate& r : ref.items)
+    for (const pool_candidate &r : a)
+      REQUIRE((r.index >= half.range_begin && r.index < half.range_end));
+    for (const pool_candidate &r : ref.items)
       if (r.index >= half.range_begin && r.index < half.range_end)
-        REQUIRE(std::find_if(a.begin(), a.end(), [&](const pool_candidate& q) { return q.index == r.index; }) != a.end());
+        REQUIRE(std::find_if(a.begin(), a.end(), [&](const pool_candidate &q) {
+                  return q.index == r.index;
+                }) != a.end());
   }
 }
 
@@ -174,7 +179,7 @@ TEST_CASE("frontier keeps what the figures compared need and drops the dominated
   // Sorted by pool and ranking key (objective first): the 2-figure sweep keeps a plan only when
   // it has more FLOP/s than every plan ranked before it in its pool.
   const std::vector<pool_candidate> sorted = {item(0, 1, 9, 1, 10, 5), item(0, 2, 1, 2, 10, 1),
-                                            item(0, 3, 1, 3, 20, 2), item(1, 1, 1, 1, 5, 3)};
+                                              item(0, 3, 1, 3, 20, 2), item(1, 1, 1, 1, 5, 3)};
   CHECK(indices(sweep_sorted(sorted.data(), sorted.size(), {false, false})) ==
         std::vector<std::uint64_t>{5, 2, 3});
   // With capex compared (a capex budget), the second plan's lower capex keeps it.
@@ -208,12 +213,15 @@ TEST_CASE("optimizer equals enumeration of every portfolio", "[portfolio]") {
   CHECK(t.several > 20);
 }
 
-TEST_CASE("optimizer equals enumeration on curves of node counts, copies of pools and budgets", "[portfolio]") {
-  // Pools like real pool candidates: plans 1..m nodes with FLOP/s growing less than linearly and cost
-  // growing linearly plus a fixed part; some pools are exact copies of another (ties between
+TEST_CASE("optimizer equals enumeration on curves of node counts, copies of pools and budgets",
+          "[portfolio]") {
+  // Pools like real pool candidates: plans 1..m nodes with FLOP/s growing less than linearly and
+  // cost growing linearly plus a fixed part; some pools are exact copies of another (ties between
   // different members), and budgets are drawn near the figures they constrain.
   std::mt19937_64 g(11);
-  auto uni = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(g); };
+  auto uni = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(g);
+  };
   tallies t;
   for (int trial = 0; trial < 300; ++trial) {
     portfolio_problem p;
@@ -237,7 +245,7 @@ TEST_CASE("optimizer equals enumeration on curves of node counts, copies of pool
       }
       previous = pool;
       double pool_most = 0;
-      for (auto& r : pool) {
+      for (auto &r : pool) {
         r.pool = k;
         r.index = index++;
         pool_most = std::max(pool_most, r.flops);
@@ -255,18 +263,21 @@ TEST_CASE("optimizer equals enumeration on curves of node counts, copies of pool
   CHECK(t.several > 50);
 }
 
-TEST_CASE("optimizer equals enumeration under a budget that only large steps of some pools spend", "[portfolio]") {
+TEST_CASE("optimizer equals enumeration under a budget that only large steps of some pools spend",
+          "[portfolio]") {
   // Like a cost curve's far points: pools that spend the budget in large, cheap-per-FLOP/s plans
   // (build or colo) and pools that spend none of it at a higher objective per FLOP/s (cloud),
   // with the budget a few large plans wide. The LP takes a fraction of a large plan; the
   // budget's own bound (a knapsack over it) and the search must still agree with enumeration.
   std::mt19937_64 g(23);
-  auto uni = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(g); };
+  auto uni = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(g);
+  };
   tallies t;
   for (int trial = 0; trial < 300; ++trial) {
     portfolio_problem p;
     const int pools = std::uniform_int_distribution<int>(3, 6)(g);
-    const bool on_tco = trial % 4 == 3;  // the TCO budget binds, capex is the objective
+    const bool on_tco = trial % 4 == 3; // the TCO budget binds, capex is the objective
     std::uint64_t index = 0;
     double most = 0, large = 0;
     for (int k = 0; k < pools; ++k) {
@@ -276,7 +287,8 @@ TEST_CASE("optimizer equals enumeration under a budget that only large steps of 
       // tight and any error in it would cut off the optimum.
       const bool whole = trial % 2 == 0;
       const int m = std::uniform_int_distribution<int>(1, whole ? 8 : 6)(g);
-      const double unit = whole ? 1 : uni(1, 3), fixed = whole ? std::floor(uni(1, 4)) : uni(0.5, 3),
+      const double unit = whole ? 1 : uni(1, 3),
+                   fixed = whole ? std::floor(uni(1, 4)) : uni(0.5, 3),
                    price = whole ? std::floor(uni(1, 3)) : uni(1, 2), per_flop = whole ? 4 : 0;
       double pool_most = 0;
       for (int n = 1; n <= m; ++n) {
@@ -296,8 +308,10 @@ TEST_CASE("optimizer equals enumeration under a budget that only large steps of 
     const double required = uni(0.3, 1.0) * most;
     const double budget = trial % 2 == 0 ? std::exp2(std::floor(std::log2(uni(1.0, 3.5) * large)))
                                          : uni(1.0, 3.5) * large;
-    if (on_tco) p.tco_budget = budget;
-    else p.capex_budget = budget;
+    if (on_tco)
+      p.tco_budget = budget;
+    else
+      p.capex_budget = budget;
     if (trial % 7 == 1) (on_tco ? p.capex_budget : p.tco_budget) = uni(0.5, 2) * budget * 3;
     check_against_enumeration(p, required, trial, 2, t);
   }
@@ -367,7 +381,7 @@ TEST_CASE("portfolios compare by their exact sums, not by rounded partial sums",
   // Pools 0-2 together: 2^53 + 1 + 1 = 2^53 + 2 exactly, but 2^53 when added in pool order in
   // double (each + 1 rounds back to 2^53). Pool 3 alone: 2^53 + 2. The true sums tie, so the
   // single member wins on fewer members; rounded partial sums would pick the three.
-  const double big = 9007199254740992.0;  // 2^53
+  const double big = 9007199254740992.0; // 2^53
   portfolio_problem p;
   p.items = {item(0, big, 0, big, 4, 10), item(1, 1, 0, 1, 3, 11), item(2, 1, 0, 1, 3, 12),
              item(3, big + 2, 0, big + 2, 10, 13)};
@@ -395,24 +409,26 @@ portfolio_problem forty_pools() {
   portfolio_problem p;
   for (int pool = 0; pool < 40; ++pool)
     for (int j = 1; j <= 60; ++j)
-      p.items.push_back(item(pool, j * u(rng), j * u(rng), j * u(rng), j * u(rng), static_cast<std::uint64_t>(pool * 100 + j)));
+      p.items.push_back(item(pool, j * u(rng), j * u(rng), j * u(rng), j * u(rng),
+                             static_cast<std::uint64_t>(pool * 100 + j)));
   p.capex_budget = 400;
   return p;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a cancel request stops the optimizer", "[portfolio]") {
   const portfolio_problem p = forty_pools();
   const portfolio_solution whole = solve_portfolio(p, 600);
-  REQUIRE(whole.nodes > 4 * 4 * 1024);  // at least four times the bound checked below
+  REQUIRE(whole.nodes > 4 * 4 * 1024); // at least four times the bound checked below
   // Asked to stop before it starts, it stops within the 1024 states between its checks, in each
   // of the searches it runs.
   const std::atomic<bool> cancel{true};
   CHECK(solve_portfolio(p, 600, &cancel).nodes <= 4 * 1024);
 }
 
-TEST_CASE("a work limit stops the optimizer with the best portfolio found and a proven lower bound", "[portfolio]") {
+TEST_CASE("a work limit stops the optimizer with the best portfolio found and a proven lower bound",
+          "[portfolio]") {
   // Many pools under a budget that binds, where the narrow pass finds no feasible portfolio: the
   // limits fall in the narrow pass, in the search for a first incumbent, or in the cutoff passes.
   const portfolio_problem p = forty_pools();
@@ -432,7 +448,8 @@ TEST_CASE("a work limit stops the optimizer with the best portfolio found and a 
     o.work_limit = limit;
     const portfolio_solution s = solve_portfolio(p, required, nullptr, o);
     CHECK_FALSE(s.proven);
-    // It stops at the first state it expands at the limit: one state and its pool's 60 plans past it.
+    // It stops at the first state it expands at the limit: one state and its pool's 60 plans past
+    // it.
     CHECK(s.work <= limit + 61);
     // The bound only rises as the search goes further.
     CHECK(s.lower_bound <= whole.objective);
@@ -443,7 +460,7 @@ TEST_CASE("a work limit stops the optimizer with the best portfolio found and a 
       // A portfolio it found: feasible, and no better than the optimum.
       double flops = 0, capex = 0;
       std::set<int> pools;
-      for (const pool_candidate& m : s.members) {
+      for (const pool_candidate &m : s.members) {
         flops += m.flops;
         capex += m.capex;
         pools.insert(m.pool);
@@ -472,7 +489,8 @@ TEST_CASE("a work limit stops the optimizer with the best portfolio found and a 
   CHECK(indices(s.members) == indices(whole.members));
 }
 
-TEST_CASE("portfolio run on a scenario: members pass tests 1-5 and 7, sum meets the target", "[portfolio]") {
+TEST_CASE("portfolio run on a scenario: members pass tests 1-5 and 7, sum meets the target",
+          "[portfolio]") {
   const scenario sc = load_scenario_text(test::random_portfolio_scenario(3), "r.yaml", ".");
   const plan_space sp = build_space(sc);
   engine_options opt;
@@ -481,11 +499,12 @@ TEST_CASE("portfolio run on a scenario: members pass tests 1-5 and 7, sum meets 
   const double required = sc.globals().required_effective_flops;
   // The curve never decreases: meeting more costs no less.
   for (std::size_t i = 1; i < rep.cost_curve.size(); ++i)
-    if (rep.cost_curve[i]) REQUIRE((rep.cost_curve[i - 1] && *rep.cost_curve[i - 1] <= *rep.cost_curve[i]));
+    if (rep.cost_curve[i])
+      REQUIRE((rep.cost_curve[i - 1] && *rep.cost_curve[i - 1] <= *rep.cost_curve[i]));
   if (rep.best.feasible) {
     double flops = 0;
     std::vector<int> pools;
-    for (const auto& m : rep.best.members) {
+    for (const auto &m : rep.best.members) {
       const plan_figures f = evaluate_ref(sc, plan_of_index(sp, m.index));
       CHECK(f.near_feasible);
       flops += f.effective_flops;
@@ -500,7 +519,8 @@ TEST_CASE("portfolio run on a scenario: members pass tests 1-5 and 7, sum meets 
 TEST_CASE("scenarios that cannot be portfolios are located errors", "[portfolio]") {
   using test::tiny_text;
   CHECK_THROWS_AS(load_scenario_text(tiny_text({{"objective: tco", "objective: ready_months"},
-                                                {"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  portfolio: true"}}),
+                                                {"effective_flops: 1.0e16",
+                                                 "effective_flops: 1.0e16\n  portfolio: true"}}),
                                      "t.yaml", "."),
                   input_error);
   scenario sc = test::tiny({{"objective: tco", "objective: effective_flops"}});

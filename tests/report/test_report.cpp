@@ -46,27 +46,27 @@ fs::path scratch() {
   return d.path;
 }
 
-std::string write(const std::string& name, const std::string& text) {
+std::string write(const std::string &name, const std::string &text) {
   const fs::path p = scratch() / name;
   std::ofstream(p) << text;
   return p.string();
 }
 
-std::string slurp(const std::string& p) {
+std::string slurp(const std::string &p) {
   std::ifstream in(p);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-std::size_t count_of(const std::string& s, const std::string& what) {
+std::size_t count_of(const std::string &s, const std::string &what) {
   std::size_t n = 0;
   for (std::size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
   return n;
 }
 
 // The value of attribute `name` in the tag that starts at or after `from`.
-std::string attr(const std::string& s, std::size_t from, const std::string& name) {
+std::string attr(const std::string &s, std::size_t from, const std::string &name) {
   const std::size_t end = s.find('>', from);
   const std::string key = " " + name + "=\"";
   const std::size_t p = s.find(key, from);
@@ -76,7 +76,7 @@ std::string attr(const std::string& s, std::size_t from, const std::string& name
 }
 
 // Every tag carrying `marker`, as the position of its '<'.
-std::vector<std::size_t> tags_with(const std::string& s, const std::string& marker) {
+std::vector<std::size_t> tags_with(const std::string &s, const std::string &marker) {
   std::vector<std::size_t> out;
   for (std::size_t p = s.find(marker); p != std::string::npos; p = s.find(marker, p + 1))
     out.push_back(s.rfind('<', p));
@@ -84,9 +84,9 @@ std::vector<std::size_t> tags_with(const std::string& s, const std::string& mark
 }
 
 // A self-contained page: nothing that a browser would fetch, no script at all.
-void check_self_contained(const std::string& html) {
+void check_self_contained(const std::string &html) {
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
-  for (const char* bad : {"http://", "https://", "<script", "<link", "<img", "<iframe", "@import",
+  for (const char *bad : {"http://", "https://", "<script", "<link", "<img", "<iframe", "@import",
                           "src=", "href=", "//fonts", "xlink:href"})
     CHECK(html.find(bad) == std::string::npos);
   // url(...) only for the page's own patterns.
@@ -95,7 +95,7 @@ void check_self_contained(const std::string& html) {
 }
 
 // A CSV line split by RFC 4180 (quoted fields may hold commas and doubled quotes).
-std::vector<std::string> csv_split(const std::string& line) {
+std::vector<std::string> csv_split(const std::string &line) {
   std::vector<std::string> out(1);
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -120,18 +120,18 @@ std::vector<std::string> csv_split(const std::string& line) {
   return out;
 }
 
-std::vector<std::string> lines_of(const std::string& s) {
+std::vector<std::string> lines_of(const std::string &s) {
   std::vector<std::string> out;
   std::istringstream in(s);
   for (std::string l; std::getline(in, l);) out.push_back(l);
   return out;
 }
 
-std::string golden(const char* name) {
+std::string golden(const char *name) {
   return std::string(DCPLAN_SOURCE_DIR) + "/tests/golden/" + name;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("the realistic scenario's report: four charts, no external reference, and a CSV",
           "[report][html][acceptance]") {
@@ -142,12 +142,13 @@ TEST_CASE("the realistic scenario's report: four charts, no external reference, 
   const std::string page = slurp(html);
   check_self_contained(page);
   CHECK(count_of(page, "<svg") >= 4);
-  for (const char* id : {"id=\"question\"", "id=\"answer\"", "id=\"plans\"", "id=\"frontier\"",
-                         "id=\"breakdown\"", "id=\"timeline\"", "id=\"feasibility\"",
-                         "id=\"assumptions\"", "@media print"})
+  for (const char *id :
+       {"id=\"question\"", "id=\"answer\"", "id=\"plans\"", "id=\"frontier\"", "id=\"breakdown\"",
+        "id=\"timeline\"", "id=\"feasibility\"", "id=\"assumptions\"", "@media print"})
     CHECK(page.find(id) != std::string::npos);
   // Every chart has a title and a description for screen readers, and axes with units.
-  CHECK(count_of(page, "<svg") == count_of(page, "<title>Cost") + count_of(page, "<title>Timeline") +
+  CHECK(count_of(page, "<svg") == count_of(page, "<title>Cost") +
+                                      count_of(page, "<title>Timeline") +
                                       count_of(page, "<title>Plans failing"));
   CHECK(page.find("(FLOP/s, log scale)") != std::string::npos);
   CHECK(page.find("TCO (USD, log scale)") != std::string::npos);
@@ -155,17 +156,18 @@ TEST_CASE("the realistic scenario's report: four charts, no external reference, 
   // The answer names the top plan.
   CHECK_THAT(page, Catch::Contains("Lease colocation space at us-tx for 153 gb200-nvl72 nodes"));
   const auto rows = lines_of(slurp(csv));
-  REQUIRE(rows.size() == 11);  // header and the top 10
+  REQUIRE(rows.size() == 11); // header and the top 10
   const std::size_t cols = csv_split(rows[0]).size();
-  for (const auto& row : rows) CHECK(csv_split(row).size() == cols);
+  for (const auto &row : rows) CHECK(csv_split(row).size() == cols);
 }
 
 TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]") {
-  for (const char* name : {"realistic.yaml", "training-deadline.yaml", "infeasible.yaml"}) {
+  for (const char *name : {"realistic.yaml", "training-deadline.yaml", "infeasible.yaml"}) {
     DYNAMIC_SECTION(name) {
-      const std::string html = (scratch() / "n.html").string(), js = (scratch() / "n.json").string();
-      const result r = cli({"plan", golden(name), "--report", html, "--json", js, "--threads", "2",
-                            "--quiet"});
+      const std::string html = (scratch() / "n.html").string(),
+                        js = (scratch() / "n.json").string();
+      const result r =
+          cli({"plan", golden(name), "--report", html, "--json", js, "--threads", "2", "--quiet"});
       REQUIRE((r.code == exit_ok || r.code == exit_infeasible));
       const std::string page = slurp(html);
       const auto j = nlohmann::json::parse(slurp(js));
@@ -173,12 +175,12 @@ TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]"
       CHECK(count_of(page, "<svg") >= 4);
 
       // The plans table: each figure's exact value under its JSON key.
-      const auto& plans = j["plans"];
+      const auto &plans = j["plans"];
       std::size_t cells = 0;
       for (const std::size_t row : tags_with(page, "<tr data-rank=\"")) {
         const int rank = std::stoi(attr(page, row, "data-rank"));
         const std::size_t row_end = page.find("</tr>", row);
-        const auto& want = rank > 0 ? plans[rank - 1] : j["closest"];
+        const auto &want = rank > 0 ? plans[rank - 1] : j["closest"];
         for (std::size_t p = page.find("data-k=\"", row); p < row_end;
              p = page.find("data-k=\"", p + 1)) {
           const std::size_t tag = page.rfind('<', p);
@@ -192,7 +194,8 @@ TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]"
           }
           ++cells;
         }
-        if (rank > 0) CHECK(page.find(">" + want["binding"].get<std::string>() + "<", row) < row_end);
+        if (rank > 0)
+          CHECK(page.find(">" + want["binding"].get<std::string>() + "<", row) < row_end);
       }
       CHECK(cells >= (plans.empty() ? 10 : 10 * plans.size()));
 
@@ -201,9 +204,12 @@ TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]"
       REQUIRE(markers.size() == j["frontier"].size());
       CHECK(j["frontier_points_total"].get<std::size_t>() >= markers.size());
       for (std::size_t i = 0; i < markers.size(); ++i) {
-        CHECK(std::stod(attr(page, markers[i], "data-flops")) == j["frontier"][i]["effective_flops"].get<double>());
-        CHECK(std::stod(attr(page, markers[i], "data-tco")) == j["frontier"][i]["tco_usd"].get<double>());
-        CHECK(std::stod(attr(page, markers[i], "data-capex")) == j["frontier"][i]["capex_usd"].get<double>());
+        CHECK(std::stod(attr(page, markers[i], "data-flops")) ==
+              j["frontier"][i]["effective_flops"].get<double>());
+        CHECK(std::stod(attr(page, markers[i], "data-tco")) ==
+              j["frontier"][i]["tco_usd"].get<double>());
+        CHECK(std::stod(attr(page, markers[i], "data-capex")) ==
+              j["frontier"][i]["capex_usd"].get<double>());
       }
 
       // The feasibility chart: the counts of the JSON.
@@ -212,8 +218,10 @@ TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]"
       for (const std::size_t b : bars) {
         const std::string reason = attr(page, b, "data-reason");
         const auto n = std::stoull(attr(page, b, "data-v"));
-        if (reason == "feasible") CHECK(n == j["plans_feasible"].get<std::uint64_t>());
-        else CHECK(n == j["infeasible_by_reason"][reason].get<std::uint64_t>());
+        if (reason == "feasible")
+          CHECK(n == j["plans_feasible"].get<std::uint64_t>());
+        else
+          CHECK(n == j["infeasible_by_reason"][reason].get<std::uint64_t>());
       }
 
       // The cost breakdown: each plan's parts add up to its TCO.
@@ -221,7 +229,7 @@ TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]"
       for (const std::size_t s : tags_with(page, "class=\"seg\""))
         sums[std::stoi(attr(page, s, "data-rank"))] += std::stod(attr(page, s, "data-v"));
       REQUIRE_FALSE(sums.empty());
-      for (const auto& [rank, sum] : sums) {
+      for (const auto &[rank, sum] : sums) {
         const double tco = (rank > 0 ? plans[rank - 1] : j["closest"])["tco_usd"].get<double>();
         CHECK(sum == Approx(tco).epsilon(1e-12));
       }
@@ -242,8 +250,9 @@ TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]"
 }
 
 TEST_CASE("a long --top keeps the page readable", "[report][html]") {
-  const std::string s = write("wide.yaml", test::tiny_text({{"grid_mw: 0.06", "grid_mw: 20"},
-                                                            {"effective_flops: 1.0e16", "effective_flops: 1.0e15"}}));
+  const std::string s =
+      write("wide.yaml", test::tiny_text({{"grid_mw: 0.06", "grid_mw: 20"},
+                                          {"effective_flops: 1.0e16", "effective_flops: 1.0e15"}}));
   const result r = cli({"plan", s, "--report", "-", "--top", "100"});
   REQUIRE(r.code == exit_ok);
   CHECK(count_of(r.out, "<tr data-rank=") == 50);
@@ -252,7 +261,8 @@ TEST_CASE("a long --top keeps the page readable", "[report][html]") {
 }
 
 TEST_CASE("an infeasible run's report names the closest plan", "[report][html]") {
-  const std::string s = write("inf.yaml", test::tiny_text({{"effective_flops: 1.0e16", "effective_flops: 1.0e18"}}));
+  const std::string s =
+      write("inf.yaml", test::tiny_text({{"effective_flops: 1.0e16", "effective_flops: 1.0e18"}}));
   const result r = cli({"plan", s, "--report", "-"});
   CHECK(r.code == exit_infeasible);
   CHECK_THAT(r.out, Catch::Contains("no plan passes every test. The closest, here"));
@@ -262,15 +272,16 @@ TEST_CASE("an infeasible run's report names the closest plan", "[report][html]")
 }
 
 TEST_CASE("catalog sources appear without URL schemes, and text is escaped", "[report][html]") {
-  CHECK(without_url_schemes("https://a.org/x; http://b.org and c.org") == "a.org/x; b.org and c.org");
+  CHECK(without_url_schemes("https://a.org/x; http://b.org and c.org") ==
+        "a.org/x; b.org and c.org");
   // The default scenario over the built-in catalog, cut to small clusters to keep it quick.
-  const std::string dflt = write("catalog.yaml", slurp(std::string(DCPLAN_SOURCE_DIR) +
-                                                       "/configs/default.yaml") +
-                                                     "  max_nodes: 40\n");
+  const std::string dflt =
+      write("catalog.yaml",
+            slurp(std::string(DCPLAN_SOURCE_DIR) + "/configs/default.yaml") + "  max_nodes: 40\n");
   const result r = cli({"plan", dflt, "--report", "-", "--threads", "2"});
   REQUIRE((r.code == exit_ok || r.code == exit_infeasible));
   check_self_contained(r.out);
-  CHECK_THAT(r.out, Catch::Contains("docs.nvidia.com/"));  // a catalog source, scheme removed
+  CHECK_THAT(r.out, Catch::Contains("docs.nvidia.com/")); // a catalog source, scheme removed
   const std::string s = write("esc.yaml", test::tiny_text({{"id: here", "id: \"<b>&here\""}}));
   const result e = cli({"plan", s, "--report", "-"});
   REQUIRE(e.code == exit_ok);
@@ -281,7 +292,8 @@ TEST_CASE("catalog sources appear without URL schemes, and text is escaped", "[r
 TEST_CASE("the cost breakdown follows MODEL.md term by term", "[report][breakdown]") {
   const double annuity = (1 - std::pow(1.1, -4)) / 0.1;
   const scenario sc = test::tiny(
-      {{"lead_months: 1, pue: 1.2}", "lead_months: 1, pue: 1.2}\n    colo: {usd_per_kw_month: 150, available_mw: 1, lead_months: 3}"}});
+      {{"lead_months: 1, pue: 1.2}", "lead_months: 1, pue: 1.2}\n    colo: {usd_per_kw_month: 150, "
+                                     "available_mw: 1, lead_months: 3}"}});
   SECTION("build: hardware, facility net of residual, energy, maintenance and staff") {
     const plan_ref p{0, 0, 0, 0, static_cast<int>(sourcing::build), 1};
     const plan_figures f = evaluate_ref(sc, p);
@@ -290,7 +302,8 @@ TEST_CASE("the cost breakdown follows MODEL.md term by term", "[report][breakdow
     CHECK(b.hardware == 310000);
     CHECK(b.facility == Approx(114400 - 114400 * 0.75 * std::pow(1.1, -4)).epsilon(1e-12));
     CHECK(b.energy == Approx(13.52 * 0.75 * 8760 * 0.1 * annuity).epsilon(1e-12));
-    CHECK(b.maintenance_staff == Approx((0.02 * 310000 + 10.4 / 1000 * 200000) * annuity).epsilon(1e-12));
+    CHECK(b.maintenance_staff ==
+          Approx((0.02 * 310000 + 10.4 / 1000 * 200000) * annuity).epsilon(1e-12));
     CHECK(b.colo_fees == 0);
     CHECK(b.cloud == 0);
     CHECK(b.total() == Approx(f.tco).epsilon(1e-12));
@@ -330,8 +343,8 @@ TEST_CASE("the binding constraint", "[report][binding]") {
   const scenario wide = test::tiny({{"grid_mw: 0.06", "grid_mw: 1"}});
   CHECK(binding_constraint(wide, {0, 0, 0, 0, 0, 5}) == "none");
   // A budget stops growth: capex of 4 nodes is over 1.6M.
-  const scenario budget = test::tiny({{"grid_mw: 0.06", "grid_mw: 1"},
-                                      {"target:\n", "budget: {capex_usd: 1.6e6}\ntarget:\n"}});
+  const scenario budget = test::tiny(
+      {{"grid_mw: 0.06", "grid_mw: 1"}, {"target:\n", "budget: {capex_usd: 1.6e6}\ntarget:\n"}});
   CHECK(binding_constraint(budget, {0, 0, 0, 0, 0, 3}) == "target");
   const scenario budget_only = test::tiny({{"grid_mw: 0.06", "grid_mw: 1"},
                                            {"effective_flops: 1.0e16", "effective_flops: 1.0e15"},
@@ -342,14 +355,15 @@ TEST_CASE("the binding constraint", "[report][binding]") {
         "fabric");
   // search.max_nodes.
   CHECK(binding_constraint(test::tiny({{"grid_mw: 0.06", "grid_mw: 1"},
-                                       {"lead_months: 1, pue: 1.2}\n", "lead_months: 1, pue: 1.2}\nsearch: {max_nodes: 6}\n"}}),
+                                       {"lead_months: 1, pue: 1.2}\n",
+                                        "lead_months: 1, pue: 1.2}\nsearch: {max_nodes: 6}\n"}}),
                            {0, 0, 0, 0, 0, 6}) == "max_nodes");
 }
 
 TEST_CASE("the frontier's thinning rule", "[report][frontier]") {
   std::vector<frontier_point> pts;
   for (int i = 0; i < 10000; ++i) {
-    const double eff = 1e15 * std::pow(1.001, i) * (i < 9000 ? 1 : 100);  // a jump at 9000
+    const double eff = 1e15 * std::pow(1.001, i) * (i < 9000 ? 1 : 100); // a jump at 9000
     pts.push_back({static_cast<std::uint64_t>(i), 1e6 + i, eff, 0});
   }
   const auto keep = thin_frontier(pts, 2000);
@@ -362,11 +376,13 @@ TEST_CASE("the frontier's thinning rule", "[report][frontier]") {
   for (std::size_t k = 0; k < keep.size(); ++k) {
     if (k) CHECK(keep[k] > keep[k - 1]);
     // Each kept point but the last is the first (cheapest) of its bucket.
-    const double b = std::min(1998.0, std::floor((std::log(pts[keep[k]].eff) - lo) / (hi - lo) * 1999));
+    const double b =
+        std::min(1998.0, std::floor((std::log(pts[keep[k]].eff) - lo) / (hi - lo) * 1999));
     if (k + 1 < keep.size()) {
       CHECK(b > last);
       if (keep[k] > 0) {
-        const double prev = std::min(1998.0, std::floor((std::log(pts[keep[k] - 1].eff) - lo) / (hi - lo) * 1999));
+        const double prev =
+            std::min(1998.0, std::floor((std::log(pts[keep[k] - 1].eff) - lo) / (hi - lo) * 1999));
         CHECK(prev < b);
       }
       last = b;
@@ -386,7 +402,8 @@ TEST_CASE("CSV: every figure a column with its unit, RFC 4180 quoting", "[report
   CHECK(csv_field(" edge") == "\" edge\"");
   CHECK(csv_field("") == "");
 
-  const std::string s = write("q.yaml", test::tiny_text({{"id: here", "id: \"here, \\\"east\\\"\""}}));
+  const std::string s =
+      write("q.yaml", test::tiny_text({{"id: here", "id: \"here, \\\"east\\\"\""}}));
   const result r = cli({"plan", s, "--format", "csv"});
   REQUIRE(r.code == exit_ok);
   const auto rows = lines_of(r.out);
@@ -399,7 +416,7 @@ TEST_CASE("CSV: every figure a column with its unit, RFC 4180 quoting", "[report
     CHECK(row[0] == std::to_string(i));
   }
   // Every column after the plan's keys and the binding constraint names its unit.
-  for (const std::string& h : head) {
+  for (const std::string &h : head) {
     if (h == "rank" || h == "site" || h == "system" || h == "cooling" || h == "fabric" ||
         h == "sourcing" || h == "binding")
       continue;
@@ -413,22 +430,25 @@ TEST_CASE("CSV: every figure a column with its unit, RFC 4180 quoting", "[report
   for (std::size_t c = 0; c < head.size(); ++c) col[head[c].substr(0, head[c].find(" ("))] = c;
   for (std::size_t i = 0; i < j["plans"].size(); ++i) {
     const auto row = csv_split(rows[i + 1]);
-    for (const auto& [key, v] : j["plans"][i].items()) {
+    for (const auto &[key, v] : j["plans"][i].items()) {
       INFO(key);
       REQUIRE(col.count(key));
-      if (v.is_string()) CHECK(row[col[key]] == v.get<std::string>());
-      else if (v.is_number()) CHECK(std::stod(row[col[key]]) == v.get<double>());
+      if (v.is_string())
+        CHECK(row[col[key]] == v.get<std::string>());
+      else if (v.is_number())
+        CHECK(std::stod(row[col[key]]) == v.get<double>());
     }
     // The present values add up to the TCO.
     double sum = 0;
-    for (const char* k : {"pv_hardware_usd", "pv_facility_usd", "pv_energy_usd",
+    for (const char *k : {"pv_hardware_usd", "pv_facility_usd", "pv_energy_usd",
                           "pv_maintenance_staff_usd", "pv_colo_fees_usd", "pv_cloud_usd"})
       sum += std::stod(row[col[k]]);
     CHECK(sum == Approx(j["plans"][i]["tco_usd"].get<double>()).epsilon(1e-12));
   }
 }
 
-TEST_CASE("the format option chooses what standard output shows; it takes one output", "[report][cli]") {
+TEST_CASE("the format option chooses what standard output shows; it takes one output",
+          "[report][cli]") {
   const std::string s = write("tiny.yaml", test::tiny_text());
   const result js = cli({"plan", s, "--format", "json"});
   REQUIRE(js.code == exit_ok);
@@ -441,7 +461,7 @@ TEST_CASE("the format option chooses what standard output shows; it takes one ou
   const result table = cli({"plan", s, "--format", "table"});
   CHECK(table.code == exit_ok);
   CHECK_THAT(table.out, Catch::Contains("binding"));
-  CHECK(table.out.find("\x1b[") == std::string::npos);  // not a terminal: no colour
+  CHECK(table.out.find("\x1b[") == std::string::npos); // not a terminal: no colour
   // A file output and standard output together.
   const std::string out = (scratch() / "f.json").string();
   const result both = cli({"plan", s, "--format", "csv", "--json", out});
@@ -449,7 +469,7 @@ TEST_CASE("the format option chooses what standard output shows; it takes one ou
   CHECK(lines_of(both.out).size() == 5);
   CHECK(nlohmann::json::parse(slurp(out))["plans"].size() == 4);
   // Two outputs on standard output is a usage error.
-  for (const std::vector<std::string>& bad :
+  for (const std::vector<std::string> &bad :
        {std::vector<std::string>{"--format", "json", "--json", "-"},
         std::vector<std::string>{"--json", "-", "--csv", "-"},
         std::vector<std::string>{"--format", "table", "--report", "-"}}) {
@@ -466,7 +486,7 @@ TEST_CASE("the format option chooses what standard output shows; it takes one ou
 
 TEST_CASE("colour only on a terminal and never with NO_COLOR", "[report][color]") {
   CHECK(use_color(true, nullptr));
-  CHECK(use_color(true, ""));  // no-color.org: an empty NO_COLOR does not count
+  CHECK(use_color(true, "")); // no-color.org: an empty NO_COLOR does not count
   CHECK_FALSE(use_color(true, "1"));
   CHECK_FALSE(use_color(false, nullptr));
   const scenario sc = test::tiny();
@@ -489,7 +509,7 @@ TEST_CASE("the risk and portfolio sections appear only with their data", "[repor
   CHECK_THAT(s, Catch::Contains("#1 "));     // the plan's label
   CHECK_THAT(s, Catch::Contains("$1.5B"));   // p90
   CHECK_THAT(s, Catch::Contains("90.0%"));   // P(target)
-  CHECK_THAT(s, Catch::Contains(">-</td>"));  // P(deadline): no deadline
+  CHECK_THAT(s, Catch::Contains(">-</td>")); // P(deadline): no deadline
   CHECK_THAT(s, Catch::Contains("<svg"));
   CHECK(run_html(sc, sp, r, {}).find("id=\"risk\"") == std::string::npos);
   run_info info;
@@ -532,16 +552,22 @@ TEST_CASE("the HTML report shows a portfolio's objective in the objective's unit
   }
 }
 
-TEST_CASE("the report adds risk and portfolio sections with their charts when the run has them", "[report]") {
+TEST_CASE("the report adds risk and portfolio sections with their charts when the run has them",
+          "[report]") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("dcplan-report-extras-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("dcplan-report-extras-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string src = DCPLAN_SOURCE_DIR;
   const std::string bin = DCPLAN_BINARY;
   const std::string risk = (dir / "risk.html").string(), pf = (dir / "pf.html").string();
-  REQUIRE(std::system((bin + " plan " + src + "/tests/risk/realistic-risk.yaml --quiet --report " + risk).c_str()) == 0);
-  REQUIRE(std::system((bin + " plan " + src + "/tests/golden/tiny.yaml --quiet --portfolio --report " + pf).c_str()) == 0);
-  const auto read = [](const std::string& p) {
+  REQUIRE(std::system(
+              (bin + " plan " + src + "/tests/risk/realistic-risk.yaml --quiet --report " + risk)
+                  .c_str()) == 0);
+  REQUIRE(std::system(
+              (bin + " plan " + src + "/tests/golden/tiny.yaml --quiet --portfolio --report " + pf)
+                  .c_str()) == 0);
+  const auto read = [](const std::string &p) {
     std::ifstream in(p);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -552,18 +578,19 @@ TEST_CASE("the report adds risk and portfolio sections with their charts when th
   CHECK_THAT(r, Catch::Contains("CVaR95"));
   CHECK_THAT(p, Catch::Contains("<section id=\"portfolio\">"));
   CHECK_THAT(p, Catch::Contains("share of the target"));
-  const auto svgs = [](const std::string& s) {
+  const auto svgs = [](const std::string &s) {
     std::size_t n = 0;
     for (std::size_t at = 0; (at = s.find("<svg", at)) != std::string::npos; ++at) ++n;
     return n;
   };
-  CHECK(svgs(r) == 5);  // four charts of every run + the risk chart
-  CHECK(svgs(p) == 5);  // + the cost curve
+  CHECK(svgs(r) == 5); // four charts of every run + the risk chart
+  CHECK(svgs(p) == 5); // + the cost curve
   CHECK(r.find("http") == std::string::npos);
   fs::remove_all(dir);
 }
 
-TEST_CASE("a cost-curve point stopped at the work limit is drawn hollow with its bound", "[report][html]") {
+TEST_CASE("a cost-curve point stopped at the work limit is drawn hollow with its bound",
+          "[report][html]") {
   const scenario sc = test::tiny();
   const plan_space sp = build_space(sc);
   portfolio_report p;
@@ -573,10 +600,11 @@ TEST_CASE("a cost-curve point stopped at the work limit is drawn hollow with its
   p.best.capex = 80.0;
   p.best.flops = 1e18;
   p.cost_curve = {std::nullopt, std::nullopt, std::nullopt, 100.0, std::nullopt, 250.0};
-  p.cost_curve_bound = {std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, 240.0};
+  p.cost_curve_bound = {std::nullopt, std::nullopt, std::nullopt,
+                        std::nullopt, std::nullopt, 240.0};
   const std::string s = html_portfolio_section(sc, sp, &p);
-  CHECK_THAT(s, Catch::Contains("fill=\"#ffffff\""));  // the unproven point
-  CHECK_THAT(s, Catch::Contains("fill=\"#0072B2\" stroke"));  // the proven one
+  CHECK_THAT(s, Catch::Contains("fill=\"#ffffff\""));        // the unproven point
+  CHECK_THAT(s, Catch::Contains("fill=\"#0072B2\" stroke")); // the proven one
   CHECK_THAT(s, Catch::Contains("optimum >= $240"));
   CHECK_THAT(s, Catch::Contains("Hollow points"));
   p.cost_curve_bound[5].reset();

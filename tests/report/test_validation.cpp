@@ -1,5 +1,5 @@
-// Published training runs reproduced through `dcplan explain` and `dcplan plan` (docs/validation.md),
-// and the built-in catalog: every entry sourced.
+// Published training runs reproduced through `dcplan explain` and `dcplan plan`
+// (docs/validation.md), and the built-in catalog: every entry sourced.
 #include <catch2/catch.hpp>
 
 #include <iostream>
@@ -18,13 +18,15 @@ namespace {
 using result = test::cli_result;
 using test::cli;
 
-const std::string kDeepSeek = std::string(DCPLAN_SOURCE_DIR) + "/configs/validation/deepseek-v3.yaml";
+const std::string kDeepSeek =
+    std::string(DCPLAN_SOURCE_DIR) + "/configs/validation/deepseek-v3.yaml";
 
-}  // namespace
+} // namespace
 
 TEST_CASE("DeepSeek-V3 pre-training through explain: GPU-hours, days and cost", "[validation]") {
   const result r = cli({"explain", kDeepSeek, "--plan",
-                        "site=h800-rental,system=hgx-h800,fabric=ib-ndr,sourcing=cloud,nodes=256", "--json", "-"});
+                        "site=h800-rental,system=hgx-h800,fabric=ib-ndr,sourcing=cloud,nodes=256",
+                        "--json", "-"});
   REQUIRE(r.code == exit_ok);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["accelerators"] == 2048);
@@ -40,12 +42,12 @@ TEST_CASE("DeepSeek-V3 pre-training through explain: GPU-hours, days and cost", 
 }
 
 TEST_CASE("DeepSeek-V3 through plan with a training target on the command line", "[validation]") {
-  const result r = cli({"plan", kDeepSeek, "--train-params", "37e9", "--train-tokens", "14.8e12", "--train-days", "60",
-                        "--top", "2000", "--json", "-"});
+  const result r = cli({"plan", kDeepSeek, "--train-params", "37e9", "--train-tokens", "14.8e12",
+                        "--train-days", "60", "--top", "2000", "--json", "-"});
   REQUIRE(r.code == exit_ok);
   const auto j = nlohmann::json::parse(r.out);
   bool found = false;
-  for (const auto& p : j["plans"]) {
+  for (const auto &p : j["plans"]) {
     if (p["fabric"] == "ib-ndr" && p["nodes"] == 256) {
       found = true;
       CHECK(p["accelerator_hours"].get<double>() == Approx(2664000).epsilon(0.0005));
@@ -55,7 +57,9 @@ TEST_CASE("DeepSeek-V3 through plan with a training target on the command line",
   CHECK(found);
 }
 
-TEST_CASE("the built-in catalog: at least 12 accelerators, 10 systems, 12 sites, every entry sourced", "[catalog]") {
+TEST_CASE(
+    "the built-in catalog: at least 12 accelerators, 10 systems, 12 sites, every entry sourced",
+    "[catalog]") {
   const result r = cli({"catalog", "--json", "-"});
   REQUIRE(r.code == exit_ok);
   const auto j = nlohmann::json::parse(r.out);
@@ -64,8 +68,8 @@ TEST_CASE("the built-in catalog: at least 12 accelerators, 10 systems, 12 sites,
   CHECK(j["sites"].size() >= 12);
   CHECK(j["cooling"].size() >= 3);
   CHECK(j["fabrics"].size() >= 3);
-  for (const auto& [list, entries] : j.items())
-    for (const auto& e : entries) {
+  for (const auto &[list, entries] : j.items())
+    for (const auto &e : entries) {
       INFO(list << " " << e["id"]);
       CHECK_FALSE(e["source"].get<std::string>().empty());
       CHECK_FALSE(e["status"].get<std::string>().empty());

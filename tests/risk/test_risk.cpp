@@ -32,21 +32,21 @@ namespace {
 // Phi(x), the standard normal CDF.
 double norm_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
-constexpr double kZ90 = 1.2815515655446004;   // Phi^-1(0.9)
-constexpr double kZ95 = 1.6448536269514722;   // Phi^-1(0.95)
+constexpr double kZ90 = 1.2815515655446004; // Phi^-1(0.9)
+constexpr double kZ95 = 1.6448536269514722; // Phi^-1(0.95)
 
 /// tiny with an uncertainty block (and other substitutions).
-scenario tiny_risk(const std::string& block,
+scenario tiny_risk(const std::string &block,
                    std::vector<std::pair<std::string, std::string>> subs = {}) {
   subs.insert(subs.begin(), {"target:\n", "uncertainty:\n" + block + "target:\n"});
   return tiny(subs);
 }
 
 /// The index in the space of plan (site, system, cooling, fabric, sourcing, nodes).
-std::uint64_t index_of(const plan_space& sp, int site, int system, int cooling, int fabric,
+std::uint64_t index_of(const plan_space &sp, int site, int system, int cooling, int fabric,
                        sourcing m, double nodes) {
   for (std::size_t k = 0; k < sp.combos.size(); ++k) {
-    const combo& c = sp.combos[k];
+    const combo &c = sp.combos[k];
     if (c.site == site && c.system == system && c.cooling == cooling && c.fabric == fabric &&
         c.sourcing == static_cast<int>(m))
       return sp.starts[k] + static_cast<std::uint64_t>(nodes / sp.node_step) - 1;
@@ -56,7 +56,7 @@ std::uint64_t index_of(const plan_space& sp, int site, int system, int cooling, 
 
 /// A plain host reference of MODEL.md "Risk" for one plan: every draw in a loop, std::sort,
 /// then the definitions as written.
-risk_figures reference(const scenario& sc, const risk_plan& p) {
+risk_figures reference(const scenario &sc, const risk_plan &p) {
   const risk_params rp = make_risk_params(*sc.uncert);
   const model_view v = make_model_view(sc);
   const std::uint64_t S = sc.uncert->scenarios;
@@ -81,25 +81,26 @@ risk_figures reference(const scenario& sc, const risk_plan& p) {
   for (std::size_t i = S - m; i < S; ++i) tail += t[i];
   r.cvar95_tco = tail / static_cast<double>(m);
   r.p_meets_target = static_cast<double>(target) / static_cast<double>(S);
-  r.p_meets_deadline = v.g.has_deadline ? static_cast<double>(deadline) / static_cast<double>(S) : NAN;
+  r.p_meets_deadline =
+      v.g.has_deadline ? static_cast<double>(deadline) / static_cast<double>(S) : NAN;
   return r;
 }
 
 bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
-bool same(const risk_figures& a, const risk_figures& b) {
+bool same(const risk_figures &a, const risk_figures &b) {
   return same(a.mean_tco, b.mean_tco) && same(a.p10_tco, b.p10_tco) && same(a.p50_tco, b.p50_tco) &&
          same(a.p90_tco, b.p90_tco) && same(a.cvar95_tco, b.cvar95_tco) &&
          same(a.p_meets_target, b.p_meets_target) && same(a.p_meets_deadline, b.p_meets_deadline);
 }
 
-std::vector<std::uint64_t> all_indices(const plan_space& sp) {
+std::vector<std::uint64_t> all_indices(const plan_space &sp) {
   std::vector<std::uint64_t> v(sp.total);
   for (std::uint64_t i = 0; i < sp.total; ++i) v[i] = i;
   return v;
 }
 
-const char* kAllFactors =
+const char *kAllFactors =
     "  scenarios: 3001\n  seed: 7\n  energy_price: {lognormal_sigma: 0.25}\n"
     "  node_price: {lognormal_sigma: 0.15}\n  cloud_price: {lognormal_sigma: 0.2}\n"
     "  mfu: {normal_sd: 0.05}\n  delay_months: {triangular: [0, 2, 12]}\n";
@@ -107,13 +108,13 @@ const char* kAllFactors =
 using result = test::cli_result;
 using test::cli;
 
-std::string write_temp(const std::string& name, const std::string& text) {
+std::string write_temp(const std::string &name, const std::string &text) {
   const std::string p = (std::filesystem::temp_directory_path() / name).string();
   std::ofstream(p) << text;
   return p;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("Philox4x32-10 gives the Random123 known answers", "[risk][philox]") {
   using detail::philox4x32;
@@ -132,16 +133,17 @@ TEST_CASE("Philox4x32-10 gives the Random123 known answers", "[risk][philox]") {
        {{0xa4093822, 0x299f31d0}},
        {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
   };
-  for (const kat& c : cases) {
+  for (const kat &c : cases) {
     const detail::philox_ctr r = philox4x32(c.ctr, c.key);
     for (int i = 0; i < 4; ++i) CHECK(r.v[i] == c.want[i]);
   }
 }
 
-TEST_CASE("uniforms stay inside (0, 1) and draws are pure functions of (seed, k)", "[risk][draws]") {
+TEST_CASE("uniforms stay inside (0, 1) and draws are pure functions of (seed, k)",
+          "[risk][draws]") {
   CHECK(detail::uniform_open01(0, 0) > 0.0);
   CHECK(detail::uniform_open01(0xffffffff, 0xffffffff) < 1.0);
-  CHECK(detail::uniform_open01(0, 0) == 1.0 / 9007199254740992.0);  // 2^-53
+  CHECK(detail::uniform_open01(0, 0) == 1.0 / 9007199254740992.0); // 2^-53
   CHECK(detail::uniform_open01(0xffffffff, 0xffffffff) == 1.0 - 1.0 / 9007199254740992.0);
   CHECK(detail::uniform_open01(0x80000000, 0) == 0.5 + 1.0 / 9007199254740992.0);
 
@@ -171,7 +173,7 @@ TEST_CASE("uniforms stay inside (0, 1) and draws are pure functions of (seed, k)
 TEST_CASE("Box-Muller normals and triangular delays have their moments", "[risk][draws]") {
   uncertainty u;
   u.seed = 1;
-  u.mfu_sd = 1.0;  // mfu_noise is then a standard normal
+  u.mfu_sd = 1.0; // mfu_noise is then a standard normal
   u.has_delay = true;
   u.delay_low = 0, u.delay_mode = 2, u.delay_high = 12;
   const risk_params p = make_risk_params(u);
@@ -202,19 +204,19 @@ TEST_CASE("nearest-rank quantiles and CVaR95 on hand-made samples", "[risk][quan
   risk_figures r;
   const double seven[] = {2, 3, 5, 7, 11, 13, 17};
   summarize_sorted(seven, 7, r);
-  CHECK(r.p10_tco == 2);   // ceil(0.7) = 1 -> v[0]
-  CHECK(r.p50_tco == 7);   // ceil(3.5) = 4 -> v[3]
-  CHECK(r.p90_tco == 17);  // ceil(6.3) = 7 -> v[6]
-  CHECK(r.cvar95_tco == 17);  // ceil(0.35) = 1 value
+  CHECK(r.p10_tco == 2);     // ceil(0.7) = 1 -> v[0]
+  CHECK(r.p50_tco == 7);     // ceil(3.5) = 4 -> v[3]
+  CHECK(r.p90_tco == 17);    // ceil(6.3) = 7 -> v[6]
+  CHECK(r.cvar95_tco == 17); // ceil(0.35) = 1 value
   CHECK(r.mean_tco == 58.0 / 7);
 
   std::vector<double> forty(40);
   for (int i = 0; i < 40; ++i) forty[i] = i + 1;
   summarize_sorted(forty.data(), 40, r);
-  CHECK(r.p10_tco == 4);   // ceil(4) = 4 -> v[3]
+  CHECK(r.p10_tco == 4); // ceil(4) = 4 -> v[3]
   CHECK(r.p50_tco == 20);
   CHECK(r.p90_tco == 36);
-  CHECK(r.cvar95_tco == 39.5);  // the largest ceil(2) = 2 values: 39 and 40
+  CHECK(r.cvar95_tco == 39.5); // the largest ceil(2) = 2 values: 39 and 40
   CHECK(r.mean_tco == 20.5);
 
   const double one[] = {5};
@@ -224,9 +226,11 @@ TEST_CASE("nearest-rank quantiles and CVaR95 on hand-made samples", "[risk][quan
   CHECK(r.cvar95_tco == 5);
 }
 
-TEST_CASE("a cloud plan's TCO under a lognormal price factor has lognormal quantiles", "[risk][closed-form]") {
+TEST_CASE("a cloud plan's TCO under a lognormal price factor has lognormal quantiles",
+          "[risk][closed-form]") {
   const double sigma = 0.2;
-  const scenario sc = tiny_risk("  scenarios: 20000\n  seed: 11\n  cloud_price: {lognormal_sigma: 0.2}\n");
+  const scenario sc =
+      tiny_risk("  scenarios: 20000\n  seed: 11\n  cloud_price: {lognormal_sigma: 0.2}\n");
   const plan_space sp = build_space(sc);
   const std::uint64_t idx = index_of(sp, 0, 0, -1, 0, sourcing::cloud, 3);
   const double tco0 = evaluate_plan(make_model_view(sc), 0, 0, -1, 0, 2, 3).tco;
@@ -235,7 +239,9 @@ TEST_CASE("a cloud plan's TCO under a lognormal price factor has lognormal quant
   // The sample q-quantile's standard error, in z units: sqrt(q(1-q)/S) / phi(z_q); the TCO is
   // tco0 * exp(sigma * z), so 4 standard errors in log space are 4 * sigma * that.
   const auto phi = [](double z) { return std::exp(-z * z / 2) / std::sqrt(2 * M_PI); };
-  const auto tol = [&](double q, double z) { return 4 * sigma * std::sqrt(q * (1 - q) / S) / phi(z); };
+  const auto tol = [&](double q, double z) {
+    return 4 * sigma * std::sqrt(q * (1 - q) / S) / phi(z);
+  };
   CHECK(std::fabs(std::log(r.p10_tco / tco0) - sigma * -kZ90) < tol(0.1, kZ90));
   CHECK(std::fabs(std::log(r.p50_tco / tco0)) < tol(0.5, 0));
   CHECK(std::fabs(std::log(r.p90_tco / tco0) - sigma * kZ90) < tol(0.9, kZ90));
@@ -250,10 +256,12 @@ TEST_CASE("a cloud plan's TCO under a lognormal price factor has lognormal quant
   CHECK(std::isnan(r.p_meets_deadline));
 }
 
-TEST_CASE("P(meets target) under normal MFU noise is a normal tail; P(deadline) a triangular CDF", "[risk][closed-form]") {
-  const scenario sc = tiny_risk(
-      "  scenarios: 20000\n  seed: 3\n  mfu: {normal_sd: 0.05}\n  delay_months: {triangular: [0, 1, 4]}\n",
-      {{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  deadline_months: 3"}});
+TEST_CASE("P(meets target) under normal MFU noise is a normal tail; P(deadline) a triangular CDF",
+          "[risk][closed-form]") {
+  const scenario sc =
+      tiny_risk("  scenarios: 20000\n  seed: 3\n  mfu: {normal_sd: 0.05}\n  delay_months: "
+                "{triangular: [0, 1, 4]}\n",
+                {{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  deadline_months: 3"}});
   const plan_space sp = build_space(sc);
   const std::uint64_t idx = index_of(sp, 0, 0, -1, 0, sourcing::cloud, 3);
   const plan_figures f = evaluate_plan(make_model_view(sc), 0, 0, -1, 0, 2, 3);
@@ -274,16 +282,18 @@ TEST_CASE("P(meets target) under normal MFU noise is a normal tail; P(deadline) 
   CHECK(r.p90_tco == f.tco);
 }
 
-TEST_CASE("the Thrust path equals a plain host reference, on 1 and 2 threads and any batching", "[risk][backends]") {
-  const scenario sc = tiny_risk(kAllFactors, {{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  deadline_months: 12"}});
+TEST_CASE("the Thrust path equals a plain host reference, on 1 and 2 threads and any batching",
+          "[risk][backends]") {
+  const scenario sc = tiny_risk(
+      kAllFactors, {{"effective_flops: 1.0e16", "effective_flops: 1.0e16\n  deadline_months: 12"}});
   const plan_space sp = build_space(sc);
   REQUIRE(sp.total >= 4);
   const std::vector<std::uint64_t> idx = all_indices(sp);
   const std::vector<risk_plan> plans = risk_plans_of(sp, idx);
   const auto one = evaluate_risk_cpu(sc, sp, idx, 1);
   const auto two = evaluate_risk_cpu(sc, sp, idx, 2);
-  const auto small = evaluate_risk_cpu(sc, sp, idx, 2, 3001 * 2 + 5);  // batches of 2 plans
-  const auto tiny_batches = evaluate_risk_cpu(sc, sp, idx, 2, 1);      // one plan per batch
+  const auto small = evaluate_risk_cpu(sc, sp, idx, 2, 3001 * 2 + 5); // batches of 2 plans
+  const auto tiny_batches = evaluate_risk_cpu(sc, sp, idx, 2, 1);     // one plan per batch
   REQUIRE(one.size() == idx.size());
   for (std::size_t i = 0; i < idx.size(); ++i) {
     INFO("plan " << i);
@@ -299,7 +309,8 @@ TEST_CASE("the Thrust path equals a plain host reference, on 1 and 2 threads and
   }
 }
 
-TEST_CASE("common random numbers: a plan's figures do not depend on the other plans", "[risk][draws]") {
+TEST_CASE("common random numbers: a plan's figures do not depend on the other plans",
+          "[risk][draws]") {
   const scenario sc = tiny_risk(kAllFactors);
   const plan_space sp = build_space(sc);
   const std::vector<std::uint64_t> idx = all_indices(sp);
@@ -308,10 +319,12 @@ TEST_CASE("common random numbers: a plan's figures do not depend on the other pl
   CHECK(same(all.back(), last[0]));
 }
 
-TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the deterministic rank", "[risk][objective]") {
-  for (const char* obj : {"p90_tco", "cvar95_tco"}) {
+TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the deterministic rank",
+          "[risk][objective]") {
+  for (const char *obj : {"p90_tco", "cvar95_tco"}) {
     DYNAMIC_SECTION(obj) {
-      const scenario sc = tiny_risk(kAllFactors, {{"objective: tco\n", std::string("objective: ") + obj + "\n"}});
+      const scenario sc =
+          tiny_risk(kAllFactors, {{"objective: tco\n", std::string("objective: ") + obj + "\n"}});
       const plan_space sp = build_space(sc);
       engine_options opt;
       opt.top_k = risk_top_k(sc, 3);
@@ -322,14 +335,15 @@ TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the det
       REQUIRE(fig.size() == det.top.size());
       // The same plans, ordered by the risk figure.
       std::vector<std::uint64_t> a, b;
-      for (const auto& k : det.top) a.push_back(k.index);
-      for (const auto& k : r.top) b.push_back(k.index);
+      for (const auto &k : det.top) a.push_back(k.index);
+      for (const auto &k : r.top) b.push_back(k.index);
       std::sort(a.begin(), a.end());
       std::sort(b.begin(), b.end());
       CHECK(a == b);
       for (std::size_t i = 1; i < fig.size(); ++i) {
         const bool p90 = std::string(obj) == "p90_tco";
-        CHECK((p90 ? fig[i - 1].p90_tco <= fig[i].p90_tco : fig[i - 1].cvar95_tco <= fig[i].cvar95_tco));
+        CHECK((p90 ? fig[i - 1].p90_tco <= fig[i].p90_tco
+                   : fig[i - 1].cvar95_tco <= fig[i].cvar95_tco));
       }
       // The figures follow their plans.
       const auto direct = evaluate_risk_cpu(sc, sp, {r.top[0].index}, 1);
@@ -365,24 +379,30 @@ TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the det
 
 TEST_CASE("bad uncertainty blocks get located errors", "[risk][errors]") {
   struct bad {
-    const char* name;
+    const char *name;
     std::string block;
-    const char* field;
-    const char* fragment;
-    int line;  // line in the file: the block starts on line 2
+    const char *field;
+    const char *fragment;
+    int line; // line in the file: the block starts on line 2
   };
   const std::vector<bad> cases = {
-      {"zero draws", "  scenarios: 0\n  seed: 1\n", "uncertainty.scenarios", "whole number >= 1", 3},
-      {"too many draws", "  scenarios: 2000000\n  seed: 1\n", "uncertainty.scenarios", "1 to 1000000", 3},
-      {"fractional draws", "  scenarios: 10.5\n  seed: 1\n", "uncertainty.scenarios", "whole number", 3},
-      {"too many plans", "  scenarios: 10\n  seed: 1\n  plans: 20000\n", "uncertainty.plans", "1 to 10000", 5},
-      {"negative seed", "  scenarios: 10\n  seed: -1\n", "uncertainty.seed", "whole number >= 0", 4},
+      {"zero draws", "  scenarios: 0\n  seed: 1\n", "uncertainty.scenarios", "whole number >= 1",
+       3},
+      {"too many draws", "  scenarios: 2000000\n  seed: 1\n", "uncertainty.scenarios",
+       "1 to 1000000", 3},
+      {"fractional draws", "  scenarios: 10.5\n  seed: 1\n", "uncertainty.scenarios",
+       "whole number", 3},
+      {"too many plans", "  scenarios: 10\n  seed: 1\n  plans: 20000\n", "uncertainty.plans",
+       "1 to 10000", 5},
+      {"negative seed", "  scenarios: 10\n  seed: -1\n", "uncertainty.seed", "whole number >= 0",
+       4},
       {"missing seed", "  scenarios: 10\n", "uncertainty.seed", "missing required field 'seed'", 3},
       {"negative sigma", "  scenarios: 10\n  seed: 1\n  energy_price: {lognormal_sigma: -0.1}\n",
        "uncertainty.energy_price.lognormal_sigma", ">= 0", 5},
       {"negative sd", "  scenarios: 10\n  seed: 1\n  mfu: {normal_sd: -0.01}\n",
        "uncertainty.mfu.normal_sd", ">= 0", 5},
-      {"unordered triangle", "  scenarios: 10\n  seed: 1\n  delay_months: {triangular: [3, 1, 5]}\n",
+      {"unordered triangle",
+       "  scenarios: 10\n  seed: 1\n  delay_months: {triangular: [3, 1, 5]}\n",
        "uncertainty.delay_months.triangular", "low <= mode <= high", 5},
       {"two numbers", "  scenarios: 10\n  seed: 1\n  delay_months: {triangular: [1, 2]}\n",
        "uncertainty.delay_months.triangular", "[low, mode, high]", 5},
@@ -393,13 +413,14 @@ TEST_CASE("bad uncertainty blocks get located errors", "[risk][errors]") {
       {"sigma not a number", "  scenarios: 10\n  seed: 1\n  cloud_price: {lognormal_sigma: high}\n",
        "uncertainty.cloud_price.lognormal_sigma", "expected a number", 5},
   };
-  for (const auto& c : cases) {
+  for (const auto &c : cases) {
     DYNAMIC_SECTION(c.name) {
-      const std::string text = tiny_text({{"objective: tco\n", "objective: tco\nuncertainty:\n" + c.block}});
+      const std::string text =
+          tiny_text({{"objective: tco\n", "objective: tco\nuncertainty:\n" + c.block}});
       try {
         load_scenario_text(text, "risk.yaml", ".");
         FAIL("accepted");
-      } catch (const input_error& e) {
+      } catch (const input_error &e) {
         CHECK(e.file() == "risk.yaml");
         CHECK(e.field() == c.field);
         CHECK_THAT(e.message(), Catch::Contains(c.fragment));
@@ -412,7 +433,7 @@ TEST_CASE("bad uncertainty blocks get located errors", "[risk][errors]") {
     try {
       load_scenario_text(tiny_text({{"objective: tco", "objective: p90_tco"}}), "risk.yaml", ".");
       FAIL("accepted");
-    } catch (const input_error& e) {
+    } catch (const input_error &e) {
       CHECK(e.field() == "objective");
       CHECK(e.line() == 1);
       CHECK_THAT(e.message(), Catch::Contains("needs an uncertainty block"));
@@ -435,56 +456,70 @@ TEST_CASE("bad uncertainty blocks get located errors", "[risk][errors]") {
 }
 
 TEST_CASE("dcplan plan reports risk figures in JSON and the table", "[risk][cli]") {
-  const std::string path = write_temp("dcplan-risk-plan.yaml", tiny_text({{"objective: tco\n", std::string("objective: tco\nuncertainty:\n") + kAllFactors}}));
+  const std::string path =
+      write_temp("dcplan-risk-plan.yaml",
+                 tiny_text({{"objective: tco\n",
+                             std::string("objective: tco\nuncertainty:\n") + kAllFactors}}));
   const result r = cli({"plan", path, "--backend", "cpu", "--json", "-", "--top", "3"});
   REQUIRE(r.code == exit_ok);
   const auto j = nlohmann::json::parse(r.out);
   REQUIRE(!j["plans"].empty());
-  for (const auto& p : j["plans"]) {
+  for (const auto &p : j["plans"]) {
     REQUIRE(p.contains("risk"));
-    for (const char* k : {"mean_tco", "p10_tco", "p50_tco", "p90_tco", "cvar95_tco", "p_meets_target"})
+    for (const char *k :
+         {"mean_tco", "p10_tco", "p50_tco", "p90_tco", "cvar95_tco", "p_meets_target"})
       CHECK(p["risk"][k].is_number());
-    CHECK(p["risk"]["p_meets_deadline"].is_null());  // no deadline in this scenario
+    CHECK(p["risk"]["p_meets_deadline"].is_null()); // no deadline in this scenario
     CHECK(p["risk"]["p10_tco"].get<double>() <= p["risk"]["p90_tco"].get<double>());
   }
   const result t = cli({"plan", path, "--backend", "cpu", "--top", "3"});
   CHECK(t.code == exit_ok);
-  CHECK_THAT(t.out, Catch::Contains("p10 TCO") && Catch::Contains("P(target)") && Catch::Contains("3001 draws"));
+  CHECK_THAT(t.out, Catch::Contains("p10 TCO") && Catch::Contains("P(target)") &&
+                        Catch::Contains("3001 draws"));
 
   // Without an uncertainty block there is no risk.
   const std::string plain = write_temp("dcplan-risk-none.yaml", tiny_text());
-  const auto j0 = nlohmann::json::parse(cli({"plan", plain, "--backend", "cpu", "--json", "-"}).out);
+  const auto j0 =
+      nlohmann::json::parse(cli({"plan", plain, "--backend", "cpu", "--json", "-"}).out);
   CHECK(!j0["plans"][0].contains("risk"));
 }
 
-TEST_CASE("sensitivity moves one input to its p10 and p90 and sorts by effect", "[risk][sensitivity]") {
+TEST_CASE("sensitivity moves one input to its p10 and p90 and sorts by effect",
+          "[risk][sensitivity]") {
   // Only cloud and energy prices vary; the best plan's TCO scales with its own price factor.
-  const scenario sc = tiny_risk("  scenarios: 10\n  seed: 1\n  cloud_price: {lognormal_sigma: 0.3}\n"
-                                "  energy_price: {lognormal_sigma: 0.01}\n");
+  const scenario sc =
+      tiny_risk("  scenarios: 10\n  seed: 1\n  cloud_price: {lognormal_sigma: 0.3}\n"
+                "  energy_price: {lognormal_sigma: 0.01}\n");
   engine_options opt;
   opt.threads = 1;
   const sensitivity_result r = run_sensitivity(sc, backend_kind::cpu, opt, nullptr);
   REQUIRE(r.feasible);
   REQUIRE(r.rows.size() == 2);
-  for (std::size_t i = 1; i < r.rows.size(); ++i) CHECK(r.rows[i - 1].effect_usd >= r.rows[i].effect_usd);
-  for (const auto& row : r.rows) {
+  for (std::size_t i = 1; i < r.rows.size(); ++i)
+    CHECK(r.rows[i - 1].effect_usd >= r.rows[i].effect_usd);
+  for (const auto &row : r.rows) {
     const double sigma = row.input == risk_input::cloud_price ? 0.3 : 0.01;
     CHECK(row.low.value == std::exp(sigma * -kZ90));
     CHECK(row.high.value == std::exp(sigma * kZ90));
     CHECK(row.effect_usd == std::fabs(row.high.best_tco - row.low.best_tco));
   }
   // Each point is the search re-run on the scenario with that input fixed.
-  const sensitivity_row& top = r.rows[0];
+  const sensitivity_row &top = r.rows[0];
   engine_options o1;
   o1.top_k = 1;
   const scenario moved = apply_draw_to_scenario(sc, quantile_draw(*sc.uncert, top.input, 0.9));
   const plan_space sp = build_space(moved);
   const engine_result er = evaluate_plans_cpu(moved, sp, o1);
   const risk_plan best = risk_plans_of(sp, {er.top[0].index})[0];
-  CHECK(top.high.best_tco == evaluate_plan(make_model_view(moved), best.site, best.system, best.cooling,
-                                           best.fabric, best.sourcing, best.nodes).tco);
+  CHECK(top.high.best_tco == evaluate_plan(make_model_view(moved), best.site, best.system,
+                                           best.cooling, best.fabric, best.sourcing, best.nodes)
+                                 .tco);
 
-  const std::string path = write_temp("dcplan-risk-sens.yaml", tiny_text({{"objective: tco\n", "objective: tco\nuncertainty:\n  scenarios: 10\n  seed: 1\n  cloud_price: {lognormal_sigma: 0.3}\n  delay_months: {triangular: [0, 1, 3]}\n"}}));
+  const std::string path = write_temp(
+      "dcplan-risk-sens.yaml",
+      tiny_text({{"objective: tco\n",
+                  "objective: tco\nuncertainty:\n  scenarios: 10\n  seed: 1\n  cloud_price: "
+                  "{lognormal_sigma: 0.3}\n  delay_months: {triangular: [0, 1, 3]}\n"}}));
   const result c = cli({"sensitivity", path, "--backend", "cpu", "--json", "-"});
   REQUIRE(c.code == exit_ok);
   const auto j = nlohmann::json::parse(c.out);

@@ -15,73 +15,125 @@ using dcplan::test::tiny_text;
 namespace {
 
 struct bad_case {
-  const char* name;
+  const char *name;
   std::string text;
-  const char* fragment;  // part of the message
-  int line;              // expected line, 0 = not checked
+  const char *fragment; // part of the message
+  int line;             // expected line, 0 = not checked
 };
 
-std::string tiny_with(const std::string& from, const std::string& to) { return tiny_text({{from, to}}); }
+std::string tiny_with(const std::string &from, const std::string &to) {
+  return tiny_text({{from, to}});
+}
 
-}  // namespace
+} // namespace
 
-TEST_CASE("bad scenarios are rejected with file, line, column and what is valid", "[scenario][errors]") {
+TEST_CASE("bad scenarios are rejected with file, line, column and what is valid",
+          "[scenario][errors]") {
   const std::vector<bad_case> cases = {
       {"yaml syntax", "target: [1, 2\nfinance: 3\n", "YAML syntax error", 0},
-      {"unknown top-level key", tiny_with("objective: tco", "objectve: tco"), "did you mean 'objective'", 1},
+      {"unknown top-level key", tiny_with("objective: tco", "objectve: tco"),
+       "did you mean 'objective'", 1},
       {"unknown entry key", tiny_with("mfu: 0.5", "mfuu: 0.5"), "did you mean 'mfu'", 9},
-      {"unknown colo key", tiny_with("lead_months: 1, pue", "lead_month: 1, pue"), "unknown field 'lead_month'", 22},
-      {"wrong type", tiny_with("grid_mw: 0.06", "grid_mw: lots"), "expected a number, got 'lots'", 16},
-      {"list where number", tiny_with("grid_mw: 0.06", "grid_mw: [1]"), "expected a number, got a list", 16},
+      {"unknown colo key", tiny_with("lead_months: 1, pue", "lead_month: 1, pue"),
+       "unknown field 'lead_month'", 22},
+      {"wrong type", tiny_with("grid_mw: 0.06", "grid_mw: lots"), "expected a number, got 'lots'",
+       16},
+      {"list where number", tiny_with("grid_mw: 0.06", "grid_mw: [1]"),
+       "expected a number, got a list", 16},
       {"missing field", tiny_with("tdp_w: 700, ", ""), "missing required field 'tdp_w'", 7},
       {"mfu out of range", tiny_with("mfu: 0.5", "mfu: 1.5"), "0 < mfu <= 1", 9},
       {"nan", tiny_with("mfu: 0.5", "mfu: .nan"), "finite", 9},
       {"infinity", tiny_with("grid_mw: 0.06", "grid_mw: .inf"), "finite", 16},
       {"negative price", tiny_with("node_price_usd: 250000", "node_price_usd: -1"), ">= 0", 9},
-      {"fractional count", tiny_with("accelerators_per_node: 8,", "accelerators_per_node: 8.5,"), "whole number", 9},
+      {"fractional count", tiny_with("accelerators_per_node: 8,", "accelerators_per_node: 8.5,"),
+       "whole number", 9},
       {"zero count", tiny_with("node_rack_units: 8", "node_rack_units: 0"), "whole number >= 1", 9},
       {"radix below 2", tiny_with("radix: 16", "radix: 1"), "whole number >= 2", 13},
       {"pue below 1", tiny_with("pue: 1.3", "pue: 0.9"), ">= 1", 11},
       {"cloud pue below 1", tiny_with("pue: 1.2}", "pue: 0.8}"), ">= 1", 22},
-      {"pue_adjust below 1", tiny_with("pue_adjust: 0.0", "pue_adjust: -0.5"), "c.pue + pue_adjust >= 1", 19},
-      {"utilization 0", tiny_with("utilization: 0.75", "utilization: 0"), "0 < utilization <= 1", 4},
+      {"pue_adjust below 1", tiny_with("pue_adjust: 0.0", "pue_adjust: -0.5"),
+       "c.pue + pue_adjust >= 1", 19},
+      {"utilization 0", tiny_with("utilization: 0.75", "utilization: 0"), "0 < utilization <= 1",
+       4},
       {"negative discount", tiny_with("discount_rate: 0.1", "discount_rate: -0.1"), ">= 0", 4},
       {"zero horizon", tiny_with("horizon_years: 4", "horizon_years: 0"), "> 0", 4},
-      {"dangling accelerator", tiny_with("accelerator: gpu", "accelerator: gpx"), "'gpx' is not a known accelerator id (valid: gpu)", 9},
-      {"dangling cooling", tiny_with("min_cooling: air", "min_cooling: dlc"), "not a known cooling id", 9},
-      {"duplicate id", tiny_with("fabrics:\n", "fabrics:\n  - {id: ib, radix: 8, cost_usd_per_accel: 1, power_w_per_accel: 1, scaling_k: 0}\n"), "duplicate id 'ib'", 14},
-      {"empty list", tiny_with("fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: 100, scaling_k: 0.02}", "fabrics: []"), "the list is empty", 12},
-      {"list is a mapping", tiny_with("fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: 100, scaling_k: 0.02}", "fabrics: {id: ib}"), "expected a list", 12},
-      {"missing list", tiny_with("fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: 100, scaling_k: 0.02}\n", ""), "missing required list 'fabrics'", 1},
-      {"duplicate key", tiny_with("objective: tco", "objective: tco\nobjective: capex"), "duplicate key 'objective'", 2},
-      {"bad objective", tiny_with("objective: tco", "objective: cheapest"), "valid: tco, capex, ready_months, carbon, effective_flops", 1},
-      {"bad precision", tiny_with("objective: tco", "objective: tco\nprecision: fp16"), "valid: bf16, fp8", 2},
-      {"missing target", tiny_with("target:\n  effective_flops: 1.0e16\n", ""), "missing required section 'target'", 1},
-      {"no target", tiny_with("  effective_flops: 1.0e16\n", "  deadline_months: 3\n"), "missing target", 0},
-      {"two targets", tiny_with("effective_flops: 1.0e16", "effective_flops: 1.0e16\n  training: {active_params: 1, tokens: 1, days: 1}"), "not both", 0},
-      {"training field", tiny_with("effective_flops: 1.0e16", "training: {active_params: 1, tokens: 0, days: 1}"), "> 0", 3},
-      {"portfolio objective", tiny_with("effective_flops: 1.0e16", "effective_flops: 1.0e16\n  portfolio: true\n  deadline_months: 24").replace(0, 14, "objective: ready_months"), "portfolio", 4},
-      {"portfolio not bool", tiny_with("effective_flops: 1.0e16", "effective_flops: 1.0e16\n  portfolio: maybe"), "true or false", 4},
-      {"missing finance", tiny_with("finance: {horizon_years: 4, discount_rate: 0.1, utilization: 0.75, maintenance_rate: 0.02, staff_usd_per_mw_year: 200000}\n", ""), "missing required section 'finance'", 0},
-      {"year not integer", tiny_with("available_year: 2024", "available_year: 2024.5"), "whole number", 7},
+      {"dangling accelerator", tiny_with("accelerator: gpu", "accelerator: gpx"),
+       "'gpx' is not a known accelerator id (valid: gpu)", 9},
+      {"dangling cooling", tiny_with("min_cooling: air", "min_cooling: dlc"),
+       "not a known cooling id", 9},
+      {"duplicate id",
+       tiny_with("fabrics:\n", "fabrics:\n  - {id: ib, radix: 8, cost_usd_per_accel: 1, "
+                               "power_w_per_accel: 1, scaling_k: 0}\n"),
+       "duplicate id 'ib'", 14},
+      {"empty list",
+       tiny_with("fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: "
+                 "100, scaling_k: 0.02}",
+                 "fabrics: []"),
+       "the list is empty", 12},
+      {"list is a mapping",
+       tiny_with("fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: "
+                 "100, scaling_k: 0.02}",
+                 "fabrics: {id: ib}"),
+       "expected a list", 12},
+      {"missing list",
+       tiny_with("fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: "
+                 "100, scaling_k: 0.02}\n",
+                 ""),
+       "missing required list 'fabrics'", 1},
+      {"duplicate key", tiny_with("objective: tco", "objective: tco\nobjective: capex"),
+       "duplicate key 'objective'", 2},
+      {"bad objective", tiny_with("objective: tco", "objective: cheapest"),
+       "valid: tco, capex, ready_months, carbon, effective_flops", 1},
+      {"bad precision", tiny_with("objective: tco", "objective: tco\nprecision: fp16"),
+       "valid: bf16, fp8", 2},
+      {"missing target", tiny_with("target:\n  effective_flops: 1.0e16\n", ""),
+       "missing required section 'target'", 1},
+      {"no target", tiny_with("  effective_flops: 1.0e16\n", "  deadline_months: 3\n"),
+       "missing target", 0},
+      {"two targets",
+       tiny_with("effective_flops: 1.0e16",
+                 "effective_flops: 1.0e16\n  training: {active_params: 1, tokens: 1, days: 1}"),
+       "not both", 0},
+      {"training field",
+       tiny_with("effective_flops: 1.0e16", "training: {active_params: 1, tokens: 0, days: 1}"),
+       "> 0", 3},
+      {"portfolio objective",
+       tiny_with("effective_flops: 1.0e16",
+                 "effective_flops: 1.0e16\n  portfolio: true\n  deadline_months: 24")
+           .replace(0, 14, "objective: ready_months"),
+       "portfolio", 4},
+      {"portfolio not bool",
+       tiny_with("effective_flops: 1.0e16", "effective_flops: 1.0e16\n  portfolio: maybe"),
+       "true or false", 4},
+      {"missing finance",
+       tiny_with("finance: {horizon_years: 4, discount_rate: 0.1, utilization: 0.75, "
+                 "maintenance_rate: 0.02, staff_usd_per_mw_year: 200000}\n",
+                 ""),
+       "missing required section 'finance'", 0},
+      {"year not integer", tiny_with("available_year: 2024", "available_year: 2024.5"),
+       "whole number", 7},
       {"root is a list", "- 1\n- 2\n", "must be a YAML mapping", 1},
       {"empty file", "", "the file is empty", 0},
       {"comment only", "# nothing here\n", "the file is empty", 0},
       {"binary", std::string("objective: tco\n\0\x01\x02", 18), "binary file", 0},
       {"not utf-8", "objective: tco\n\xff\xfe\n", "not UTF-8", 2},
-      {"deep nesting", "target: " + std::string(100, '[') + std::string(100, ']') + "\n", "nesting", 0},
-      {"missing include", "include: [no/such/file.yaml]\n" + tiny_text(), "cannot find 'no/such/file.yaml'", 1},
-      {"node_step 0", tiny_with("objective: tco", "objective: tco\nsearch: {node_step: 0}"), "whole number >= 1", 2},
+      {"deep nesting", "target: " + std::string(100, '[') + std::string(100, ']') + "\n", "nesting",
+       0},
+      {"missing include", "include: [no/such/file.yaml]\n" + tiny_text(),
+       "cannot find 'no/such/file.yaml'", 1},
+      {"node_step 0", tiny_with("objective: tco", "objective: tco\nsearch: {node_step: 0}"),
+       "whole number >= 1", 2},
       {"hex number", tiny_with("grid_mw: 0.06", "grid_mw: 0x10"), "expected a number", 16},
       {"null value", tiny_with("grid_mw: 0.06", "grid_mw:"), "got nothing (null)", 16},
-      {"unknown search key", tiny_with("objective: tco", "objective: tco\nsearch: {max_node: 3}"), "did you mean 'max_nodes'", 2},
+      {"unknown search key", tiny_with("objective: tco", "objective: tco\nsearch: {max_node: 3}"),
+       "did you mean 'max_nodes'", 2},
   };
-  for (const auto& c : cases) {
+  for (const auto &c : cases) {
     DYNAMIC_SECTION(c.name) {
       try {
         load_scenario_text(c.text, "bad.yaml", ".");
         FAIL("accepted: " << c.name);
-      } catch (const input_error& e) {
+      } catch (const input_error &e) {
         INFO(e.what());
         CHECK(e.file() == "bad.yaml");
         CHECK_THAT(e.what(), Catch::Contains(c.fragment));
@@ -96,25 +148,33 @@ TEST_CASE("bad scenarios are rejected with file, line, column and what is valid"
 }
 
 TEST_CASE("unreadable paths are errors naming the path", "[scenario][errors]") {
-  CHECK_THROWS_WITH(load_scenario("/no/such/scenario.yaml"), Catch::Contains("cannot read the file"));
+  CHECK_THROWS_WITH(load_scenario("/no/such/scenario.yaml"),
+                    Catch::Contains("cannot read the file"));
   CHECK_THROWS_WITH(load_scenario("/tmp"), Catch::Contains("is a directory"));
 }
 
-TEST_CASE("includes: catalog entries merged by id, fields overridden, cycles caught", "[scenario][include]") {
+TEST_CASE("includes: catalog entries merged by id, fields overridden, cycles caught",
+          "[scenario][include]") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / "dcplan-test-include";
   fs::create_directories(dir);
   {
     std::ofstream(dir / "fabrics.yaml")
-        << "fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: 100, scaling_k: 0.02, source: test}\n"
-           "  - {id: eth, radix: 64, cost_usd_per_accel: 5000, power_w_per_accel: 50, scaling_k: 0.03}\n";
-    std::string text = tiny_text({{"fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: 100, scaling_k: 0.02}",
-                                   "fabrics:\n  - {id: eth, scaling_k: 0.05}\n  - {id: new, radix: 8, cost_usd_per_accel: 1, power_w_per_accel: 1, scaling_k: 0}"}});
+        << "fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: 100, "
+           "scaling_k: 0.02, source: test}\n"
+           "  - {id: eth, radix: 64, cost_usd_per_accel: 5000, power_w_per_accel: 50, scaling_k: "
+           "0.03}\n";
+    std::string text =
+        tiny_text({{"fabrics:\n  - {id: ib, radix: 16, cost_usd_per_accel: 10000, "
+                    "power_w_per_accel: 100, scaling_k: 0.02}",
+                    "fabrics:\n  - {id: eth, scaling_k: 0.05}\n  - {id: new, radix: 8, "
+                    "cost_usd_per_accel: 1, power_w_per_accel: 1, scaling_k: 0}"}});
     std::ofstream(dir / "s.yaml") << "include: [fabrics.yaml]\n" << text;
     std::ofstream(dir / "a.yaml") << "include: b.yaml\n";
     std::ofstream(dir / "b.yaml") << "include: [a.yaml]\n";
     std::ofstream(dir / "cyc.yaml") << "include: [a.yaml]\n" << tiny_text();
-    std::ofstream(dir / "badinc.yaml") << "fabrics:\n  - {id: x, radix: 1, cost_usd_per_accel: 1, power_w_per_accel: 1, scaling_k: 0}\n";
+    std::ofstream(dir / "badinc.yaml") << "fabrics:\n  - {id: x, radix: 1, cost_usd_per_accel: 1, "
+                                          "power_w_per_accel: 1, scaling_k: 0}\n";
     std::ofstream(dir / "s2.yaml") << "include: [badinc.yaml]\n" << tiny_text();
   }
   const scenario sc = load_scenario((dir / "s.yaml").string());
@@ -122,14 +182,15 @@ TEST_CASE("includes: catalog entries merged by id, fields overridden, cycles cau
   CHECK(sc.fabric_meta[0].id == "ib");
   CHECK(sc.fabric_meta[0].source == "test");
   CHECK(sc.fabric_meta[1].id == "eth");
-  CHECK(sc.fabrics[1].scaling_k == 0.05);  // overridden
-  CHECK(sc.fabrics[1].radix == 64);        // kept
+  CHECK(sc.fabrics[1].scaling_k == 0.05); // overridden
+  CHECK(sc.fabrics[1].radix == 64);       // kept
   CHECK(sc.fabric_meta[2].id == "new");
-  CHECK_THROWS_WITH(load_scenario((dir / "cyc.yaml").string()), Catch::Contains("circular include"));
+  CHECK_THROWS_WITH(load_scenario((dir / "cyc.yaml").string()),
+                    Catch::Contains("circular include"));
   try {
     load_scenario((dir / "s2.yaml").string());
     FAIL("accepted a bad included entry");
-  } catch (const input_error& e) {
+  } catch (const input_error &e) {
     CHECK_THAT(e.file(), Catch::EndsWith("badinc.yaml"));
     CHECK(e.line() == 2);
   }
@@ -142,8 +203,9 @@ TEST_CASE("the built-in default scenario and catalog load", "[scenario][catalog]
   CHECK(sc.sites.size() >= 12);
   CHECK(sc.cooling.size() >= 3);
   CHECK(sc.fabrics.size() >= 3);
-  for (const auto* list : {&sc.accelerator_meta, &sc.system_meta, &sc.site_meta, &sc.cooling_meta, &sc.fabric_meta})
-    for (const auto& m : *list) {
+  for (const auto *list :
+       {&sc.accelerator_meta, &sc.system_meta, &sc.site_meta, &sc.cooling_meta, &sc.fabric_meta})
+    for (const auto &m : *list) {
       INFO(m.id);
       CHECK_FALSE(m.source.empty());
       CHECK_FALSE(m.status.empty());

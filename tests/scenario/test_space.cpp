@@ -30,21 +30,26 @@ TEST_CASE("colo exists only with a colo block, cloud only with both cloud offers
     const scenario sc = tiny({{", cloud_usd_per_accel_hour: 2.0}", "}"}});
     const plan_space sp = build_space(sc);
     CHECK(sp.total == 4);
-    for (const auto& c : sp.combos) CHECK(c.sourcing == static_cast<int>(sourcing::build));
+    for (const auto &c : sp.combos) CHECK(c.sourcing == static_cast<int>(sourcing::build));
   }
   SECTION("a site without a cloud block rents nothing") {
-    const scenario sc = tiny({{"    cloud: {max_accelerators: 32, price_multiplier: 1.0, lead_months: 1, pue: 1.2}\n", ""}});
+    const scenario sc = tiny(
+        {{"    cloud: {max_accelerators: 32, price_multiplier: 1.0, lead_months: 1, pue: 1.2}\n",
+          ""}});
     CHECK(build_space(sc).total == 4);
   }
   SECTION("colo: floor(available_mw x 1000 / node_power_kw)") {
-    const scenario sc = tiny({{"power_lead_months: 6", "power_lead_months: 6\n    colo: {usd_per_kw_month: 150, available_mw: 0.035, lead_months: 2}"}});
+    const scenario sc =
+        tiny({{"power_lead_months: 6", "power_lead_months: 6\n    colo: {usd_per_kw_month: 150, "
+                                       "available_mw: 0.035, lead_months: 2}"}});
     CHECK(node_limit(sc, 0, 0, 0, sourcing::colo) == 3);
     CHECK(build_space(sc).total == 11);
   }
 }
 
 TEST_CASE("node_step and max_nodes", "[space]") {
-  const scenario sc = tiny({{"objective: tco", "objective: tco\nsearch: {node_step: 3, max_nodes: 4}"}});
+  const scenario sc =
+      tiny({{"objective: tco", "objective: tco\nsearch: {node_step: 3, max_nodes: 4}"}});
   const plan_space sp = build_space(sc);
   // Nodes 3 only (6 > 4) for build and for cloud.
   CHECK(sp.total == 2);
@@ -53,12 +58,15 @@ TEST_CASE("node_step and max_nodes", "[space]") {
 }
 
 TEST_CASE("every combination is in ranking-tuple order", "[space]") {
-  const scenario sc = tiny({{"power_lead_months: 6", "power_lead_months: 6\n    colo: {usd_per_kw_month: 150, available_mw: 0.035, lead_months: 2}"},
-                            {"fabrics:\n", "fabrics:\n  - {id: eth, radix: 64, cost_usd_per_accel: 5000, power_w_per_accel: 50, scaling_k: 0.03}\n"}});
+  const scenario sc =
+      tiny({{"power_lead_months: 6", "power_lead_months: 6\n    colo: {usd_per_kw_month: 150, "
+                                     "available_mw: 0.035, lead_months: 2}"},
+            {"fabrics:\n", "fabrics:\n  - {id: eth, radix: 64, cost_usd_per_accel: 5000, "
+                           "power_w_per_accel: 50, scaling_k: 0.03}\n"}});
   const plan_space sp = build_space(sc);
   for (std::size_t i = 1; i < sp.combos.size(); ++i) {
-    const combo& a = sp.combos[i - 1];
-    const combo& b = sp.combos[i];
+    const combo &a = sp.combos[i - 1];
+    const combo &b = sp.combos[i];
     const auto ta = std::make_tuple(a.site, a.system, a.cooling, a.fabric, a.sourcing);
     const auto tb = std::make_tuple(b.site, b.system, b.cooling, b.fabric, b.sourcing);
     CHECK(ta < tb);

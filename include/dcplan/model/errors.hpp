@@ -8,25 +8,25 @@ namespace dcplan {
 
 enum exit_code : int {
   exit_ok = 0,
-  exit_internal = 1,    // a bug: please report it
-  exit_bad_input = 2,   // bad scenario file or command line
-  exit_infeasible = 3,  // the report was written, but no plan passes every test
-  exit_resource = 4,    // no usable GPU under --backend cuda, or out of memory
-  exit_output = 5,      // an output file cannot be written
+  exit_internal = 1,   // a bug: please report it
+  exit_bad_input = 2,  // bad scenario file or command line
+  exit_infeasible = 3, // the report was written, but no plan passes every test
+  exit_resource = 4,   // no usable GPU under --backend cuda, or out of memory
+  exit_output = 5,     // an output file cannot be written
   exit_interrupted = 130,
 };
 
 /// A bad input: names the file, line, column and field, and says what would be valid.
 class input_error : public std::runtime_error {
- public:
+public:
   input_error(std::string file, int line, int column, std::string field, std::string message);
-  const std::string& file() const { return file_; }
+  const std::string &file() const { return file_; }
   int line() const { return line_; }
   int column() const { return column_; }
-  const std::string& field() const { return field_; }
-  const std::string& message() const { return message_; }
+  const std::string &field() const { return field_; }
+  const std::string &message() const { return message_; }
 
- private:
+private:
   std::string file_;
   int line_;
   int column_;
@@ -58,6 +58,6 @@ class interrupted_error : public std::runtime_error {
 /// The exit code of the command line for exception `e`, and in `message` (when not null) what
 /// it prints after "dcplan: ": the one mapping of README "Exit codes", for one process and for
 /// MPI ranks alike.
-int exit_code_of(std::exception_ptr e, std::string* message);
+int exit_code_of(std::exception_ptr e, std::string *message);
 
-}  // namespace dcplan
+} // namespace dcplan

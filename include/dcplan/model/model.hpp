@@ -12,11 +12,11 @@ namespace dcplan {
 
 /// The lists of a scenario as flat arrays, valid on the side (host or device) that reads them.
 struct model_view {
-  const accelerator_rec* accelerators;
-  const system_rec* systems;
-  const cooling_rec* cooling;
-  const fabric_rec* fabrics;
-  const site_rec* sites;
+  const accelerator_rec *accelerators;
+  const system_rec *systems;
+  const cooling_rec *cooling;
+  const fabric_rec *fabrics;
+  const site_rec *sites;
   globals_rec g;
 };
 
@@ -49,15 +49,15 @@ struct plan_figures {
   double job_energy_mwh;
   double job_tco2;
   double job_cost_usd;
-  int reason;          // first failing test, 0 when feasible
-  unsigned failed;     // bit t set when test t (1..8) fails
-  bool near_feasible;  // passes every test except possibly the target (6)
+  int reason;         // first failing test, 0 when feasible
+  unsigned failed;    // bit t set when test t (1..8) fails
+  bool near_feasible; // passes every test except possibly the target (6)
 };
 
 namespace detail {
 DCPLAN_HD double dmin(double a, double b) { return b < a ? b : a; }
 DCPLAN_HD double dmax(double a, double b) { return a < b ? b : a; }
-}  // namespace detail
+} // namespace detail
 
 /// Fabric tiers for `acc` accelerators on switches of radix `radix` (MODEL.md, `tiers`).
 DCPLAN_HD double fabric_tiers(double acc, double radix) {
@@ -68,25 +68,25 @@ DCPLAN_HD double fabric_tiers(double acc, double radix) {
 }
 
 /// MODEL.md "Feasibility" test 6: `effective_flops >= required` (always true without a target).
-DCPLAN_HD bool passes_target(const globals_rec& g, double effective_flops) {
+DCPLAN_HD bool passes_target(const globals_rec &g, double effective_flops) {
   return !g.has_target || effective_flops >= g.required_effective_flops;
 }
 
 /// MODEL.md "Feasibility" test 7 for a plan ready after `ready` months (true without a deadline).
-DCPLAN_HD bool passes_deadline(const globals_rec& g, double ready) {
+DCPLAN_HD bool passes_deadline(const globals_rec &g, double ready) {
   if (!g.has_deadline) return true;
   return g.training ? ready + g.training_months <= g.deadline_months : ready <= g.deadline_months;
 }
 
 /// Evaluates plan (site s, system a, cooling c, fabric f, sourcing m, nodes n): MODEL.md
 /// "Figures of a plan" and "Feasibility". Cloud plans take c = -1.
-DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, int f, int m,
+DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, int f, int m,
                                      double n) {
-  const globals_rec& g = v.g;
-  const site_rec& site = v.sites[s];
-  const system_rec& sys = v.systems[a];
-  const accelerator_rec& acc_rec = v.accelerators[sys.accelerator];
-  const fabric_rec& fab = v.fabrics[f];
+  const globals_rec &g = v.g;
+  const site_rec &site = v.sites[s];
+  const system_rec &sys = v.systems[a];
+  const accelerator_rec &acc_rec = v.accelerators[sys.accelerator];
+  const fabric_rec &fab = v.fabrics[f];
   const bool cloud = m == static_cast<int>(sourcing::cloud);
   const bool build = m == static_cast<int>(sourcing::build);
   const double nan = NAN;
@@ -105,7 +105,7 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
   if (cloud) {
     pue = site.cloud_pue;
   } else {
-    const cooling_rec& cool = v.cooling[c];
+    const cooling_rec &cool = v.cooling[c];
     per_rack = detail::dmin(floor(cool.max_rack_kw / sys.node_power_kw),
                             floor(g.rack_units / sys.node_rack_units));
     racks = per_rack >= 1.0 ? ceil(n / per_rack) : nan;
@@ -128,8 +128,9 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
   if (cloud) {
     opex = acc * sys.cloud_usd_per_accel_hour * site.cloud_price_multiplier * 8760;
   } else {
-    const cooling_rec& cool = v.cooling[c];
-    hw_capex = n * sys.node_price_usd + acc * fab.cost_usd_per_accel * fab_scale + racks * g.rack_usd;
+    const cooling_rec &cool = v.cooling[c];
+    hw_capex =
+        n * sys.node_price_usd + acc * fab.cost_usd_per_accel * fab_scale + racks * g.rack_usd;
     fac_capex = it_kw / 1000 * g.build_usd_per_mw_it * site.build_cost_multiplier +
                 it_kw * cool.capex_usd_per_kw;
     energy = facility_kw * g.utilization * 8760 * site.energy_usd_per_kwh;
@@ -210,31 +211,44 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
              (t_power ? 0u : 1u << reason_power) | (t_target ? 0u : 1u << reason_target) |
              (t_deadline ? 0u : 1u << reason_deadline) | (t_budget ? 0u : 1u << reason_budget);
   int r = feasible;
-  if (!t_year) r = reason_year;
-  else if (!t_cooling) r = reason_cooling;
-  else if (!t_rack) r = reason_rack;
-  else if (!t_fabric) r = reason_fabric;
-  else if (!t_power) r = reason_power;
-  else if (!t_target) r = reason_target;
-  else if (!t_deadline) r = reason_deadline;
-  else if (!t_budget) r = reason_budget;
+  if (!t_year)
+    r = reason_year;
+  else if (!t_cooling)
+    r = reason_cooling;
+  else if (!t_rack)
+    r = reason_rack;
+  else if (!t_fabric)
+    r = reason_fabric;
+  else if (!t_power)
+    r = reason_power;
+  else if (!t_target)
+    r = reason_target;
+  else if (!t_deadline)
+    r = reason_deadline;
+  else if (!t_budget)
+    r = reason_budget;
   p.reason = r;
   p.near_feasible = t_year && t_cooling && t_rack && t_fabric && t_power && t_deadline && t_budget;
   return p;
 }
 
 /// The ranking figure of MODEL.md "Ranking", oriented so that smaller is better.
-DCPLAN_HD double objective_key(const plan_figures& p, int obj) {
+DCPLAN_HD double objective_key(const plan_figures &p, int obj) {
   switch (obj) {
-    case static_cast<int>(objective::capex): return p.capex;
-    case static_cast<int>(objective::ready_months): return p.ready_months;
-    case static_cast<int>(objective::carbon): return p.tco2_per_year;
-    case static_cast<int>(objective::effective_flops): return -p.effective_flops;
-    // MODEL.md "Risk": the risk objectives rank by TCO before the Monte Carlo re-ranking.
-    case static_cast<int>(objective::p90_tco):
-    case static_cast<int>(objective::cvar95_tco):
-    default: return p.tco;
+  case static_cast<int>(objective::capex):
+    return p.capex;
+  case static_cast<int>(objective::ready_months):
+    return p.ready_months;
+  case static_cast<int>(objective::carbon):
+    return p.tco2_per_year;
+  case static_cast<int>(objective::effective_flops):
+    return -p.effective_flops;
+  // MODEL.md "Risk": the risk objectives rank by TCO before the Monte Carlo re-ranking.
+  case static_cast<int>(objective::p90_tco):
+  case static_cast<int>(objective::cvar95_tco):
+  default:
+    return p.tco;
   }
 }
 
-}  // namespace dcplan
+} // namespace dcplan

@@ -35,8 +35,8 @@ enum reason : int {
 constexpr int kReasonCount = 9;
 
 struct accelerator_rec {
-  double peak_bf16_flops;  // FLOP/s, dense
-  double peak_fp8_flops;   // FLOP/s, dense
+  double peak_bf16_flops; // FLOP/s, dense
+  double peak_fp8_flops;  // FLOP/s, dense
   double hbm_gb;
   double hbm_tbps;
   double tdp_w;
@@ -44,13 +44,13 @@ struct accelerator_rec {
 };
 
 struct system_rec {
-  int accelerator;               // index into accelerators
-  double accelerators_per_node;  // positive integer
-  double scale_up_domain;        // positive integer
+  int accelerator;              // index into accelerators
+  double accelerators_per_node; // positive integer
+  double scale_up_domain;       // positive integer
   double node_power_kw;
   double node_price_usd;
-  double node_rack_units;  // positive integer
-  int min_cooling;         // index into cooling
+  double node_rack_units; // positive integer
+  int min_cooling;        // index into cooling
   double mfu;
   double lead_time_months;
   bool has_cloud;
@@ -65,9 +65,9 @@ struct cooling_rec {
 };
 
 struct fabric_rec {
-  double radix;  // integer >= 2
+  double radix; // integer >= 2
   double cost_usd_per_accel;
-  double power_w_per_accel;  // W
+  double power_w_per_accel; // W
   double scaling_k;
 };
 
@@ -83,7 +83,7 @@ struct site_rec {
   double colo_available_mw;
   double colo_lead_months;
   bool has_cloud;
-  double cloud_max_accelerators;  // positive integer
+  double cloud_max_accelerators; // positive integer
   double cloud_price_multiplier;
   double cloud_lead_months;
   double cloud_pue;
@@ -91,13 +91,13 @@ struct site_rec {
 
 /// Scenario-wide inputs of the model, already reduced to the constants every plan shares.
 struct globals_rec {
-  int prec;       // precision
-  int obj;        // objective
-  bool training;  // training target: job figures and the training deadline form
-  double required_effective_flops;  // 0 under the effective_flops objective
-  bool has_target;                  // false under the effective_flops objective
-  double total_flops;               // training: flops_per_token * active_params * tokens
-  double training_months;           // training: target.training.days / 30.4375
+  int prec;                        // precision
+  int obj;                         // objective
+  bool training;                   // training target: job figures and the training deadline form
+  double required_effective_flops; // 0 under the effective_flops objective
+  bool has_target;                 // false under the effective_flops objective
+  double total_flops;              // training: flops_per_token * active_params * tokens
+  double training_months;          // training: target.training.days / 30.4375
   bool has_deadline;
   double deadline_months;
   bool has_year;
@@ -116,10 +116,10 @@ struct globals_rec {
   double facility_life_years;
   double rack_usd;
   double rack_units;
-  double annuity;        // (1 - (1 + r)^-H) / r, or H when r = 0
-  double discount_h;     // (1 + r)^-H
-  double residual_life;  // max(0, 1 - H / facility_life_years)
+  double annuity;       // (1 - (1 + r)^-H) / r, or H when r = 0
+  double discount_h;    // (1 + r)^-H
+  double residual_life; // max(0, 1 - H / facility_life_years)
   double node_step;
 };
 
-}  // namespace dcplan
+} // namespace dcplan

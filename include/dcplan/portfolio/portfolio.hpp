@@ -31,20 +31,20 @@ struct portfolio_search_options {
 
 /// The optimizer's input: the candidate records of each pool, and the budgets.
 struct portfolio_problem {
-  std::vector<pool_candidate> items;  // any order; pools are told apart by `pool`
+  std::vector<pool_candidate> items; // any order; pools are told apart by `pool`
   std::optional<double> capex_budget;
   std::optional<double> tco_budget;
 };
 
 struct portfolio_solution {
   bool feasible = false;
-  double objective = 0;  // exact sums, rounded once (MODEL.md "Portfolios")
+  double objective = 0; // exact sums, rounded once (MODEL.md "Portfolios")
   double capex = 0;
   double tco = 0;
   double flops = 0;
-  std::vector<pool_candidate> members;  // in pool order
-  std::uint64_t nodes = 0;            // states the optimizer expanded
-  std::uint64_t work = 0;             // partial portfolios it examined: states and their children
+  std::vector<pool_candidate> members; // in pool order
+  std::uint64_t nodes = 0;             // states the optimizer expanded
+  std::uint64_t work = 0;              // partial portfolios it examined: states and their children
   /// False when the work limit stopped the search: `feasible` and the figures are then the best
   /// portfolio found (none may have been), and `lower_bound` a proven bound on the optimum.
   bool proven = true;
@@ -56,16 +56,16 @@ struct portfolio_solution {
 /// to fewer members, then to the members' ranking keys sorted and compared in order. Sums are
 /// exact (compared as true sums, reported rounded once). When `cancel` is set during the search,
 /// returns early with an incomplete result (the caller reports the interruption).
-portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
-                                   const std::atomic<bool>* cancel = nullptr,
-                                   const portfolio_search_options& o = {});
+portfolio_solution solve_portfolio(const portfolio_problem &p, double required,
+                                   const std::atomic<bool> *cancel = nullptr,
+                                   const portfolio_search_options &o = {});
 
 /// The same optimum by enumerating every portfolio (small problems only; for the tests).
-portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required);
+portfolio_solution solve_portfolio_brute_force(const portfolio_problem &p, double required);
 
 /// True when `a` is strictly better than `b` by MODEL.md's objective (the members' exact sum)
 /// and tie-breaks.
-bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b);
+bool portfolio_better(const portfolio_solution &a, const portfolio_solution &b);
 
 inline constexpr std::uint64_t kDefaultCurveWorkLimit = 50000000;
 
@@ -83,34 +83,34 @@ inline constexpr double kCostCurveFractions[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0}
 /// A whole portfolio run: the optimum at the target and the cost curve.
 struct portfolio_report {
   portfolio_solution best;
-  std::vector<std::optional<double>> cost_curve;  // one per kCostCurveFractions
+  std::vector<std::optional<double>> cost_curve; // one per kCostCurveFractions
   /// Per point: nullopt where its optimum is proven; else the point's search stopped at the work
   /// limit, its cost_curve entry is the best found (or nullopt: none found) and this a proven
   /// lower bound on the optimum.
   std::vector<std::optional<double>> cost_curve_bound;
   std::uint64_t candidate_count = 0;
-  std::vector<pool_candidate> candidates;  // the pool candidates the optimizer searched
-  std::uint64_t nodes = 0;  // states the optimizer expanded over every solve
+  std::vector<pool_candidate> candidates; // the pool candidates the optimizer searched
+  std::uint64_t nodes = 0;                // states the optimizer expanded over every solve
   double candidates_seconds = 0;
-  double solve_seconds = 0;   // the optimizer: every point of the cost curve
-  double target_seconds = 0;  // from the optimizer's start to the optimum at the target
+  double solve_seconds = 0;  // the optimizer: every point of the cost curve
+  double target_seconds = 0; // from the optimizer's start to the optimum at the target
 };
 
 /// Throws input_error when the scenario cannot be a portfolio run (training target, or the
 /// ready_months / effective_flops objective).
-void check_portfolio_scenario(const scenario& sc);
+void check_portfolio_scenario(const scenario &sc);
 
 /// Runs the pool-candidate pass on `backend` ("cpu" or "cuda") and the optimizer.
-portfolio_report run_portfolio(const scenario& sc, const plan_space& sp, backend_kind backend,
-                               const engine_options& opt, const portfolio_options& popt = {});
+portfolio_report run_portfolio(const scenario &sc, const plan_space &sp, backend_kind backend,
+                               const engine_options &opt, const portfolio_options &popt = {});
 /// The optimizer's part of run_portfolio: the optimum and the cost curve over pool candidates `fr`.
-portfolio_report solve_portfolio_report(const scenario& sc, pool_candidates_result fr,
-                                        const engine_options& opt,
-                                        const portfolio_options& popt = {});
+portfolio_report solve_portfolio_report(const scenario &sc, pool_candidates_result fr,
+                                        const engine_options &opt,
+                                        const portfolio_options &popt = {});
 
-/// The problem over the pool candidates `items` as an MILP in CPLEX LP format: a binary x<plan index>
-/// per plan, the target row, the budget rows and one row per pool (host/portfolio_milp.cpp).
-std::string portfolio_lp(const scenario& sc, const plan_space& sp, const std::vector<pool_candidate>& items,
-                         double required);
+/// The problem over the pool candidates `items` as an MILP in CPLEX LP format: a binary x<plan
+/// index> per plan, the target row, the budget rows and one row per pool (host/portfolio_milp.cpp).
+std::string portfolio_lp(const scenario &sc, const plan_space &sp,
+                         const std::vector<pool_candidate> &items, double required);
 
-}  // namespace dcplan
+} // namespace dcplan

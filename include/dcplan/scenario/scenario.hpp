@@ -13,8 +13,8 @@ namespace dcplan {
 /// Where an entry or a value came from, for messages and for `dcplan catalog`.
 struct source_loc {
   std::string file;
-  int line = 0;    // 1-based, 0 when unknown
-  int column = 0;  // 1-based
+  int line = 0;   // 1-based, 0 when unknown
+  int column = 0; // 1-based
 };
 
 /// Catalog metadata an entry may carry (an opt-in extension of MODEL.md's schema).
@@ -37,20 +37,20 @@ struct training_target {
 /// MODEL.md "Risk": the optional `uncertainty` block. A factor whose block is absent does not vary
 /// (its sigma, sd or range is 0).
 struct uncertainty {
-  std::uint64_t scenarios = 10000;  // draws, 1..1e6
+  std::uint64_t scenarios = 10000; // draws, 1..1e6
   std::uint64_t seed = 0;
-  std::size_t plans = 100;          // the top plans that get risk figures, 1..1e4
-  double energy_sigma = 0;          // lognormal sigma of the factor on energy_usd_per_kwh
-  double node_sigma = 0;            // ... on node_price_usd and cost_usd_per_accel
-  double cloud_sigma = 0;           // ... on cloud_usd_per_accel_hour
-  double mfu_sd = 0;                // normal sd added to mfu, clipped to [0.01, 1]
-  bool has_delay = false;           // triangular delay in months added to ready_months
+  std::size_t plans = 100; // the top plans that get risk figures, 1..1e4
+  double energy_sigma = 0; // lognormal sigma of the factor on energy_usd_per_kwh
+  double node_sigma = 0;   // ... on node_price_usd and cost_usd_per_accel
+  double cloud_sigma = 0;  // ... on cloud_usd_per_accel_hour
+  double mfu_sd = 0;       // normal sd added to mfu, clipped to [0.01, 1]
+  bool has_delay = false;  // triangular delay in months added to ready_months
   double delay_low = 0, delay_mode = 0, delay_high = 0;
   bool has_energy = false, has_node = false, has_cloud = false, has_mfu = false;
 };
 
 struct scenario {
-  std::string file;  // path it was read from, or "<built-in>/NAME"
+  std::string file; // path it was read from, or "<built-in>/NAME"
   precision prec = precision::bf16;
   objective obj = objective::tco;
 
@@ -65,8 +65,8 @@ struct scenario {
 
   double horizon_years = 0, discount_rate = 0, utilization = 0, maintenance_rate = 0,
          staff_usd_per_mw_year = 0;
-  double build_usd_per_mw_it = 0, construction_months = 0, facility_life_years = 0,
-         rack_usd = 0, rack_units = 0;
+  double build_usd_per_mw_it = 0, construction_months = 0, facility_life_years = 0, rack_usd = 0,
+         rack_units = 0;
 
   std::vector<accelerator_rec> accelerators;
   std::vector<system_rec> systems;
@@ -75,7 +75,7 @@ struct scenario {
   std::vector<site_rec> sites;
   std::vector<entry_meta> accelerator_meta, system_meta, cooling_meta, fabric_meta, site_meta;
 
-  std::optional<uncertainty> uncert;  // MODEL.md "Risk"
+  std::optional<uncertainty> uncert; // MODEL.md "Risk"
 
   std::optional<double> max_nodes;
   double node_step = 1;
@@ -88,23 +88,23 @@ struct scenario {
 };
 
 /// Reads and validates a scenario file; throws input_error with file, line and column.
-scenario load_scenario(const std::string& path);
+scenario load_scenario(const std::string &path);
 /// Reads a scenario from text; `name` stands for the file in messages and resolves includes.
-scenario load_scenario_text(const std::string& text, const std::string& name,
-                            const std::string& base_dir);
+scenario load_scenario_text(const std::string &text, const std::string &name,
+                            const std::string &base_dir);
 /// The built-in default scenario (configs/default.yaml compiled into the binary).
 scenario load_default_scenario();
 /// The built-in catalog (configs/catalog/*.yaml): only the five lists are filled.
 scenario load_builtin_catalog();
 /// A built-in scenario by name, such as "bench-1e8.yaml" (configs/NAME).
-scenario load_builtin_scenario(const std::string& name);
+scenario load_builtin_scenario(const std::string &name);
 /// Checks the cross-field rules of MODEL.md "Scenario file" after command-line overrides.
-void validate_scenario(const scenario& sc);
+void validate_scenario(const scenario &sc);
 
 /// One name of an enumerator, as scenario files, the command line and the reports spell it.
 template <class E>
 struct enum_name {
-  const char* name;
+  const char *name;
   E value;
 };
 
@@ -121,13 +121,13 @@ inline constexpr enum_name<objective> kObjectiveNames[] = {
 };
 inline constexpr enum_name<sourcing> kSourcingNames[] = {
     {"build", sourcing::build}, {"colo", sourcing::colo}, {"cloud", sourcing::cloud}};
-inline constexpr enum_name<precision> kPrecisionNames[] = {
-    {"bf16", precision::bf16}, {"fp8", precision::fp8}};
+inline constexpr enum_name<precision> kPrecisionNames[] = {{"bf16", precision::bf16},
+                                                           {"fp8", precision::fp8}};
 
 /// The enumerator called `name` in `table`, or nullopt.
 template <class E, std::size_t N>
-std::optional<E> from_name(const enum_name<E> (&table)[N], const std::string& name) {
-  for (const enum_name<E>& x : table)
+std::optional<E> from_name(const enum_name<E> (&table)[N], const std::string &name) {
+  for (const enum_name<E> &x : table)
     if (name == x.name) return x.value;
   return std::nullopt;
 }
@@ -136,7 +136,7 @@ std::optional<E> from_name(const enum_name<E> (&table)[N], const std::string& na
 template <class E, std::size_t N>
 std::vector<std::string> names_of(const enum_name<E> (&table)[N]) {
   std::vector<std::string> out;
-  for (const enum_name<E>& x : table) out.push_back(x.name);
+  for (const enum_name<E> &x : table) out.push_back(x.name);
   return out;
 }
 
@@ -144,13 +144,13 @@ std::vector<std::string> names_of(const enum_name<E> (&table)[N]) {
 template <class E, std::size_t N>
 std::string name_list(const enum_name<E> (&table)[N]) {
   std::string out;
-  for (const enum_name<E>& x : table) out += (out.empty() ? "" : ", ") + std::string(x.name);
+  for (const enum_name<E> &x : table) out += (out.empty() ? "" : ", ") + std::string(x.name);
   return out;
 }
 
-const char* to_string(objective o);
-const char* to_string(precision p);
-const char* to_string(sourcing m);
-const char* reason_name(int r);
+const char *to_string(objective o);
+const char *to_string(precision p);
+const char *to_string(sourcing m);
+const char *reason_name(int r);
 
-}  // namespace dcplan
+} // namespace dcplan

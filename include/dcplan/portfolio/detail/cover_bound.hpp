@@ -23,11 +23,11 @@
 namespace dcplan::detail {
 
 class cover_bound {
- public:
+public:
   static constexpr std::size_t kSteps = 4096;
 
   // The tables for `pools` at prices `pr` (none when no target is left).
-  void build(const std::vector<pool_data>& pools, double required, const budget_prices& pr);
+  void build(const std::vector<pool_data> &pools, double required, const budget_prices &pr);
 
   bool empty() const { return cover_.empty(); }
   // The bound of the empty portfolio, or -inf.
@@ -36,21 +36,21 @@ class cover_bound {
   // Whether state s at stage i, r FLOP/s short, may be completed at all and passes
   // `may(v, mag)`.
   template <class May>
-  bool admits(std::size_t i, const state& s, double r, May may) const {
+  bool admits(std::size_t i, const state &s, double r, May may) const {
     // Steps in r, rounded down after narrowing by the margin the double sums may be off by.
     const double x = std::floor((r - kSafe * (required_ + std::fabs(s.f))) / step_);
     if (!(x > 0)) return true;
     const double c = cover_[i][grid_steps(x, kSteps)];
-    if (c == kInf) return false;  // even every pool left together falls short
+    if (c == kInf) return false; // even every pool left together falls short
     const double ws = pr_.w(s);
     return may(ws - pr_.priced + c, std::fabs(ws) + std::fabs(pr_.priced) + mag_[i]);
   }
 
- private:
+private:
   double required_ = 0, step_ = 0;
   budget_prices pr_;
-  std::vector<std::vector<double>> cover_;  // [stage][steps]
-  std::vector<double> mag_;                 // [stage]: the sum of the largest |w|
+  std::vector<std::vector<double>> cover_; // [stage][steps]
+  std::vector<double> mag_;                // [stage]: the sum of the largest |w|
 };
 
-}  // namespace dcplan::detail
+} // namespace dcplan::detail
