@@ -1,5 +1,5 @@
 // The CUDA backend: the same detail::reduce_chunk as the CPU, under thrust::cuda::par, with the
-// scenario's records and the plan space copied to the device once.
+// scenario's records and the plan space copied to the device once (device.cuh).
 #include <algorithm>
 #include <vector>
 
@@ -8,7 +8,7 @@
 #include <thrust/sort.h>
 #include <thrust/system/cuda/execution_policy.h>
 
-#include "cuda_try.cuh"
+#include "device.cuh"
 #include "dcplan/engine/chunking.hpp"
 #include "dcplan/engine/detail/range_reduce.hpp"
 #include "dcplan/engine/detail/cost_frontier.hpp"
@@ -51,47 +51,11 @@ __global__ void pruned_kernel(model_view v, space_view s, const detail::piece* p
     if (c[r]) atomicAdd(&counts[r], static_cast<unsigned long long>(c[r]));
 }
 
-template <class T>
-thrust::device_vector<T> upload(const std::vector<T>& v) {
-  return thrust::device_vector<T>(v.begin(), v.end());
-}
-
 }  // namespace
-
-bool cuda_device_available(std::string* why) {
-  int n = 0;
-  const cudaError_t e = cudaGetDeviceCount(&n);
-  if (e != cudaSuccess) {
-    cudaGetLastError();
-    if (why) {
-      // Without an NVIDIA driver the runtime reports an "insufficient" driver; say what it means.
-      *why = e == cudaErrorInsufficientDriver
-                 ? std::string("no NVIDIA driver, or one older than this build's CUDA runtime")
-             : e == cudaErrorNoDevice ? std::string("no CUDA device found")
-                                      : std::string(cudaGetErrorString(e));
-    }
-    return false;
-  }
-  if (n == 0) {
-    if (why) *why = "no CUDA device found";
-    return false;
-  }
-  return true;
-}
-
-bool cuda_select_device(int ordinal) {
-  int n = 0;
-  if (cudaGetDeviceCount(&n) != cudaSuccess || n == 0) {
-    cudaGetLastError();
-    return false;
-  }
-  return cudaSetDevice(ordinal % n) == cudaSuccess;
-}
 
 engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
                                   const engine_options& opt) {
-  std::string why;
-  if (!cuda_device_available(&why)) throw resource_error("--backend cuda: " + why);
+  detail::require_cuda_device();
   int dev = 0;
   DCPLAN_CUDA_TRY(cudaGetDevice(&dev));
   cudaDeviceProp prop{};
@@ -99,19 +63,9 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
 
   engine_result r;
   try {
-    const auto acc = upload(sc.accelerators);
-    const auto sys = upload(sc.systems);
-    const auto cool = upload(sc.cooling);
-    const auto fab = upload(sc.fabrics);
-    const auto site = upload(sc.sites);
-    const auto combos = upload(sp.combos);
-    const auto starts = upload(sp.starts);
-    const model_view v{thrust::raw_pointer_cast(acc.data()), thrust::raw_pointer_cast(sys.data()),
-                       thrust::raw_pointer_cast(cool.data()), thrust::raw_pointer_cast(fab.data()),
-                       thrust::raw_pointer_cast(site.data()), sc.globals()};
-    const space_view s{thrust::raw_pointer_cast(combos.data()),
-                       thrust::raw_pointer_cast(starts.data()), static_cast<int>(sp.combos.size()),
-                       sp.node_step};
+    const detail::device_scenario on_device(sc, sp);
+    const model_view& v = on_device.model();
+    const space_view& s = on_device.space();
     const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
     const std::uint64_t range_b = range.first, range_e = range.second;
     const std::uint64_t range_n = range_e - range_b;
@@ -120,11 +74,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     DCPLAN_CUDA_TRY(cudaMemGetInfo(&free_bytes, &total_bytes));
     std::uint64_t budget = free_bytes;
     if (opt.device_memory_cap && opt.device_memory_cap < budget) budget = opt.device_memory_cap;
-    const std::uint64_t fixed =
-        sizeof(accelerator_rec) * sc.accelerators.size() + sizeof(system_rec) * sc.systems.size() +
-        sizeof(cooling_rec) * sc.cooling.size() + sizeof(fabric_rec) * sc.fabrics.size() +
-        sizeof(site_rec) * sc.sites.size() + sizeof(combo) * sp.combos.size() +
-        sizeof(std::uint64_t) * sp.starts.size();
+    const std::uint64_t fixed = on_device.bytes();
     std::uint64_t chunk = chunk_plans_for_memory(budget, fixed, opt.chunk_plans);
     if (chunk == 0)
       throw resource_error("CUDA: " + std::to_string(budget) +
@@ -240,12 +190,8 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     r.closest_flops = st.acc.closest_flops;
     r.frontier = std::move(fr.points);
     r.has_frontier = opt.want_frontier;
-  } catch (const thrust::system_error& e) {
-    cudaGetLastError();
-    throw resource_error(std::string("CUDA: ") + e.what());
-  } catch (const std::bad_alloc&) {
-    cudaGetLastError();
-    throw resource_error("CUDA: out of device memory; try a smaller --chunk or --gpu-memory-cap");
+  } catch (...) {
+    DCPLAN_RETHROW_DEVICE_ERROR("try a smaller --chunk or --gpu-memory-cap");
   }
   r.backend = backend_kind::cuda;
   r.threads = 1;

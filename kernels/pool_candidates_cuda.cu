@@ -8,7 +8,7 @@
 #include <thrust/device_vector.h>
 #include <thrust/system/cuda/execution_policy.h>
 
-#include "cuda_try.cuh"
+#include "device.cuh"
 #include "dcplan/engine/detail/pareto.hpp"
 #include "dcplan/model/errors.hpp"
 #include "dcplan/engine/pool_candidates.hpp"
@@ -18,27 +18,12 @@ namespace dcplan {
 pool_candidates_result find_pool_candidates_cuda(const scenario& sc, const plan_space& sp,
                                         const engine_options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
-  std::string why;
-  if (!cuda_device_available(&why)) throw resource_error("--backend cuda: " + why);
+  detail::require_cuda_device();
   pool_candidates_result r;
   try {
-    auto upload = [](const auto& v) {
-      using T = typename std::decay_t<decltype(v)>::value_type;
-      return thrust::device_vector<T>(v.begin(), v.end());
-    };
-    const auto acc = upload(sc.accelerators);
-    const auto sys = upload(sc.systems);
-    const auto cool = upload(sc.cooling);
-    const auto fab = upload(sc.fabrics);
-    const auto site = upload(sc.sites);
-    const auto combos = upload(sp.combos);
-    const auto starts = upload(sp.starts);
-    const model_view v{thrust::raw_pointer_cast(acc.data()), thrust::raw_pointer_cast(sys.data()),
-                       thrust::raw_pointer_cast(cool.data()), thrust::raw_pointer_cast(fab.data()),
-                       thrust::raw_pointer_cast(site.data()), sc.globals()};
-    const space_view s{thrust::raw_pointer_cast(combos.data()),
-                       thrust::raw_pointer_cast(starts.data()), static_cast<int>(sp.combos.size()),
-                       sp.node_step};
+    const detail::device_scenario on_device(sc, sp);
+    const model_view& v = on_device.model();
+    const space_view& s = on_device.space();
     const pareto_dims d = pareto_dims_of(sc);
     const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 24);
     const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
@@ -60,12 +45,8 @@ pool_candidates_result find_pool_candidates_cuda(const scenario& sc, const plan_
       fb.add_sorted(host.data(), n);
     }
     r.items = fb.finish();
-  } catch (const thrust::system_error& e) {
-    cudaGetLastError();
-    throw resource_error(std::string("CUDA: ") + e.what());
-  } catch (const std::bad_alloc&) {
-    cudaGetLastError();
-    throw resource_error("CUDA: out of device memory; try a smaller --chunk");
+  } catch (...) {
+    DCPLAN_RETHROW_DEVICE_ERROR("try a smaller --chunk");
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

@@ -6,43 +6,28 @@
 #include <thrust/device_vector.h>
 #include <thrust/system/cuda/execution_policy.h>
 
-#include "cuda_try.cuh"
+#include "device.cuh"
 #include "dcplan/risk/detail/risk.hpp"
 #include "dcplan/engine/engine.hpp"
 #include "dcplan/model/errors.hpp"
 #include "dcplan/risk/risk.hpp"
 
 namespace dcplan {
-namespace {
-
-template <class T>
-thrust::device_vector<T> to_device(const std::vector<T>& v) {
-  return thrust::device_vector<T>(v.begin(), v.end());
-}
-
-}  // namespace
 
 std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_space& sp,
                                              const std::vector<std::uint64_t>& indices) {
   if (!sc.uncert || indices.empty()) return {};
-  std::string why;
-  if (!cuda_device_available(&why)) throw resource_error("--backend cuda: " + why);
+  detail::require_cuda_device();
   std::vector<risk_figures> out(indices.size());
   try {
-    const auto acc = to_device(sc.accelerators);
-    const auto sys = to_device(sc.systems);
-    const auto cool = to_device(sc.cooling);
-    const auto fab = to_device(sc.fabrics);
-    const auto site = to_device(sc.sites);
-    const model_view v{thrust::raw_pointer_cast(acc.data()), thrust::raw_pointer_cast(sys.data()),
-                       thrust::raw_pointer_cast(cool.data()), thrust::raw_pointer_cast(fab.data()),
-                       thrust::raw_pointer_cast(site.data()), sc.globals()};
+    const detail::device_scenario on_device(sc);
+    const model_view& v = on_device.model();
     const std::uint64_t S = sc.uncert->scenarios;
     thrust::device_vector<risk_draw> draws(S);
     thrust::transform(thrust::cuda::par, thrust::counting_iterator<std::uint64_t>(0),
                       thrust::counting_iterator<std::uint64_t>(S), draws.begin(),
                       detail::draw_of_index{make_risk_params(*sc.uncert)});
-    const auto plans = to_device(risk_plans_of(sp, indices));
+    const auto plans = detail::to_device(risk_plans_of(sp, indices));
 
     // 2^26 pairs: under 1 GiB with the sort's buffers.
     const std::uint64_t max_pairs = std::uint64_t{1} << 26;
@@ -63,12 +48,8 @@ std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_spac
     }
     DCPLAN_CUDA_TRY(cudaMemcpy(out.data(), thrust::raw_pointer_cast(fig.data()),
                                out.size() * sizeof(risk_figures), cudaMemcpyDeviceToHost));
-  } catch (const thrust::system_error& e) {
-    cudaGetLastError();
-    throw resource_error(std::string("CUDA: ") + e.what());
-  } catch (const std::bad_alloc&) {
-    cudaGetLastError();
-    throw resource_error("CUDA: out of device memory for the risk figures");
+  } catch (...) {
+    DCPLAN_RETHROW_DEVICE_ERROR("try fewer uncertainty scenarios or plans, or --backend cpu");
   }
   return out;
 }

@@ -5,6 +5,10 @@
 
 namespace dcplan {
 
+std::string no_cuda_device_message(const std::string& why) {
+  return "--backend cuda: no usable CUDA device: " + why;
+}
+
 engine_result evaluate_plans(const scenario& sc, const plan_space& sp, backend_kind kind,
                              const engine_options& opt, std::string* notice) {
   if (kind == backend_kind::cpu) return evaluate_plans_cpu(sc, sp, opt);

@@ -61,11 +61,15 @@ struct engine_result {
 /// The CPU backend (OpenMP over every core, or `threads`).
 engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
                                  const engine_options& opt);
-/// The CUDA backend; throws resource_error when no usable device exists.
+/// The CUDA backend; throws resource_error when no usable device exists or device memory is
+/// short, cuda_error on a fault of the GPU while running.
 engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
                                   const engine_options& opt);
-/// True when this build has the CUDA backend and a device answers.
+/// True when this build has the CUDA backend and a device answers that can run its code.
 bool cuda_device_available(std::string* why = nullptr);
+/// The message of resource_error when a run asks for CUDA and no usable device exists; `why`
+/// says what is missing. Its words "no usable CUDA device" are what the GPU tests match to skip.
+std::string no_cuda_device_message(const std::string& why);
 /// Makes device `ordinal % device count` current for this process; false without a device.
 bool cuda_select_device(int ordinal);
 
