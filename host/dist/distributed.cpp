@@ -194,41 +194,29 @@ std::vector<risk_figures> apply_risk_ranks(const scenario& sc, const plan_space&
   for (auto& i : idx) i = take<std::uint64_t>(msg, at);
   if (n == 0) return w.rank == 0 ? apply_risk(sc, sp, r, top, threads) : std::vector<risk_figures>{};
 
-  // This rank's draws [d0, d1) of S for every plan, in batches of plans small enough that a
-  // batch's samples (plans x S doubles on rank 0) stay within a few tens of MB.
+  // This rank's draws [d0, d1) of S for every plan (the risk component's samples), in batches
+  // of plans small enough that a batch's samples (plans x S doubles on rank 0) stay within a
+  // few tens of MB.
   const std::uint64_t S = sc.uncert->scenarios;
   const auto cut = [&](int q) {
     return static_cast<std::uint64_t>(static_cast<unsigned __int128>(S) * static_cast<unsigned>(q) /
                                       static_cast<unsigned>(w.size));
   };
-  const std::uint64_t d0 = cut(w.rank), d1 = cut(w.rank + 1), m = d1 - d0;
+  const std::uint64_t d0 = cut(w.rank), d1 = cut(w.rank + 1);
   const model_view v = make_model_view(sc);
-  const risk_params params = make_risk_params(*sc.uncert);
-  std::vector<risk_draw> draws(m);
-  for (std::uint64_t k = 0; k < m; ++k) draws[k] = make_draw(params, d0 + k);
-  const std::vector<risk_plan> plans = risk_plans_of(sp, idx);
   const std::uint64_t batch = std::max<std::uint64_t>(1, (std::uint64_t{1} << 22) / S);
   const int t = threads > 0 ? threads : default_threads();
   std::vector<risk_figures> fig(n);
   for (std::uint64_t b = 0; b < n; b += batch) {
     const std::uint64_t nb = std::min(batch, n - b);
-    std::vector<double> tco(nb * m);
-    std::vector<std::uint64_t> hits(2 * nb, 0);  // per plan: draws meeting the target, the deadline
+    const std::vector<std::uint64_t> part(idx.begin() + b, idx.begin() + b + nb);
+    const risk_samples mine = risk_samples_cpu(sc, sp, part, d0, d1, t);
+    std::vector<char> buf;  // per plan: draws meeting the target, the deadline; then the TCOs
     for (std::uint64_t p = 0; p < nb; ++p) {
-      std::uint64_t target = 0, deadline = 0;
-#pragma omp parallel for num_threads(t) reduction(+ : target, deadline)
-      for (long long k = 0; k < static_cast<long long>(m); ++k) {
-        const plan_figures f = evaluate_under_draw(v, plans[b + p], draws[k]);
-        tco[p * m + k] = f.tco;
-        target += passes_target(v.g, f.effective_flops) ? 1 : 0;
-        deadline += passes_deadline(v.g, f.ready_months) ? 1 : 0;
-      }
-      hits[2 * p] = target;
-      hits[2 * p + 1] = deadline;
+      put(buf, mine.meets_target[p]);
+      put(buf, mine.meets_deadline[p]);
     }
-    std::vector<char> buf;
-    for (const std::uint64_t h : hits) put(buf, h);
-    for (const double x : tco) put(buf, x);
+    for (const double x : mine.tco) put(buf, x);
     const std::vector<std::vector<char>> all = gather_to_root(buf);
     if (w.rank != 0) continue;
     for (std::uint64_t p = 0; p < nb; ++p) {

@@ -8,6 +8,7 @@
 #include <omp.h>
 #include <thrust/system/omp/execution_policy.h>
 
+#include "dcplan/engine/detail/omp_threads.hpp"
 #include "dcplan/engine/detail/range_reduce.hpp"
 #include "dcplan/engine/detail/cost_frontier.hpp"
 #include "dcplan/engine/pool_candidates.hpp"
@@ -184,13 +185,8 @@ std::vector<frontier_point> frontier_pass(const scenario& sc, const plan_space& 
 
 engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
                                  const engine_options& opt) {
-  const int threads = opt.threads > 0 ? opt.threads : omp_get_num_procs();
-  const int saved = omp_get_max_threads();
-  omp_set_num_threads(threads);
-  struct restore {
-    int n;
-    ~restore() { omp_set_num_threads(n); }
-  } restore_threads{saved};
+  const detail::omp_threads_guard guard(opt.threads);
+  const int threads = guard.count();
 
   engine_result r = opt.reference ? reference_path(sc, sp, opt) : fast_path(sc, sp, opt, threads);
   r.backend = backend_kind::cpu;

@@ -10,6 +10,7 @@
 #include <omp.h>
 #include <thrust/system/omp/execution_policy.h>
 
+#include "dcplan/engine/detail/omp_threads.hpp"
 #include "dcplan/engine/detail/pareto.hpp"
 #include "dcplan/engine/detail/pareto_prune.hpp"
 #include "dcplan/model/errors.hpp"
@@ -17,12 +18,6 @@
 
 namespace dcplan {
 namespace {
-
-struct thread_scope {
-  int saved;
-  explicit thread_scope(int n) : saved(omp_get_max_threads()) { omp_set_num_threads(n); }
-  ~thread_scope() { omp_set_num_threads(saved); }
-};
 
 // One combination's share of the selected plan range: offsets [b, e) within combination k.
 struct combo_range {
@@ -148,7 +143,7 @@ pool_candidates_result thrust_pass(const scenario& sc, const plan_space& sp, con
 
 std::vector<frontier_point> cost_frontier_pruned_cpu(const scenario& sc, const plan_space& sp,
                                                     const engine_options& opt) {
-  const thread_scope threads(opt.threads > 0 ? opt.threads : omp_get_num_procs());
+  const detail::omp_threads_guard threads(opt.threads);
   std::vector<frontier_point> pts;
   for (const pool_candidate& r : pruned_candidates(sc, sp, opt, true))
     pts.push_back({r.index, r.obj, r.flops, r.capex});
@@ -166,7 +161,7 @@ std::vector<frontier_point> cost_frontier_pruned_cpu(const scenario& sc, const p
 pool_candidates_result find_pool_candidates_cpu(const scenario& sc, const plan_space& sp,
                                        const engine_options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
-  const thread_scope threads(opt.threads > 0 ? opt.threads : omp_get_num_procs());
+  const detail::omp_threads_guard threads(opt.threads);
   pool_candidates_result r = opt.reference ? thrust_pass(sc, sp, opt) : pruned_pass(sc, sp, opt);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <vector>
 
-#include <omp.h>
 #include <thrust/system/omp/execution_policy.h>
 
-#include "dcplan/risk/detail/risk.hpp"
+#include "dcplan/engine/detail/omp_threads.hpp"
 #include "dcplan/engine/engine.hpp"
+#include "dcplan/risk/detail/risk.hpp"
 #include "dcplan/risk/risk.hpp"
 
 namespace dcplan {
@@ -16,13 +16,7 @@ std::vector<risk_figures> evaluate_risk_cpu(const scenario& sc, const plan_space
                                             const std::vector<std::uint64_t>& indices, int threads,
                                             std::uint64_t max_pairs) {
   if (!sc.uncert || indices.empty()) return {};
-  const int t = threads > 0 ? threads : omp_get_num_procs();
-  const int saved = omp_get_max_threads();
-  omp_set_num_threads(t);
-  struct restore {
-    int n;
-    ~restore() { omp_set_num_threads(n); }
-  } restore_threads{saved};
+  const detail::omp_threads_guard guard(threads);
 
   const model_view v = make_model_view(sc);
   const std::uint64_t S = sc.uncert->scenarios;
@@ -45,6 +39,36 @@ std::vector<risk_figures> evaluate_risk_cpu(const scenario& sc, const plan_space
                        plan_of.data(), flags.data(), out.data() + b);
   }
   return out;
+}
+
+risk_samples risk_samples_cpu(const scenario& sc, const plan_space& sp,
+                              const std::vector<std::uint64_t>& indices, std::uint64_t d0,
+                              std::uint64_t d1, int threads) {
+  risk_samples r;
+  if (!sc.uncert) return r;
+  const detail::omp_threads_guard guard(threads);
+  const model_view v = make_model_view(sc);
+  const std::uint64_t m = d1 - d0, n = indices.size();
+  std::vector<risk_draw> draws(m);
+  thrust::transform(thrust::omp::par, thrust::counting_iterator<std::uint64_t>(d0),
+                    thrust::counting_iterator<std::uint64_t>(d1), draws.begin(),
+                    detail::draw_of_index{make_risk_params(*sc.uncert)});
+  const std::vector<risk_plan> plans = risk_plans_of(sp, indices);
+  r.tco.resize(n * m);
+  std::vector<std::uint32_t> plan_of(n * m);
+  std::vector<std::uint8_t> flags(n * m);
+  // The pass risk_batch starts with, over this share's draws.
+  const thrust::counting_iterator<std::uint64_t> first(0);
+  thrust::for_each(thrust::omp::par, first, first + n * m,
+                   detail::evaluate_pair{v, plans.data(), draws.data(), m, r.tco.data(),
+                                         plan_of.data(), flags.data()});
+  r.meets_target.assign(n, 0);
+  r.meets_deadline.assign(n, 0);
+  for (std::uint64_t j = 0; j < n * m; ++j) {
+    r.meets_target[j / m] += (flags[j] & detail::kMeetsTarget) ? 1 : 0;
+    r.meets_deadline[j / m] += (flags[j] & detail::kMeetsDeadline) ? 1 : 0;
+  }
+  return r;
 }
 
 }  // namespace dcplan

@@ -195,7 +195,20 @@ std::vector<risk_plan> risk_plans_of(const plan_space& sp, const std::vector<std
 std::vector<risk_figures> evaluate_risk_cpu(const scenario& sc, const plan_space& sp,
                                             const std::vector<std::uint64_t>& indices, int threads,
                                             std::uint64_t max_pairs = 0);
-/// The same on the CUDA backend; throws resource_error when no usable device exists.
+/// The (plan, draw) samples of MODEL.md "Risk" for a share of the draws (an MPI rank's,
+/// docs/distributed.md): the plans at `indices` under draws [d0, d1) of the run, on the CPU.
+struct risk_samples {
+  std::vector<double> tco;  // plan p under draw d0 + k at p * (d1 - d0) + k
+  std::vector<std::uint64_t> meets_target;    // per plan: draws that pass test 6 (the target)
+  std::vector<std::uint64_t> meets_deadline;  // per plan: draws that pass test 7 (the deadline)
+};
+/// The samples of the plans at `indices` under draws [d0, d1) on `threads` OpenMP threads (0 =
+/// every core); every TCO is the one evaluate_risk_cpu sorts. Needs an uncertainty block.
+risk_samples risk_samples_cpu(const scenario& sc, const plan_space& sp,
+                              const std::vector<std::uint64_t>& indices, std::uint64_t d0,
+                              std::uint64_t d1, int threads);
+/// The same on the CUDA backend; throws resource_error when no usable device exists or device memory
+/// is short, cuda_error on a fault of the GPU while running.
 std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_space& sp,
                                              const std::vector<std::uint64_t>& indices);
 
