@@ -2,6 +2,8 @@
 """Run `dcplan plan` on a golden scenario and compare with its expected report.
 
 usage: check_golden.py DCPLAN SCENARIO.yaml EXPECTED.json [--backend cpu|cuda]
+       check_golden.py DCPLAN SCENARIO.yaml EXPECTED.portfolio.json --portfolio [--backend cpu|cuda]
+       check_golden.py DCPLAN SCENARIO.yaml EXPECTED.portfolio.json --portfolio --write
 
 Checks, on the CPU backend with 1 and with 2 threads and other chunk sizes (or on CUDA with
 --backend cuda, with and without a small device memory cap): the exit code (3 when no plan is
@@ -9,12 +11,31 @@ feasible, else 0), the counts exactly and the top 10 plans to 1e-9 relative (com
 that the JSON reports are byte-identical apart from the `timing` key.
 Under --backend cuda, the cost frontier and each plan's binding constraint must also equal the
 CPU's (keys exactly, figures to 1e-12 relative: MODEL.md "Units").
-Exit 77 (skipped) for --backend cuda when the build or machine has no usable CUDA device.
+With --portfolio: `dcplan plan --portfolio` and its `portfolio` block (MODEL.md "Portfolios";
+the timing fields apart): on the CPU with 1 and 2 threads the blocks are identical and equal the
+expected one (figures to 1e-9 relative, everything else exactly); under --backend cuda, which
+runs the pool-candidate pass on the GPU, the block equals the CPU's (figures to 1e-12 relative,
+members, search_nodes and frontier_plans exactly). --write stores the CPU run's block as the
+expected one (tests/golden/README.md).
+Exit 77 (skipped) for --backend cuda only when dcplan exits 4 saying "no usable CUDA device" (a
+build without the CUDA backend, or a machine without a usable GPU); any other failure under
+CUDA (a GPU fault exits 1, out of device memory exits 4 with another message) fails.
 """
 import json, math, os, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare import compare  # noqa: E402
+
+
+# What dcplan prints, with exit 4, when --backend cuda finds no usable device
+# (no_cuda_device_message in include/dcplan/engine/engine.hpp); nothing else skips.
+NO_DEVICE = "no usable CUDA device"
+# The portfolio block's timing fields, which differ between any two runs.
+PORTFOLIO_TIMING = ("frontier_seconds", "solve_seconds", "target_solve_seconds")
+
+
+def no_device(p):
+    return p.returncode == 4 and NO_DEVICE in p.stderr
 
 
 def run(dcplan, scenario, args):
@@ -52,9 +73,92 @@ def compare_extensions(got, cpu):
     return None
 
 
+def portfolio_block(report):
+    """The report's portfolio block without its timing fields, or None."""
+    block = (report or {}).get("portfolio")
+    if not isinstance(block, dict):
+        return None
+    return {k: v for k, v in block.items() if k not in PORTFOLIO_TIMING}
+
+
+def same_values(got, want, rel, path="portfolio"):
+    """None when `got` equals `want`: floats to `rel` relative, everything else exactly."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict) or list(got) != list(want):
+            return f"{path}: keys {list(got) if isinstance(got, dict) else got} vs {list(want)}"
+        for k in want:
+            diff = same_values(got[k], want[k], rel, f"{path}.{k}")
+            if diff:
+                return diff
+        return None
+    if isinstance(want, list):
+        if not isinstance(got, list) or len(got) != len(want):
+            return f"{path}: {got} vs {want}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            diff = same_values(g, w, rel, f"{path}[{i}]")
+            if diff:
+                return diff
+        return None
+    if isinstance(want, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
+        return None if math.isclose(got, want, rel_tol=rel) else f"{path}: {got!r} vs {want!r}"
+    return None if got == want and type(got) is type(want) else f"{path}: {got!r} vs {want!r}"
+
+
+def check_portfolio(dcplan, scenario, expected, backend, write):
+    """The --portfolio mode (see the module's docstring)."""
+    cpu_args = [["--backend", "cpu", "--threads", "1"], ["--backend", "cpu", "--threads", "2"]]
+    if write:
+        p, got, _ = run(dcplan, scenario, ["--portfolio"] + cpu_args[0])
+        block = portfolio_block(got)
+        if p.returncode != 0 or block is None:
+            print(f"exit {p.returncode}, no portfolio block\n{p.stderr}")
+            return 1
+        with open(expected, "w") as f:
+            json.dump(block, f, indent=1)
+            f.write("\n")
+        print("wrote", expected)
+        return 0
+    want = json.load(open(expected))
+    blocks = []
+    for args in cpu_args if backend == "cpu" else [["--backend", "cuda"]] + cpu_args[1:]:
+        p, got, _ = run(dcplan, scenario, ["--portfolio"] + args)
+        if args[1] == "cuda" and no_device(p):
+            print("skipped:", p.stderr.strip())
+            return 77
+        block = portfolio_block(got)
+        if p.returncode != 0 or block is None:
+            print(f"--portfolio {' '.join(args)}: exit {p.returncode}, "
+                  f"portfolio block: {block is not None}\n{p.stderr}")
+            return 1
+        blocks.append((args, block))
+    if backend == "cpu":
+        for args, block in blocks:
+            diff = same_values(block, want, 1e-9)
+            if diff:
+                print(f"--portfolio {' '.join(args)}: {diff}")
+                return 1
+        if json.dumps(blocks[0][1]) != json.dumps(blocks[1][1]):
+            print("the portfolio blocks on 1 and 2 threads differ")
+            return 1
+    else:
+        # MODEL.md "Units": the GPU's log, exp and pow may differ from the CPU's in the last bit.
+        diff = same_values(blocks[0][1], blocks[1][1], 1e-12)
+        if diff:
+            print(f"cuda vs cpu: {diff}")
+            return 1
+        diff = same_values(blocks[0][1], want, 1e-9)
+        if diff:
+            print(f"--portfolio --backend cuda: {diff}")
+            return 1
+    print("match")
+    return 0
+
+
 def main():
     dcplan, scenario, expected = sys.argv[1:4]
     backend = sys.argv[sys.argv.index("--backend") + 1] if "--backend" in sys.argv else "cpu"
+    if "--portfolio" in sys.argv:
+        return check_portfolio(dcplan, scenario, expected, backend, "--write" in sys.argv)
     want = json.load(open(expected))
     want_rc = 0 if want["plans_feasible"] > 0 else 3
     # Thread counts, chunk sizes and a repeated run: the reports must be byte-identical.
@@ -67,8 +171,8 @@ def main():
     reports = []
     for args in variants:
         p, got, raw = run(dcplan, scenario, args)
-        if backend == "cuda" and p.returncode == 4:
-            print("skipped: no usable CUDA device:", p.stderr.strip())
+        if backend == "cuda" and no_device(p):
+            print("skipped:", p.stderr.strip())
             return 77
         if p.returncode != want_rc:
             print(f"{' '.join(args)}: exit {p.returncode}, want {want_rc}\n{p.stderr}")

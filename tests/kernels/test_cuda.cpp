@@ -1,21 +1,21 @@
 // The CUDA backend against the CPU backend on random scenarios: the same counts by reason, the
 // same top K in the same order, the same closest plan, over the whole space and over a random
-// range of it (one MPI rank's share). Exits 77 (reported as skipped by CTest)
-// where no CUDA device answers; never passes without running.
+// range of it (one MPI rank's share). Exits 77 (reported as skipped by CTest) only where
+// cuda_device_available says no usable device answers; once a device answers, every error of
+// the CUDA backend (a fault, cuda_error; out of device memory, resource_error) fails the test.
+// Never passes without running.
 #include <cstdio>
+#include <exception>
 #include <random>
 
 #include "dcplan/engine/engine.hpp"
 #include "dcplan/model/errors.hpp"
 #include "random_scenario.hpp"
 
-int main() {
+namespace {
+
+int compare_backends() {
   using namespace dcplan;
-  std::string why;
-  if (!cuda_device_available(&why)) {
-    std::printf("skipped: no usable CUDA device (%s)\n", why.c_str());
-    return 77;
-  }
   std::mt19937_64 rng(7);
   int checked = 0, failures = 0;
   for (int trial = 0; trial < 400 && failures < 5; ++trial) {
@@ -55,4 +55,20 @@ int main() {
   }
   std::printf("%d random scenarios, %d mismatches\n", checked, failures);
   return failures == 0 && checked > 100 ? 0 : 1;
+}
+
+}  // namespace
+
+int main() {
+  std::string why;
+  if (!dcplan::cuda_device_available(&why)) {
+    std::printf("skipped: no usable CUDA device (%s)\n", why.c_str());
+    return 77;
+  }
+  try {
+    return compare_backends();
+  } catch (const std::exception& e) {
+    std::printf("FAILED: the CUDA backend threw: %s\n", e.what());
+    return 1;
+  }
 }

@@ -6,11 +6,16 @@ usage: check_risk_backends.py DCPLAN SCENARIO.yaml [--backend cpu|cuda]
 cpu: the reports on 1 and 2 threads are identical apart from `timing`.
 cuda: the same plans in the same order as the CPU (2 threads), every risk figure equal to 1e-12
 relative (MODEL.md "Risk": log, cos and exp may differ in the last bit between libms).
-Exit 77 (skipped) under --backend cuda when the build or machine has no usable CUDA device.
+Exit 77 (skipped) under --backend cuda only when dcplan exits 4 saying "no usable CUDA device"
+(a build without the CUDA backend, or a machine without a usable GPU); any other failure under
+CUDA (a GPU fault exits 1, out of device memory exits 4 with another message) fails.
 """
 import json, os, subprocess, sys, tempfile
 
 KEYS = ["site", "system", "cooling", "fabric", "sourcing", "nodes"]
+# What dcplan prints, with exit 4, when --backend cuda finds no usable device
+# (no_cuda_device_message in include/dcplan/engine/engine.hpp); nothing else skips.
+NO_DEVICE = "no usable CUDA device"
 
 
 def run(dcplan, scenario, args):
@@ -50,8 +55,8 @@ def main():
         print("match")
         return 0
     p, gpu = run(dcplan, scenario, ["--backend", "cuda"])
-    if p.returncode == 4:
-        print("skipped: no usable CUDA device:", p.stderr.strip())
+    if p.returncode == 4 and NO_DEVICE in p.stderr:
+        print("skipped:", p.stderr.strip())
         return 77
     if p.returncode != 0 or gpu is None:
         print(f"cuda: exit {p.returncode}\n{p.stderr}")
