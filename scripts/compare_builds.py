@@ -28,6 +28,8 @@ TIME_TEXT = [
     (re.compile(r"[0-9][0-9.,]*(e[+-]?[0-9]+)? ?([kMGT]?plans/s|plans per second)"), "<rate>"),
     (re.compile(r"\([0-9][0-9.]*(e[+-]?[0-9]+)?/s\)"), "(<rate>)"),
     (re.compile(r"[0-9][0-9.]* ?(s|ms)\b"), "<t>"),
+    # Why no GPU answered depends on the build (with or without nvcc) and the machine.
+    (re.compile(r"no usable CUDA device \((?:[^()]|\([^()]*\))*\)"), "no usable CUDA device (<why>)"),
 ]
 # Wording renamed on purpose, applied to the earlier binary's standard output: the pool-candidate
 # pass was called the portfolio "frontier", a word now kept for the report's cost frontier.
