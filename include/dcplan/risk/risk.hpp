@@ -207,8 +207,8 @@ struct risk_samples {
 risk_samples risk_samples_cpu(const scenario& sc, const plan_space& sp,
                               const std::vector<std::uint64_t>& indices, std::uint64_t d0,
                               std::uint64_t d1, int threads);
-/// The same on the CUDA backend; throws resource_error when no usable device exists or device memory
-/// is short, cuda_error on a fault of the GPU while running.
+/// The same on the CUDA backend; throws resource_error when no usable device exists or device
+/// memory is short, cuda_error on a fault of the GPU while running.
 std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_space& sp,
                                              const std::vector<std::uint64_t>& indices);
 
