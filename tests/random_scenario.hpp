@@ -1,7 +1,9 @@
 #pragma once
 // Random scenarios in the MODEL.md format for property tests: every objective, precision,
 // budget and deadline form, cloud and colo offers, node steps and fabric scaling factors on both
-// sides of the range where the engine prunes.
+// sides of the range where the engine prunes. With `reliability`, always a training target with a
+// reliability block (MODEL.md "Goodput"), its MTBF drawn so that goodput often peaks inside the
+// node range.
 #include <random>
 #include <sstream>
 #include <string>
@@ -10,7 +12,7 @@
 
 namespace dcplan::test {
 
-inline std::string random_scenario(std::mt19937_64 &rng) {
+inline std::string random_scenario(std::mt19937_64 &rng, bool reliability = false) {
   auto u = [&](double lo, double hi) {
     return std::uniform_real_distribution<double>(lo, hi)(rng);
   };
@@ -20,7 +22,7 @@ inline std::string random_scenario(std::mt19937_64 &rng) {
   const char *objs[] = {"tco", "capex", "ready_months", "carbon", "effective_flops"};
   y << "objective: " << objs[i(0, 4)] << "\nprecision: " << (coin(0.5) ? "bf16" : "fp8")
     << "\ntarget:\n";
-  if (coin(0.3))
+  if (reliability || coin(0.3))
     y << fmt::format("  training: {{active_params: {}, tokens: {}, days: {}}}\n", u(1e9, 1e11),
                      u(1e11, 1e13), u(5, 60));
   else
@@ -79,6 +81,11 @@ inline std::string random_scenario(std::mt19937_64 &rng) {
           "    cloud: {{max_accelerators: {}, price_multiplier: {}, lead_months: {}, pue: {}}}\n",
           i(8, 20000), u(0.8, 1.3), i(0, 4), u(1.05, 1.4));
   }
+  if (reliability)
+    y << fmt::format("reliability: {{accelerator_mtbf_hours: {}, checkpoint_minutes: {}, "
+                     "restart_minutes: {}}}\n",
+                     coin(0.5) ? u(20, 2000) : u(2000, 100000), u(0.1, 10),
+                     coin(0.2) ? 0.0 : u(0, 30));
   if (coin(0.4))
     y << fmt::format("search: {{node_step: {}{}}}\n", i(1, 5),
                      coin(0.5) ? fmt::format(", max_nodes: {}", i(5, 3000)) : "");

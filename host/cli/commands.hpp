@@ -34,6 +34,8 @@ struct run_options {
 struct scenario_overrides {
   std::optional<double> target_flops, train_params, train_tokens, train_days, train_fpt,
       deadline_months, budget_capex, budget_tco;
+  // MODEL.md "Goodput": create or override the reliability block.
+  std::optional<double> mtbf_hours, checkpoint_minutes, restart_minutes;
   std::optional<objective> obj;
   std::optional<precision> prec;
 };

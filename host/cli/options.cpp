@@ -109,6 +109,11 @@ void add_override_options(CLI::App &plan, scenario_overrides &o) {
   number("--deadline-months", o.deadline_months, "Deadline in months (test 7)", non_negative);
   number("--budget-capex", o.budget_capex, "Capital budget, USD", non_negative);
   number("--budget-tco", o.budget_tco, "TCO budget, USD", non_negative);
+  number("--mtbf-hours", o.mtbf_hours,
+         "Goodput: accelerator_mtbf_hours of the reliability block (training targets)", positive);
+  number("--checkpoint-minutes", o.checkpoint_minutes,
+         "Goodput: minutes the job stalls to write one checkpoint", positive);
+  number("--restart-minutes", o.restart_minutes, "Goodput: minutes lost per failure", non_negative);
   plan.add_option_function<std::string>(
           "--objective",
           [&o](const std::string &name) { o.obj = from_name(kObjectiveNames, name); },

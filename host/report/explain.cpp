@@ -143,9 +143,11 @@ std::string explain_text(const scenario &sc, const plan_ref &p) {
          fmt::format("= nodes x {} + acc x {} x tiers/2 + racks x rack_usd {}", v(a.node_price_usd),
                      v(fb.cost_usd_per_accel), v(g.rack_usd)));
     line("fac_capex", v(f.fac_capex),
-         fmt::format("= it_kw / 1000 x {} x build_cost_multiplier {} + it_kw x capex_usd_per_kw {}",
-                     v(g.build_usd_per_mw_it), v(s.build_cost_multiplier),
-                     v(sc.cooling[p.cooling].capex_usd_per_kw)));
+         fmt::format(
+             "= it_kw / 1000 x {} x build_cost_multiplier {} + it_kw x capex_usd_per_kw {}{}",
+             v(g.build_usd_per_mw_it), v(s.build_cost_multiplier),
+             v(sc.cooling[p.cooling].capex_usd_per_kw),
+             build ? fmt::format(" + build_fixed_usd {}", v(s.build_fixed_usd)) : ""));
   }
   line("capex_usd", v(f.capex),
        build   ? "= hw_capex + fac_capex"
@@ -170,13 +172,32 @@ std::string explain_text(const scenario &sc, const plan_ref &p) {
            ? fmt::format("= fac_capex x max(0, 1 - H / {}) x (1 + r)^-H", v(g.facility_life_years))
            : "0 (not a build)");
   line("tco_usd", v(f.tco), "= capex + opex x annuity - residual");
-  line("effective_flops", v(f.effective_flops),
-       fmt::format("= acc x peak {} x mfu {} x efficiency {}",
-                   v(sc.prec == precision::fp8 ? ac.peak_fp8_flops : ac.peak_bf16_flops), v(a.mfu),
-                   v(f.efficiency)));
   line("efficiency", v(f.efficiency),
        fmt::format("= 1 / (1 + scaling_k {} x log2(max(1, acc / scale_up_domain {})))",
                    v(fb.scaling_k), v(a.scale_up_domain)));
+  if (g.has_reliability) {
+    // MODEL.md "Goodput", each line with its inputs.
+    const goodput_figures gp = daly_goodput(g, f.accelerators);
+    const double delta = g.checkpoint_minutes;
+    line("M (minutes)", v(gp.mtbf_minutes),
+         fmt::format("= accelerator_mtbf_hours {} x 60 / acc {}", v(g.accelerator_mtbf_hours),
+                     v(f.accelerators)));
+    line("x", v(delta / (2 * gp.mtbf_minutes)),
+         fmt::format("= checkpoint_minutes {} / (2 x M)", v(delta)));
+    line("interval (min)", v(f.checkpoint_interval_minutes),
+         delta < 2 * gp.mtbf_minutes
+             ? "= sqrt(2 x checkpoint_minutes x M) x (1 + sqrt(x) / 3 + x / 9) - checkpoint_minutes"
+             : "= M (checkpoint_minutes >= 2 x M)");
+    line("goodput", v(f.goodput),
+         fmt::format("= interval / (M x exp(restart_minutes {} / M) x expm1((interval + "
+                     "checkpoint_minutes) / M))",
+                     v(g.restart_minutes)));
+  }
+  line("effective_flops", v(f.effective_flops),
+       fmt::format("= acc x peak {} x mfu {} x efficiency {}{}",
+                   v(sc.prec == precision::fp8 ? ac.peak_fp8_flops : ac.peak_bf16_flops), v(a.mfu),
+                   v(f.efficiency),
+                   g.has_reliability ? fmt::format(" x goodput {}", v(f.goodput)) : ""));
   line("ready_months", v(f.ready_months),
        build   ? fmt::format("= max(power_lead {}, construction {}, lead_time {})",
                              v(s.power_lead_months), v(g.construction_months), v(a.lead_time_months))
@@ -197,6 +218,8 @@ std::string explain_text(const scenario &sc, const plan_ref &p) {
     line("job_cost_usd", v(f.job_cost_usd),
          cloud ? "= accelerator_hours x cloud USD/h x price_multiplier"
                : "= tco x job_days / (365 x H)");
+    if (g.has_reliability)
+      line("expected_interruptions", v(f.expected_interruptions), "= job_days x 1440 / M");
   }
   o += "feasibility (MODEL.md \"Feasibility\"):\n";
   if (f.reason == feasible)

@@ -52,6 +52,11 @@ nlohmann::ordered_json plan_record(const scenario &sc, const plan_ref &ref, cons
     j["job_energy_mwh"] = num(f.job_energy_mwh);
     j["job_tco2"] = num(f.job_tco2);
     j["job_cost_usd"] = num(f.job_cost_usd);
+    if (sc.reliab) { // MODEL.md "Goodput"
+      j["goodput"] = num(f.goodput);
+      j["checkpoint_interval_minutes"] = num(f.checkpoint_interval_minutes);
+      j["expected_interruptions"] = num(f.expected_interruptions);
+    }
   }
   return j;
 }
@@ -72,7 +77,7 @@ nlohmann::ordered_json run_json(const scenario &sc, const plan_space &sp, const 
                                 const run_info &info) {
   const globals_rec g = sc.globals();
   nlohmann::ordered_json j;
-  j["model_version"] = 1;
+  j["model_version"] = 2;
   j["backend"] = backend_name(r.backend);
   j["plans_evaluated"] = r.plans_evaluated;
   j["plans_feasible"] = r.counts[feasible];
@@ -93,6 +98,9 @@ nlohmann::ordered_json run_json(const scenario &sc, const plan_space &sp, const 
   j["infeasible_by_reason"] = std::move(reasons);
   // Extensions (MODEL.md allows added fields).
   j["objective"] = to_string(sc.obj);
+  nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+  for (const input_warning &w : sc.warnings) warnings.push_back(w.message);
+  j["warnings"] = std::move(warnings); // MODEL.md "Scenario file": implausible values
   j["precision"] = to_string(sc.prec);
   if (r.has_frontier) { // docs/report.md "The cost frontier"
     j["frontier_points_total"] = r.frontier.size();

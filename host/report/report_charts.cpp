@@ -386,7 +386,8 @@ std::string feasibility_chart(const engine_result &r) {
                                                  "over the site's power, colo space or cloud quota",
                                                  "short of the required compute",
                                                  "not ready by the deadline",
-                                                 "over the capex or TCO budget"};
+                                                 "over the capex or TCO budget",
+                                                 "no replica of the model fits or serves"};
   const double left = 360, right = 800, W = 960, row = 28, top = 16;
   const double bottom = top + row * kReasonCount;
   const double H = bottom + 56;

@@ -157,6 +157,7 @@ std::string run_table(const scenario &sc, const plan_space &sp, const engine_res
     if (sc.training) {
       for (const char *h : {"job days", "accel-hours", "job cost", "job MWh", "job tCO2"})
         cols.push_back({h, false, {}});
+      if (sc.reliab) cols.push_back({"goodput", false, {}});
     } else {
       cols.push_back({"tCO2/yr", false, {}});
     }
@@ -189,6 +190,7 @@ std::string run_table(const scenario &sc, const plan_space &sp, const engine_res
         row.push_back(human_usd(f.job_cost_usd));
         row.push_back(grouped(f.job_energy_mwh));
         row.push_back(grouped(f.job_tco2));
+        if (sc.reliab) row.push_back(fmt::format("{:.3f}", f.goodput));
       } else {
         row.push_back(grouped(f.tco2_per_year));
       }
@@ -264,6 +266,10 @@ std::string run_csv(const scenario &sc, const plan_space &sp, const engine_resul
     for (const char *h : {"job_days (days)", "accelerator_hours (h)", "job_energy_mwh (MWh)",
                           "job_tco2 (t CO2)", "job_cost_usd (USD)"})
       head.push_back(h);
+    if (sc.reliab)
+      for (const char *h : {"goodput (ratio)", "checkpoint_interval_minutes (min)",
+                            "expected_interruptions (count)"})
+        head.push_back(h);
   }
   for (const char *h :
        {"binding", "per_rack (nodes/rack)", "pue (ratio)", "hw_capex_usd (USD)",
@@ -303,6 +309,9 @@ std::string run_csv(const scenario &sc, const plan_space &sp, const engine_resul
       for (const double x :
            {f.job_days, f.accelerator_hours, f.job_energy_mwh, f.job_tco2, f.job_cost_usd})
         row.push_back(num(x));
+      if (sc.reliab)
+        for (const double x : {f.goodput, f.checkpoint_interval_minutes, f.expected_interruptions})
+          row.push_back(num(x));
     }
     const cost_breakdown b = breakdown_of(sc, ref, f);
     row.push_back(binding_constraint(sc, ref));

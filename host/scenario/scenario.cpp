@@ -48,6 +48,12 @@ globals_rec scenario::globals() const {
   const double life = 1 - H / facility_life_years;
   g.residual_life = life > 0 ? life : 0.0;
   g.node_step = node_step;
+  g.has_reliability = reliab.has_value() && training.has_value();
+  if (g.has_reliability) {
+    g.accelerator_mtbf_hours = reliab->accelerator_mtbf_hours;
+    g.checkpoint_minutes = reliab->checkpoint_minutes;
+    g.restart_minutes = reliab->restart_minutes;
+  }
   return g;
 }
 
@@ -62,6 +68,15 @@ void validate_scenario(const scenario &sc) {
   if (sc.target_effective_flops && sc.training)
     throw input_error(sc.file, 0, 0, "target",
                       "give either an effective_flops target or a training target, not both");
+  if (sc.reliab && !sc.training)
+    throw input_error(sc.file, 0, 0, "reliability",
+                      sc.target_effective_flops
+                          ? "a reliability block applies to training targets only; an "
+                            "effective_flops target is sustained compute with failures already "
+                            "counted (MODEL.md \"Goodput\"): remove the block or give a training "
+                            "target"
+                          : "a reliability block applies to training targets only (MODEL.md "
+                            "\"Goodput\"): give target.training or remove the block");
 }
 
 namespace {
@@ -79,8 +94,8 @@ const char *to_string(precision p) { return name_in(kPrecisionNames, p); }
 const char *to_string(sourcing m) { return name_in(kSourcingNames, m); }
 
 const char *reason_name(int r) {
-  static const char *names[kReasonCount] = {"feasible", "year",   "cooling",  "rack",  "fabric",
-                                            "power",    "target", "deadline", "budget"};
+  static const char *names[kReasonCount] = {"feasible", "year",   "cooling",  "rack",   "fabric",
+                                            "power",    "target", "deadline", "budget", "replica"};
   return r >= 0 && r < kReasonCount ? names[r] : "?";
 }
 

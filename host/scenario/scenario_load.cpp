@@ -14,6 +14,12 @@
 #include "yaml_doc.hpp"
 
 namespace dcplan {
+
+std::string deadline_warning(double months) {
+  return fmt::format("a deadline of {:g} months is over 10 years; deadline_months is in months",
+                     months);
+}
+
 namespace {
 
 using detail::document;
@@ -166,14 +172,16 @@ const std::map<std::string, std::vector<std::string>> &list_fields() {
   static const std::map<std::string, std::vector<std::string>> m = {
       {"accelerators", with_meta({"id", "peak_bf16_flops", "peak_fp8_flops", "hbm_gb", "hbm_tbps",
                                   "tdp_w", "available_year"})},
-      {"systems", with_meta({"id", "accelerator", "accelerators_per_node", "scale_up_domain",
-                             "node_power_kw", "node_price_usd", "node_rack_units", "min_cooling",
-                             "mfu", "lead_time_months", "cloud_usd_per_accel_hour"})},
+      {"systems",
+       with_meta({"id", "accelerator", "accelerators_per_node", "scale_up_domain", "node_power_kw",
+                  "node_price_usd", "node_rack_units", "min_cooling", "mfu", "lead_time_months",
+                  "cloud_usd_per_accel_hour", "purchasable"})},
       {"cooling", with_meta({"id", "rank", "pue", "max_rack_kw", "capex_usd_per_kw"})},
       {"fabrics",
        with_meta({"id", "radix", "cost_usd_per_accel", "power_w_per_accel", "scaling_k"})},
       {"sites", with_meta({"id", "grid_mw", "energy_usd_per_kwh", "carbon_kg_per_kwh", "pue_adjust",
-                           "build_cost_multiplier", "power_lead_months", "colo", "cloud"})},
+                           "build_cost_multiplier", "power_lead_months", "colo", "cloud",
+                           "build_fixed_usd"})},
   };
   return m;
 }
@@ -202,6 +210,23 @@ public:
 
 private:
   scenario sc_;
+
+  void warn(const located &v, const std::string &field, const std::string &what) {
+    sc_.warnings.push_back(
+        {field, fmt::format("{}:{}:{}: {}: {}", *v.file, v.line(), v.column(), field, what)});
+  }
+
+  // MODEL.md "Scenario file": a range that catches a unit mistake; the error says what the value
+  // probably meant (the value divided by `scale`).
+  static double unit_range(const section &f, const std::string &k, double hi, double scale,
+                           const char *valid) {
+    const double x = f.non_negative(k);
+    if (x > hi)
+      fail_at(
+          f.need(k), f.name(k),
+          fmt::format("{} is out of range; valid: {}; did you mean {:g}?", x, valid, x / scale));
+    return x;
+  }
   std::map<std::string, std::vector<entry>> lists_;
   std::vector<std::string> chain_; // include chain, for cycles
   std::map<std::string, located> list_where_;
@@ -215,7 +240,7 @@ private:
     valid.push_back("include");
     if (top) {
       for (const char *k : {"precision", "objective", "target", "budget", "finance", "facility",
-                            "search", "uncertainty"})
+                            "search", "uncertainty", "reliability"})
         valid.push_back(k);
     }
     check_keys(d.root, "", valid);
@@ -348,6 +373,14 @@ private:
       s.lead_time_months = f.non_negative("lead_time_months");
       s.has_cloud = f.find("cloud_usd_per_accel_hour") != nullptr;
       if (s.has_cloud) s.cloud_usd_per_accel_hour = f.non_negative("cloud_usd_per_accel_hour");
+      s.purchasable = true;
+      if (const located *p = f.find("purchasable"))
+        s.purchasable = read_bool(*p, f.name("purchasable"));
+      if (s.node_price_usd < 1000)
+        warn(f.need("node_price_usd"), f.name("node_price_usd"),
+             fmt::format("a node price of ${} is under $1,000; node_price_usd is USD per node "
+                         "(all its accelerators), not per accelerator-hour",
+                         s.node_price_usd));
       sc_.systems.push_back(s);
       sc_.system_meta.push_back(meta_of(e));
     }
@@ -365,11 +398,17 @@ private:
       const section &f = e.fields;
       site_rec s{};
       s.grid_mw = f.positive("grid_mw");
-      s.energy_usd_per_kwh = f.non_negative("energy_usd_per_kwh");
-      s.carbon_kg_per_kwh = f.non_negative("carbon_kg_per_kwh");
+      if (s.grid_mw > 5000)
+        warn(f.need("grid_mw"), f.name("grid_mw"),
+             fmt::format("a grid of {} MW is over 5 GW; grid_mw is in MW, not kW", s.grid_mw));
+      s.energy_usd_per_kwh = unit_range(f, "energy_usd_per_kwh", 1, 1000,
+                                        "0 <= energy_usd_per_kwh <= 1: USD per kWh, not per MWh");
+      s.carbon_kg_per_kwh = unit_range(f, "carbon_kg_per_kwh", 2, 1000,
+                                       "0 <= carbon_kg_per_kwh <= 2: kg per kWh, not g");
       s.pue_adjust = f.number("pue_adjust");
       s.build_cost_multiplier = f.non_negative("build_cost_multiplier");
       s.power_lead_months = f.non_negative("power_lead_months");
+      if (f.find("build_fixed_usd")) s.build_fixed_usd = f.non_negative("build_fixed_usd");
       if (const located *colo = f.find("colo")) {
         const section c =
             as_section(*colo, f.name("colo"), {"usd_per_kw_month", "available_mw", "lead_months"});
@@ -504,7 +543,12 @@ private:
                     " objective does not sum over a portfolio; valid for portfolios: tco, capex, "
                     "carbon");
     }
-    if (t.find("deadline_months")) sc_.deadline_months = t.non_negative("deadline_months");
+    if (t.find("deadline_months")) {
+      sc_.deadline_months = t.non_negative("deadline_months");
+      if (*sc_.deadline_months > 120)
+        warn(t.need("deadline_months"), t.name("deadline_months"),
+             deadline_warning(*sc_.deadline_months));
+    }
     if (const located *y = t.find("year")) sc_.year = read_int(*y, "target.year");
 
     if (r["budget"]) {
@@ -518,7 +562,8 @@ private:
                                  {"horizon_years", "discount_rate", "utilization",
                                   "maintenance_rate", "staff_usd_per_mw_year"});
     sc_.horizon_years = f.positive("horizon_years");
-    sc_.discount_rate = f.non_negative("discount_rate");
+    sc_.discount_rate =
+        unit_range(f, "discount_rate", 1, 100, "0 <= discount_rate <= 1: a rate, 0.08 for 8%");
     sc_.utilization = f.number("utilization");
     check(sc_.utilization > 0 && sc_.utilization <= 1, f.need("utilization"), "finance.utilization",
           sc_.utilization, "0 < utilization <= 1");
@@ -537,6 +582,24 @@ private:
     sc_.rack_units = fa.count("rack_units");
 
     if (r["uncertainty"]) sc_.uncert = parse_uncertainty(at("uncertainty"));
+    if (r["reliability"]) {
+      const section rb =
+          as_section(at("reliability"), "reliability",
+                     {"accelerator_mtbf_hours", "checkpoint_minutes", "restart_minutes"});
+      if (!sc_.training)
+        fail_at(at("reliability"), "reliability",
+                sc_.target_effective_flops
+                    ? "a reliability block applies to training targets only; an effective_flops "
+                      "target is sustained compute with failures already counted (MODEL.md "
+                      "\"Goodput\"): remove the block or give target.training"
+                    : "a reliability block applies to training targets only (MODEL.md "
+                      "\"Goodput\"): give target.training or remove the block");
+      reliability x;
+      x.accelerator_mtbf_hours = rb.positive("accelerator_mtbf_hours");
+      x.checkpoint_minutes = rb.positive("checkpoint_minutes");
+      x.restart_minutes = rb.non_negative("restart_minutes");
+      sc_.reliab = x;
+    }
     if ((sc_.obj == objective::p90_tco || sc_.obj == objective::cvar95_tco) && !sc_.uncert)
       fail_at(at("objective"), "objective",
               std::string("'") + to_string(sc_.obj) +

@@ -57,7 +57,8 @@ void check_globals(const scenario &sc) {
 }
 
 // The smallest and largest plan of a combination bound its figures (each grows with the node
-// count, and effective FLOP/s, the divisor of the rest, is smallest at the smallest plan).
+// count, and effective FLOP/s, the divisor of the rest, is smallest at an end of the range: at
+// the smallest plan, or with goodput, which falls with the node count, possibly at the largest).
 void check_combo(const scenario &sc, const model_view &v, const combo &cb, double node_step) {
   const entry_meta &sys = sc.system_meta[cb.system];
   const double lo = node_step, hi = static_cast<double>(cb.count) * node_step;
@@ -98,6 +99,9 @@ void check_combo(const scenario &sc, const model_view &v, const combo &cb, doubl
       const double x = p->*fig.field;
       const bool job = fig.name[0] == 'j' || fig.name[0] == 'a';
       if (std::isnan(x) && (!racks_ok || (job && !sc.training))) continue;
+      // MODEL.md "Goodput": a cluster so large that its goodput is 0 makes no progress; the
+      // figures divided by its effective FLOP/s are then infinite by the model, not overflow.
+      if (std::isinf(x) && p->effective_flops == 0 && sc.reliab) continue;
       if (!(std::fabs(x) <= kMaxFigure))
         throw input_error(sys.loc.file, sys.loc.line, sys.loc.column, "systems." + sys.id,
                           fmt::format("the plan of {} has {} = {}, beyond what a double holds "
@@ -140,6 +144,8 @@ plan_space build_space(const scenario &sc) {
     for (int a = 0; a < A; ++a) {
       if (sc.sites[s].has_cloud && sc.systems[a].has_cloud)
         for (int f = 0; f < F; ++f) add(s, a, -1, f, sourcing::cloud);
+      // MODEL.md "A plan": a system that is not purchasable has cloud plans only.
+      if (!sc.systems[a].purchasable) continue;
       for (int c = 0; c < C; ++c) {
         for (int f = 0; f < F; ++f) {
           add(s, a, c, f, sourcing::build);

@@ -64,7 +64,7 @@ TEST_CASE("plan writes the JSON report with MODEL.md's fields", "[cli][json]") {
   const result r = cli({"plan", s, "--json", out, "--quiet"});
   REQUIRE(r.code == exit_ok);
   const auto j = nlohmann::json::parse(slurp(out));
-  CHECK(j["model_version"] == 1);
+  CHECK(j["model_version"] == 2);
   CHECK(j["backend"] == "cpu");
   CHECK(j["plans_evaluated"] == 8);
   CHECK(j["plans_feasible"] == 4);

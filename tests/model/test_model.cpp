@@ -207,3 +207,64 @@ TEST_CASE("no discounting: the annuity is the horizon", "[model]") {
   CHECK(sc.globals().annuity == 4);
   CHECK(sc.globals().discount_h == 1);
 }
+
+TEST_CASE("build_fixed_usd: in fac_capex of build plans only", "[model][v2]") {
+  const scenario sc =
+      tiny({{"power_lead_months: 6\n", "power_lead_months: 6\n    build_fixed_usd: 2.0e6\n"}});
+  const plan_figures f = evaluate_ref(sc, ref(0, kBuild, 3));
+  // fac = 324,000 + 32,400 + 2,000,000 (the plan above, plus the fixed cost, once).
+  CHECK(f.fac_capex == Approx(2356400.0).epsilon(1e-14));
+  CHECK(f.capex == Approx(1030000.0 + 2356400.0).epsilon(1e-14));
+  // It is facility capex, so it takes part in the residual value too.
+  const double annuity = (1 - std::pow(1.1, -4.0)) / 0.1;
+  const double residual = 2356400.0 * 0.75 * std::pow(1.1, -4.0);
+  CHECK(f.residual == Approx(residual).epsilon(1e-13));
+  CHECK(f.tco == Approx(3386400.0 + 54752.84 * annuity - residual).epsilon(1e-13));
+  // Opex does not change: 0.02 x hw_capex, staff on it_kw.
+  CHECK(f.opex_usd_per_year == Approx(27672.84 + 20600 + 6480).epsilon(1e-13));
+  // Cloud plans pay no facility cost.
+  const plan_figures c = evaluate_ref(sc, ref(-1, kCloud, 3));
+  CHECK(c.fac_capex == 0);
+  CHECK(c.capex == 0);
+}
+
+TEST_CASE("goodput: MODEL.md's Llama 3 example worked by hand", "[model][goodput]") {
+  // 2,048 nodes x 8 = 16,384 accelerators, one interruption per 50,650 accelerator-hours,
+  // 0.5-minute checkpoints, 5-minute restarts.
+  const scenario sc = tiny({{"  effective_flops: 1.0e16\n",
+                             "  training: {active_params: 4.05e11, tokens: 1.56e13, days: 60}\n"
+                             "reliability: {accelerator_mtbf_hours: 50650, checkpoint_minutes: "
+                             "0.5, restart_minutes: 5}\n"}});
+  const plan_figures f = evaluate_ref(sc, ref(0, kBuild, 2048));
+  const double M = 50650.0 * 60 / 16384; // 185.49 minutes
+  const double x = 0.5 / (2 * M);
+  const double interval = std::sqrt(2 * 0.5 * M) * (1 + std::sqrt(x) / 3 + x / 9) - 0.5;
+  const double goodput = interval / (M * std::exp(5 / M) * std::expm1((interval + 0.5) / M));
+  CHECK(M == Approx(185.49).epsilon(1e-4));
+  CHECK(f.checkpoint_interval_minutes == Approx(interval).epsilon(1e-14));
+  CHECK(f.checkpoint_interval_minutes == Approx(13.29).epsilon(1e-3));
+  CHECK(f.goodput == Approx(goodput).epsilon(1e-14));
+  CHECK(f.goodput == Approx(0.904).epsilon(1e-3));
+  CHECK(f.effective_flops == Approx(f.peak_flops * 0.5 * f.efficiency * goodput).epsilon(1e-14));
+  CHECK(f.job_days == Approx(6 * 4.05e11 * 1.56e13 / f.effective_flops / 86400).epsilon(1e-14));
+  CHECK(f.expected_interruptions == Approx(f.job_days * 1440 / M).epsilon(1e-14));
+  // With a checkpoint of at least 2 M the interval is M.
+  const scenario slow = tiny({{"  effective_flops: 1.0e16\n",
+                               "  training: {active_params: 4.05e11, tokens: 1.56e13, days: 60}\n"
+                               "reliability: {accelerator_mtbf_hours: 100, checkpoint_minutes: 30, "
+                               "restart_minutes: 0}\n"}});
+  const plan_figures s = evaluate_ref(slow, ref(0, kBuild, 100)); // M = 100 x 60 / 800 = 7.5
+  CHECK(s.checkpoint_interval_minutes == 7.5);
+  CHECK(s.goodput == Approx(7.5 / (7.5 * std::expm1(37.5 / 7.5))).epsilon(1e-14));
+}
+
+TEST_CASE("without a reliability block goodput is 1 and there are no goodput figures",
+          "[model][goodput]") {
+  const scenario sc = tiny({{"  effective_flops: 1.0e16\n",
+                             "  training: {active_params: 1.0e9, tokens: 1.0e11, days: 10}\n"}});
+  const plan_figures f = evaluate_ref(sc, ref(0, kBuild, 3));
+  CHECK(f.goodput == 1);
+  CHECK(f.effective_flops == f.peak_flops * 0.5 * f.efficiency);
+  CHECK(std::isnan(f.checkpoint_interval_minutes));
+  CHECK(std::isnan(f.expected_interruptions));
+}

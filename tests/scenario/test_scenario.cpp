@@ -57,6 +57,34 @@ TEST_CASE("bad scenarios are rejected with file, line, column and what is valid"
        4},
       {"negative discount", tiny_with("discount_rate: 0.1", "discount_rate: -0.1"), ">= 0", 4},
       {"zero horizon", tiny_with("horizon_years: 4", "horizon_years: 0"), "> 0", 4},
+      // MODEL.md "Scenario file" (version 2): ranges that catch unit mistakes.
+      {"discount rate in percent", tiny_with("discount_rate: 0.1", "discount_rate: 8"),
+       "finance.discount_rate: 8 is out of range; valid: 0 <= discount_rate <= 1: a rate, 0.08 "
+       "for 8%; did you mean 0.08?",
+       4},
+      {"energy price per MWh", tiny_with("energy_usd_per_kwh: 0.1", "energy_usd_per_kwh: 50"),
+       "sites.here.energy_usd_per_kwh: 50 is out of range; valid: 0 <= energy_usd_per_kwh <= 1: "
+       "USD per kWh, not per MWh; did you mean 0.05?",
+       17},
+      {"carbon in grams", tiny_with("carbon_kg_per_kwh: 0.4", "carbon_kg_per_kwh: 400"),
+       "sites.here.carbon_kg_per_kwh: 400 is out of range; valid: 0 <= carbon_kg_per_kwh <= 2: kg "
+       "per kWh, not g; did you mean 0.4?",
+       18},
+      {"negative build_fixed_usd",
+       tiny_with("power_lead_months: 6\n", "power_lead_months: 6\n    build_fixed_usd: -1\n"),
+       "sites.here.build_fixed_usd: -1 is out of range; valid: >= 0", 22},
+      {"purchasable not bool",
+       tiny_with("lead_time_months: 4,", "lead_time_months: 4, purchasable: 2,"), "true or false",
+       9},
+      {"reliability with an effective_flops target",
+       tiny_with("finance:", "reliability: {accelerator_mtbf_hours: 5e4, checkpoint_minutes: 0.5, "
+                             "restart_minutes: 10}\nfinance:"),
+       "effective_flops target is sustained compute with failures already counted", 4},
+      {"reliability field",
+       tiny_with("  effective_flops: 1.0e16\n",
+                 "  training: {active_params: 1e9, tokens: 1e11, days: 9}\nreliability: "
+                 "{accelerator_mtbf_hours: 0, checkpoint_minutes: 0.5, restart_minutes: 10}\n"),
+       "reliability.accelerator_mtbf_hours: 0 is out of range; valid: > 0", 4},
       {"dangling accelerator", tiny_with("accelerator: gpu", "accelerator: gpx"),
        "'gpx' is not a known accelerator id (valid: gpu)", 9},
       {"dangling cooling", tiny_with("min_cooling: air", "min_cooling: dlc"),
@@ -210,4 +238,27 @@ TEST_CASE("the built-in default scenario and catalog load", "[scenario][catalog]
       CHECK_FALSE(m.source.empty());
       CHECK_FALSE(m.status.empty());
     }
+}
+
+TEST_CASE("implausible values are run, with a located warning", "[scenario][warnings]") {
+  CHECK(dcplan::test::tiny().warnings.empty());
+  const auto one = [](const std::string &from, const std::string &to, const char *field,
+                      const char *fragment) {
+    INFO(field);
+    const scenario sc = load_scenario_text(tiny_with(from, to), "w.yaml", ".");
+    REQUIRE(sc.warnings.size() == 1);
+    CHECK(sc.warnings[0].field == field);
+    CHECK_THAT(sc.warnings[0].message, Catch::StartsWith("w.yaml:") && Catch::Contains(fragment));
+  };
+  one("grid_mw: 0.06", "grid_mw: 6000", "sites.here.grid_mw", "over 5 GW");
+  one("  effective_flops: 1.0e16\n", "  effective_flops: 1.0e16\n  deadline_months: 121\n",
+      "target.deadline_months", "over 10 years");
+  one("node_price_usd: 250000", "node_price_usd: 999", "systems.box8.node_price_usd",
+      "under $1,000");
+  // The limits themselves are plausible.
+  CHECK(load_scenario_text(tiny_with("grid_mw: 0.06", "grid_mw: 5000"), "w.yaml", ".")
+            .warnings.empty());
+  CHECK(
+      load_scenario_text(tiny_with("node_price_usd: 250000", "node_price_usd: 1000"), "w.yaml", ".")
+          .warnings.empty());
 }

@@ -80,3 +80,24 @@ TEST_CASE("an empty space or one over 2^63 plans is an error", "[space]") {
   const scenario big = tiny({{"grid_mw: 0.06", "grid_mw: 1.0e300"}});
   CHECK_THROWS_WITH(build_space(big), Catch::Contains("exceeds 2^63"));
 }
+
+TEST_CASE("purchasable: false leaves a system its cloud plans only", "[space][v2]") {
+  // tiny: 4 build and 4 cloud plans; a colo offer adds colo plans to a purchasable system.
+  const std::string colo =
+      "    colo: {usd_per_kw_month: 150, available_mw: 0.05, lead_months: 3}\n";
+  const auto with = [&](const char *purchasable) {
+    return tiny({{"cloud_usd_per_accel_hour: 2.0}",
+                  std::string("cloud_usd_per_accel_hour: 2.0, purchasable: ") + purchasable + "}"},
+                 {"    cloud: {", colo + "    cloud: {"}});
+  };
+  // colo: floor(0.05 x 1000 / 10) = 5 plans.
+  CHECK(build_space(with("true")).total == 4 + 5 + 4);
+  const plan_space sp = build_space(with("false"));
+  CHECK(sp.total == 4);
+  REQUIRE(sp.combos.size() == 1);
+  CHECK(sp.combos[0].sourcing == static_cast<int>(sourcing::cloud));
+  // Without a cloud price a system that is not purchasable has no plans at all.
+  CHECK_THROWS_AS(
+      build_space(tiny({{", cloud_usd_per_accel_hour: 2.0}", ", purchasable: false}"}})),
+      input_error);
+}

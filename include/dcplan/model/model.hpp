@@ -39,6 +39,7 @@ struct plan_figures {
   double tco;
   double peak_flops;
   double efficiency;
+  double goodput; // 1 without a reliability block
   double effective_flops;
   double ready_months;
   double tco2_per_year;
@@ -49,8 +50,11 @@ struct plan_figures {
   double job_energy_mwh;
   double job_tco2;
   double job_cost_usd;
+  // Goodput figures, training targets with a reliability block only (NaN otherwise).
+  double checkpoint_interval_minutes;
+  double expected_interruptions;
   int reason;         // first failing test, 0 when feasible
-  unsigned failed;    // bit t set when test t (1..8) fails
+  unsigned failed;    // bit t set when test t (1..9) fails
   bool near_feasible; // passes every test except possibly the target (6)
 };
 
@@ -65,6 +69,28 @@ DCPLAN_HD double fabric_tiers(double acc, double radix) {
   if (acc <= radix * radix / 2) return 2.0;
   if (acc <= radix * radix * radix / 4) return 3.0;
   return 4.0;
+}
+
+/// MODEL.md "Goodput": Daly's checkpoint interval and the share of time a job makes progress.
+struct goodput_figures {
+  double mtbf_minutes; // M, the job's mean minutes between interruptions
+  double interval;     // minutes between checkpoints
+  double goodput;
+};
+
+/// MODEL.md "Goodput" for a job on `acc` accelerators, in MODEL.md's order of operations.
+DCPLAN_HD goodput_figures daly_goodput(const globals_rec &g, double acc) {
+  goodput_figures r;
+  const double M = g.accelerator_mtbf_hours * 60 / acc;
+  const double delta = g.checkpoint_minutes;
+  const double R = g.restart_minutes;
+  const double x = delta / (2 * M);
+  const double interval =
+      delta < 2 * M ? sqrt(2 * delta * M) * (1 + sqrt(x) / 3 + x / 9) - delta : M;
+  r.mtbf_minutes = M;
+  r.interval = interval;
+  r.goodput = interval / (M * exp(R / M) * expm1((interval + delta) / M));
+  return r;
 }
 
 /// MODEL.md "Feasibility" test 6: `effective_flops >= required` (always true without a target).
@@ -133,6 +159,7 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
         n * sys.node_price_usd + acc * fab.cost_usd_per_accel * fab_scale + racks * g.rack_usd;
     fac_capex = it_kw / 1000 * g.build_usd_per_mw_it * site.build_cost_multiplier +
                 it_kw * cool.capex_usd_per_kw;
+    if (build) fac_capex = fac_capex + site.build_fixed_usd; // paid once per build plan
     energy = facility_kw * g.utilization * 8760 * site.energy_usd_per_kwh;
     if (build) {
       capex = hw_capex + fac_capex;
@@ -158,7 +185,18 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
   const double efficiency =
       1 / (1 + fab.scaling_k * log2(detail::dmax(1.0, acc / sys.scale_up_domain)));
   p.efficiency = efficiency;
-  const double eff = peak * sys.mfu * efficiency;
+  // MODEL.md "Goodput": after efficiency, before effective_flops; 1 without the block.
+  double goodput = 1.0;
+  double mtbf_minutes = nan;
+  p.checkpoint_interval_minutes = nan;
+  if (g.has_reliability) {
+    const goodput_figures gp = daly_goodput(g, acc);
+    goodput = gp.goodput;
+    mtbf_minutes = gp.mtbf_minutes;
+    p.checkpoint_interval_minutes = gp.interval;
+  }
+  p.goodput = goodput;
+  const double eff = peak * sys.mfu * efficiency * goodput;
   p.effective_flops = eff;
 
   double ready;
@@ -184,7 +222,9 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
     p.job_tco2 = job_energy * site.carbon_kg_per_kwh;
     p.job_cost_usd = cloud ? acc_hours * sys.cloud_usd_per_accel_hour * site.cloud_price_multiplier
                            : tco * job_days / (365 * g.horizon_years);
+    p.expected_interruptions = g.has_reliability ? job_days * 1440 / mtbf_minutes : nan;
   } else {
+    p.expected_interruptions = nan;
     p.job_days = p.accelerator_hours = p.job_energy_mwh = p.job_tco2 = p.job_cost_usd = nan;
   }
 

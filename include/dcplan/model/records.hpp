@@ -20,7 +20,8 @@ enum class objective : int {
 /// Sourcing, in MODEL.md's ranking order build < colo < cloud.
 enum class sourcing : int { build = 0, colo = 1, cloud = 2 };
 
-/// Reasons of MODEL.md "Feasibility"; 0 means feasible, 1..8 the first test that fails.
+/// Reasons of MODEL.md "Feasibility"; 0 means feasible, 1..9 the first test that fails.
+/// `replica` (test 9, inference targets only) is checked after test 5 but numbered last.
 enum reason : int {
   feasible = 0,
   reason_year = 1,
@@ -31,8 +32,9 @@ enum reason : int {
   reason_target = 6,
   reason_deadline = 7,
   reason_budget = 8,
+  reason_replica = 9,
 };
-constexpr int kReasonCount = 9;
+constexpr int kReasonCount = 10;
 
 struct accelerator_rec {
   double peak_bf16_flops; // FLOP/s, dense
@@ -55,6 +57,7 @@ struct system_rec {
   double lead_time_months;
   bool has_cloud;
   double cloud_usd_per_accel_hour;
+  bool purchasable = true; // false: cloud plans only (MODEL.md "A plan")
 };
 
 struct cooling_rec {
@@ -87,6 +90,7 @@ struct site_rec {
   double cloud_price_multiplier;
   double cloud_lead_months;
   double cloud_pue;
+  double build_fixed_usd; // USD, in fac_capex of build plans (MODEL.md "Figures of a plan")
 };
 
 /// Scenario-wide inputs of the model, already reduced to the constants every plan shares.
@@ -120,6 +124,11 @@ struct globals_rec {
   double discount_h;    // (1 + r)^-H
   double residual_life; // max(0, 1 - H / facility_life_years)
   double node_step;
+  // MODEL.md "Goodput": the optional reliability block of a training target.
+  bool has_reliability;
+  double accelerator_mtbf_hours; // hours per accelerator between job-interrupting failures
+  double checkpoint_minutes;     // the job's stall to write one checkpoint
+  double restart_minutes;        // lost per failure
 };
 
 } // namespace dcplan

@@ -49,6 +49,20 @@ struct uncertainty {
   bool has_energy = false, has_node = false, has_cloud = false, has_mfu = false;
 };
 
+/// MODEL.md "Goodput": the optional `reliability` block of a training target.
+struct reliability {
+  double accelerator_mtbf_hours = 0; // > 0
+  double checkpoint_minutes = 0;     // > 0
+  double restart_minutes = 0;        // >= 0
+};
+
+/// A value that is valid but implausible (MODEL.md "Scenario file"): the run goes on, and the
+/// warning goes to standard error and the JSON report's `warnings`.
+struct input_warning {
+  std::string field;   // "sites.us-va.grid_mw"
+  std::string message; // file:line:column: field: what looks wrong
+};
+
 struct scenario {
   std::string file; // path it was read from, or "<built-in>/NAME"
   precision prec = precision::bf16;
@@ -76,6 +90,8 @@ struct scenario {
   std::vector<entry_meta> accelerator_meta, system_meta, cooling_meta, fabric_meta, site_meta;
 
   std::optional<uncertainty> uncert; // MODEL.md "Risk"
+  std::optional<reliability> reliab; // MODEL.md "Goodput"
+  std::vector<input_warning> warnings;
 
   std::optional<double> max_nodes;
   double node_step = 1;
@@ -98,6 +114,8 @@ scenario load_default_scenario();
 scenario load_builtin_catalog();
 /// A built-in scenario by name, such as "bench-1e8.yaml" (configs/NAME).
 scenario load_builtin_scenario(const std::string &name);
+/// The warning for a deadline over 10 years (MODEL.md "Scenario file"), from a file or a flag.
+std::string deadline_warning(double months);
 /// Checks the cross-field rules of MODEL.md "Scenario file" after command-line overrides.
 void validate_scenario(const scenario &sc);
 

@@ -14,7 +14,13 @@
 //   1e-9 relative is a lower bound over the range.
 // - effective_flops = peak(n) mfu efficiency(n) with peak non-decreasing and efficiency
 //   non-increasing (scaling_k >= 0), so peak(n1) mfu efficiency(n0), raised by 1e-9 relative, is
-//   an upper bound, whatever scaling_k is.
+//   an upper bound, whatever scaling_k is. With goodput (MODEL.md "Goodput") effective_flops is
+//   further multiplied by goodput = interval / (M exp(R/M) expm1((interval + delta)/M)), whose
+//   exact value is below interval / (interval + delta) < 1 (exp(R/M) >= 1, expm1(y) >= y), and
+//   whose double is within 1e-14 relative of it; so the same bound, which leaves goodput out,
+//   still holds with its 1e-9 margin, though goodput makes the figure non-monotone in n.
+//   The objective's bound is the objective at n0, except under the effective_flops objective
+//   with goodput, where the FLOP/s bound above gives it (-flops_hi).
 // A candidate r of the same pool with more FLOP/s than the bound, an objective strictly below
 // the objective's bound and capex and TCO (where compared) at most their bounds dominates every
 // plan of the range (pool_candidates.hpp `dominates`: the strict objective makes it ranked first). A
@@ -157,7 +163,11 @@ DCPLAN_HD void range_candidates(const model_view& v, const space_view& sp, int k
     }
     const plan_figures pl = plan(lo), ph = plan(hi);
     const double flops_hi = ph.peak_flops * mfu * pl.efficiency * (1 + kMargin);
-    const double obj_lo = objective_key(pl, v.g.obj);
+    // See the header: with goodput, effective FLOP/s at n0 does not bound the range's.
+    const double obj_lo =
+        v.g.has_reliability && v.g.obj == static_cast<int>(objective::effective_flops)
+            ? -flops_hi
+            : objective_key(pl, v.g.obj);
     const bool skip = reps.dominates_box(pool, flops_hi, obj_lo - kMargin * fabs(obj_lo),
                                          pl.capex - kMargin * fabs(pl.capex),
                                          pl.tco - kMargin * fabs(pl.tco));

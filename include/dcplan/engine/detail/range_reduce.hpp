@@ -18,6 +18,11 @@
 //   from the exact value by under 1e-14 relative (a few roundings and log2's error of an ulp or
 //   two). So the computed figure is strictly increasing too and the target passes on a suffix.
 //   Outside those bounds every plan is evaluated.
+// - target with goodput (MODEL.md "Goodput", a reliability block): effective_flops is multiplied
+//   by goodput, which falls as the cluster grows, so the figure rises and then falls and test 6
+//   passes on an interval of node counts, not a suffix. No range is claimed for it: every plan
+//   that passes tests 1-5 is evaluated one by one (the year, cooling, rack, fabric and power
+//   splits above do not involve goodput and stay exact).
 // - the TCO budget has no such guarantee (the residual value is subtracted), so it is tested
 //   plan by plan, as are the ranking keys.
 #include <algorithm>
@@ -98,7 +103,9 @@ DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, st
   const double n_max = static_cast<double>(e) * sp.node_step;
   const double acc_max = n_max * v.systems[cb.system].accelerators_per_node;
   const bool target_splits = !v.g.has_target ||
-                             (v.fabrics[cb.fabric].scaling_k <= 0.5 && n_max <= 1e9 && acc_max <= 1099511627776.0);
+                             // The goodput argument in the header: plan by plan.
+                             (!v.g.has_reliability &&
+                             (v.fabrics[cb.fabric].scaling_k <= 0.5 && n_max <= 1e9 && acc_max <= 1099511627776.0));
   if (!target_splits) {
     for (std::uint64_t j = b; j < P; ++j) {
       const plan_figures p = plan(j);
