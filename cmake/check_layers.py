@@ -6,6 +6,7 @@ usage: check_layers.py SOURCE_DIR
 The components and what each may use (docs/architecture.md):
 
     model <- scenario <- engine <- {portfolio, risk} <- {dist, report} <- cli
+                                  <- schedule (may use portfolio) <- {dist, report}
 
 A file's component is its folder: include/dcplan/<c>/, host/<c>/, tests/<c>/. CUDA sources in
 kernels/ belong to the component whose header they implement (KERNELS below). Test helpers at
@@ -17,15 +18,17 @@ import os
 import re
 import sys
 
-ORDER = ["model", "scenario", "engine", "portfolio", "risk", "dist", "report", "cli"]
+ORDER = ["model", "scenario", "engine", "portfolio", "risk", "schedule", "dist", "report", "cli"]
 USES = {
     "model": {"model"},
     "scenario": {"model", "scenario"},
     "engine": {"model", "scenario", "engine"},
     "portfolio": {"model", "scenario", "engine", "portfolio"},
     "risk": {"model", "scenario", "engine", "risk"},
-    "dist": {"model", "scenario", "engine", "portfolio", "risk", "dist"},
-    "report": {"model", "scenario", "engine", "portfolio", "risk", "report"},
+    # MODEL.md "Schedules": built on the engine's model and the scenario's plan space.
+    "schedule": {"model", "scenario", "engine", "portfolio", "schedule"},
+    "dist": {"model", "scenario", "engine", "portfolio", "risk", "schedule", "dist"},
+    "report": {"model", "scenario", "engine", "portfolio", "risk", "schedule", "report"},
     "cli": set(ORDER),
 }
 KERNELS = {"engine_cuda.cu": "engine", "pool_candidates_cuda.cu": "engine",

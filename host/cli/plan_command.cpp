@@ -12,6 +12,7 @@
 #include "dcplan/dist/distributed.hpp"
 #include "dcplan/model/errors.hpp"
 #include "dcplan/risk/risk.hpp"
+#include "dcplan/schedule/schedule.hpp"
 #include "dcplan/scenario/space.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
@@ -79,11 +80,32 @@ int finish(const run_options &o, const plan_outputs &out, const scenario &sc, co
   return exit_infeasible;
 }
 
+// MODEL.md "Schedules": a scenario with a schedule block runs the schedule optimizer instead of
+// the engine; --json and --format json write its report, the table goes to standard output.
+int run_schedule(const plan_command &c, const scenario &sc) {
+  const run_options &o = c.run;
+  const bool json_out = o.format == "json" && o.json_path.empty();
+  pending_output json(json_out ? "-" : o.json_path);
+  schedule_options opt;
+  opt.threads = c.engine.threads;
+  const steady::time_point t0 = steady::now();
+  const schedule_result r = solve_schedule(sc, opt);
+  if (json.active())
+    json.commit(schedule_run_json(sc, r, seconds_since(t0), r.threads).dump(1) + "\n");
+  if (!json.is_stdout() && !o.quiet) std::cout << schedule_table(sc, r) << std::flush;
+  if (r.feasible) return exit_ok;
+  if (json.is_stdout() || o.quiet)
+    std::cerr << "dcplan: no schedule meets every period's demand (exit " << exit_infeasible
+              << ")\n";
+  return exit_infeasible;
+}
+
 } // namespace
 
 int run_plan_command(const plan_command &c, const std::atomic<bool> *cancel) {
   plan_outputs::check_stdout_claims(c.run);
   const scenario sc = load_plan_scenario(c);
+  if (sc.schedule) return run_schedule(c, sc);
   plan_outputs out(c.run, dist::this_world().rank == 0);
   if (dist::distributed()) out.close();
   const plan_space sp = build_space(sc);

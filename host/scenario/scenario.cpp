@@ -58,7 +58,8 @@ globals_rec scenario::globals() const {
 }
 
 void validate_scenario(const scenario &sc) {
-  if (!sc.target_effective_flops && !sc.training && sc.obj != objective::effective_flops)
+  if (!sc.target_effective_flops && !sc.training && sc.obj != objective::effective_flops &&
+      !sc.schedule)
     throw input_error(sc.file, 0, 0, "target",
                       "no target: give target.effective_flops or target.training (or "
                       "--target-flops / --train-params, --train-tokens, --train-days)");

@@ -11,6 +11,7 @@
 #include "dcplan/model/errors.hpp"
 #include "dcplan/scenario/resources.hpp"
 #include "dcplan/scenario/scenario.hpp"
+#include "schedule_load.hpp"
 #include "yaml_doc.hpp"
 
 namespace dcplan {
@@ -230,6 +231,7 @@ private:
   std::map<std::string, std::vector<entry>> lists_;
   std::vector<std::string> chain_; // include chain, for cycles
   std::map<std::string, located> list_where_;
+  detail::schedule_entry_fields sched_; // MODEL.md "Schedules": the entries' own fields
 
   void apply(const document &d, bool top) {
     const std::string name = *d.root.file;
@@ -243,6 +245,7 @@ private:
                             "search", "uncertainty", "reliability"})
         valid.push_back(k);
     }
+    if (top) valid.push_back("schedule");
     check_keys(d.root, "", valid);
     if (const YAML::Node inc = d.root.node["include"]) {
       const located li{inc, d.root.file};
@@ -274,7 +277,7 @@ private:
     for (auto it = seq.node.begin(); it != seq.node.end(); ++it, ++pos) {
       const located item{*it, seq.file};
       const std::string path = fmt::format("{}[{}]", key, pos);
-      section s = as_section(item, path, list_fields().at(key));
+      section s = as_section(item, path, detail::with_schedule_keys(key, list_fields().at(key)));
       const std::string id = read_string(s.need("id"), path + ".id");
       if (id.empty() || id == "-")
         fail_at(s.need("id"), path + ".id", "an id must be a non-empty name other than '-'");
@@ -381,6 +384,8 @@ private:
              fmt::format("a node price of ${} is under $1,000; node_price_usd is USD per node "
                          "(all its accelerators), not per accelerator-hour",
                          s.node_price_usd));
+      detail::note_schedule_system(sched_, f.find("price_decline"), f.find("cloud_price_decline"),
+                                   f.path);
       sc_.systems.push_back(s);
       sc_.system_meta.push_back(meta_of(e));
     }
@@ -435,6 +440,7 @@ private:
                       "valid: c.pue + pue_adjust >= 1 for every cooling",
                       sc_.cooling_meta[k].id, sc_.cooling[k].pue, s.pue_adjust));
       }
+      detail::note_schedule_site(sched_, f.find("grid_mw_by_year"), f.path);
       sc_.sites.push_back(s);
       sc_.site_meta.push_back(meta_of(e));
     }
@@ -507,11 +513,12 @@ private:
       sc_.obj = *v;
     }
     parse_lists(top);
+    detail::read_schedule(top.root, sched_, sc_); // MODEL.md "Schedules": no target then
 
-    if (!r["target"])
+    if (!r["target"] && !sc_.schedule)
       throw input_error(*top.root.file, 1, 1, "target", "missing required section 'target'");
     const section t =
-        as_section(at("target"), "target",
+        as_section(detail::target_or_empty(top.root), "target",
                    {"effective_flops", "training", "portfolio", "deadline_months", "year"});
     if (t.find("effective_flops")) {
       sc_.target_effective_flops = t.non_negative("effective_flops");
@@ -528,7 +535,8 @@ private:
     }
     if (sc_.target_effective_flops && sc_.training)
       fail_at(t.where, "target", "give either target.effective_flops or target.training, not both");
-    if (!sc_.target_effective_flops && !sc_.training && sc_.obj != objective::effective_flops)
+    if (!sc_.target_effective_flops && !sc_.training && sc_.obj != objective::effective_flops &&
+        !sc_.schedule)
       fail_at(t.where, "target",
               "missing target: give target.effective_flops (FLOP/s) or target.training "
               "{active_params, tokens, days}; only the effective_flops objective needs neither");

@@ -12,6 +12,7 @@
 #include "dcplan/risk/risk.hpp"
 #include "dcplan/scenario/scenario.hpp"
 #include "dcplan/scenario/space.hpp"
+#include "dcplan/schedule/schedule.hpp"
 
 namespace dcplan {
 
@@ -65,5 +66,14 @@ nlohmann::ordered_json portfolio_json(const scenario &sc, const plan_space &sp,
                                       const portfolio_report &rep);
 /// The terminal table of the members with totals, and the cost curve.
 std::string portfolio_table(const scenario &sc, const plan_space &sp, const portfolio_report &rep);
+
+/// MODEL.md "What a schedule run reports": the `schedule` block, and the whole JSON report of a
+/// schedule run (counts of phases, `plans` empty, `timing` last).
+nlohmann::ordered_json schedule_json(const scenario &sc, const schedule_result &r);
+nlohmann::ordered_json schedule_run_json(const scenario &sc, const schedule_result &r,
+                                         double seconds, int threads);
+/// The terminal table of a schedule run, year by year: what is decided, comes into service and
+/// retires; capex, cost, demand and capacity.
+std::string schedule_table(const scenario &sc, const schedule_result &r);
 
 } // namespace dcplan

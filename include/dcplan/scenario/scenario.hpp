@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dcplan/model/records.hpp"
+#include "dcplan/scenario/schedule.hpp"
 
 namespace dcplan {
 
@@ -98,6 +99,8 @@ struct scenario {
   // Opt-in restriction of the space (search.systems, search.sourcing): empty = everything.
   std::vector<int> only_systems;
   std::vector<int> only_sourcing;
+  /// MODEL.md "Schedules" (version 2): a multi-year build-out instead of one target.
+  std::optional<schedule_spec> schedule;
 
   /// The scenario-wide constants of MODEL.md's formulas (annuity, required FLOP/s, ...).
   globals_rec globals() const;

@@ -1,0 +1,38 @@
+// MODEL.md "Schedules": the run — the phase pass and its counts, the exact reduction, the
+// search, and the schedule's totals and periods.
+#include "dcplan/schedule/schedule.hpp"
+
+#include "dcplan/schedule/detail/dominance.hpp"
+#include "dcplan/schedule/detail/search.hpp"
+
+namespace dcplan {
+
+schedule_result solve_schedule(const scenario &sc, const schedule_options &opt) {
+  schedule_result r;
+  r.obj = sc.obj;
+  phase_pass_result pass = run_phase_pass(sc, opt.threads);
+  r.plans_evaluated = pass.plans_evaluated;
+  r.threads = pass.threads;
+  for (int i = 0; i < kReasonCount; ++i) r.counts[i] = pass.counts[i];
+  const std::vector<phase> kept = detail::reduce_candidates(pass.candidates, sc.obj);
+  r.candidates_kept = kept.size();
+  const detail::search_result s = detail::search_schedule(sc, kept, sc.obj, opt.work_limit);
+  r.search_nodes = s.nodes;
+  r.proven = s.proven;
+  r.feasible = s.found;
+  if (s.found) {
+    r.phases = s.chosen;
+    r.objective_value = s.objective_value;
+    r.lower_bound = s.lower_bound;
+    // MODEL.md: the schedule's npv_cost_usd, capex_usd and tco2 sum its phases in key order.
+    for (const phase &p : r.phases) {
+      r.npv_cost_usd += p.fig.npv_cost;
+      r.capex_usd += p.fig.capex;
+      r.tco2 += p.fig.tco2;
+    }
+  }
+  for (int t = 0; t < sc.schedule->years; ++t) r.periods.push_back(period_sums(sc, r.phases, t));
+  return r;
+}
+
+} // namespace dcplan

@@ -1,0 +1,257 @@
+// The exact schedule search: include/dcplan/schedule/detail/search.hpp states each pruning rule
+// and why it is valid; docs/schedules.md why this search and not a MILP solver.
+#include "dcplan/schedule/detail/search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "dcplan/schedule/detail/dominance.hpp"
+
+namespace dcplan::detail {
+
+bool tie_before(const std::vector<phase> &a, const std::vector<phase> &b) {
+  if (a.size() != b.size()) return a.size() < b.size();
+  for (std::size_t i = 0; i < a.size(); ++i) // both in key order: sorted keys
+    if (a[i].index != b[i].index) return a[i].index < b[i].index;
+  return false;
+}
+
+namespace {
+
+constexpr double kTie = 1e-12;  // MODEL.md: schedules within 1e-12 * |z| of z tie
+constexpr double kSlack = 1e-9; // pruning keeps anything this close (leaves are checked exactly)
+
+struct window {
+  int on, off;
+  double ratio; // least objective / effective_flops of a remaining candidate with this window
+};
+
+class searcher {
+public:
+  searcher(const scenario &sc, const std::vector<phase> &cands, objective o, std::uint64_t limit)
+      : sc_(sc), s_(*sc.schedule), o_(o), limit_(limit), Y_(s_.years) {
+    std::map<std::tuple<int, int, int>, std::size_t> at;
+    for (const phase &p : cands) {
+      const auto key = std::make_tuple(p.fig.d, p.key.site, p.key.sourcing);
+      auto it = at.find(key);
+      if (it == at.end()) it = at.emplace(key, 0).first; // placeholder, numbered below
+      (void)it;
+    }
+    std::size_t k = 0;
+    for (auto &kv : at) kv.second = k++;
+    pools_.resize(k);
+    for (std::size_t i = 0; i < cands.size(); ++i)
+      pools_[at[std::make_tuple(cands[i].fig.d, cands[i].key.site, cands[i].key.sourcing)]]
+          .push_back(i);
+    cands_ = &cands;
+    // Within a pool, the cheapest FLOP/s first: good schedules early tighten the bound.
+    for (auto &pool : pools_)
+      std::stable_sort(pool.begin(), pool.end(), [&](std::size_t a, std::size_t b) {
+        return ratio(cands[a]) < ratio(cands[b]);
+      });
+    suffix();
+  }
+
+  search_result run() {
+    covered_.assign(Y_, 0.0);
+    capex_.assign(Y_, 0.0);
+    use_.assign(sc_.sites.size() * 3 * Y_, 0.0);
+    root_bound_ = bound(0, 0.0);
+    dfs(0, 0.0);
+    search_result r;
+    r.nodes = nodes_;
+    r.proven = !stopped_;
+    if (near_.empty()) {
+      r.found = false;
+      r.lower_bound = root_bound_;
+      return r;
+    }
+    double z = near_[0].second;
+    for (const auto &n : near_) z = std::min(z, n.second);
+    const std::vector<phase> *best = nullptr;
+    double best_obj = 0;
+    for (const auto &n : near_) {
+      if (n.second > z + kTie * std::fabs(z)) continue;
+      if (!best || tie_before(n.first, *best)) {
+        best = &n.first;
+        best_obj = n.second;
+      }
+    }
+    r.found = true;
+    r.chosen = *best;
+    r.objective_value = best_obj;
+    r.lower_bound = stopped_ ? std::min(root_bound_, z) : z;
+    return r;
+  }
+
+private:
+  const scenario &sc_;
+  const schedule_spec &s_;
+  objective o_;
+  std::uint64_t limit_;
+  int Y_;
+  const std::vector<phase> *cands_ = nullptr;
+  std::vector<std::vector<std::size_t>> pools_;
+  std::vector<std::vector<double>> cap_;     // cap_[k][t]: largest FLOP/s pools k.. add to t
+  std::vector<std::vector<window>> windows_; // windows_[k]: least ratio per window, pools k..
+  std::vector<double> covered_, capex_, use_;
+  std::vector<std::size_t> stack_;
+  std::vector<std::pair<std::vector<phase>, double>> near_; // schedules within the tie window
+  double best_ = INFINITY;
+  double root_bound_ = 0;
+  std::uint64_t nodes_ = 0;
+  bool stopped_ = false;
+
+  double ratio(const phase &p) const { return phase_objective(p, o_) / p.fig.effective_flops; }
+  double &use(int site, int m, int t) {
+    return use_[(static_cast<std::size_t>(site) * 3 + static_cast<std::size_t>(m)) * Y_ + t];
+  }
+  double limit(int site, int m, int t) const {
+    const site_rec &r = sc_.sites[static_cast<std::size_t>(site)];
+    if (m == static_cast<int>(sourcing::build)) {
+      const std::vector<double> &by = s_.site_grid_mw_by_year[static_cast<std::size_t>(site)];
+      return by.empty() ? r.grid_mw : by[static_cast<std::size_t>(t)];
+    }
+    return m == static_cast<int>(sourcing::colo) ? r.colo_available_mw : r.cloud_max_accelerators;
+  }
+
+  void suffix() {
+    const std::size_t P = pools_.size();
+    cap_.assign(P + 1, std::vector<double>(Y_, 0.0));
+    windows_.assign(P + 1, {});
+    std::map<std::pair<int, int>, double> least;
+    for (std::size_t k = P; k-- > 0;) {
+      cap_[k] = cap_[k + 1];
+      std::vector<double> most(Y_, 0.0);
+      for (std::size_t i : pools_[k]) {
+        const phase &p = (*cands_)[i];
+        for (int t = p.fig.on; t < p.fig.off; ++t)
+          most[t] = std::max(most[t], p.fig.effective_flops);
+        const auto w = std::make_pair(p.fig.on, p.fig.off);
+        auto it = least.find(w);
+        if (it == least.end() || ratio(p) < it->second) least[w] = ratio(p);
+      }
+      for (int t = 0; t < Y_; ++t) cap_[k][t] += most[t];
+      for (const auto &kv : least)
+        windows_[k].push_back({kv.first.first, kv.first.second, kv.second});
+    }
+  }
+
+  // The cost bound of the header: a dual-feasible y by coordinate ascent over the residual
+  // periods, largest residual first.
+  double bound(std::size_t k, double cost) const {
+    std::vector<double> r(Y_), y(Y_, 0.0);
+    std::vector<int> order;
+    for (int t = 0; t < Y_; ++t) {
+      r[t] = std::max(0.0, s_.demand_effective_flops[t] - covered_[t]);
+      if (r[t] > 0) order.push_back(t);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return r[a] > r[b]; });
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int t : order) {
+        double room = INFINITY;
+        for (const window &w : windows_[k]) {
+          if (t < w.on || t >= w.off) continue;
+          double others = 0;
+          for (int u = w.on; u < w.off; ++u)
+            if (u != t) others += y[u];
+          room = std::min(room, w.ratio - others);
+        }
+        y[t] = std::isfinite(room) ? std::max(0.0, room) : 0.0;
+      }
+    }
+    double lb = 0;
+    for (int t : order) lb += r[t] * y[t];
+    // Shrunk a little: the bound's own rounding must never prune a schedule of the tie window.
+    return cost + lb * (1 - kSlack);
+  }
+
+  bool can_complete(std::size_t k) const {
+    for (int t = 0; t < Y_; ++t) {
+      const double need = s_.demand_effective_flops[t];
+      if (covered_[t] + cap_[k][t] < need - kSlack * need) return false;
+    }
+    return true;
+  }
+
+  void leaf() {
+    std::vector<phase> chosen;
+    for (std::size_t i : stack_) chosen.push_back((*cands_)[i]);
+    std::sort(chosen.begin(), chosen.end(),
+              [](const phase &a, const phase &b) { return a.index < b.index; });
+    if (!check_schedule(sc_, chosen).empty()) return;
+    double z = 0;
+    for (const phase &p : chosen) z += phase_objective(p, o_);
+    if (z > best_ + kTie * std::fabs(best_)) return;
+    best_ = std::min(best_, z);
+    near_.emplace_back(std::move(chosen), z);
+    std::vector<std::pair<std::vector<phase>, double>> keep;
+    for (auto &n : near_)
+      if (n.second <= best_ + kTie * std::fabs(best_)) keep.push_back(std::move(n));
+    near_ = std::move(keep);
+  }
+
+  bool fits(const phase &p) {
+    const int m = p.key.sourcing, site = p.key.site;
+    const double u = phase_use(p);
+    for (int t = p.fig.on; t < p.fig.off; ++t) {
+      const double lim = limit(site, m, t);
+      if (use(site, m, t) + u > lim + kSlack * lim) return false;
+    }
+    if (s_.capex_budget) {
+      const double b = (*s_.capex_budget)[static_cast<std::size_t>(p.fig.d)];
+      if (capex_[p.fig.d] + p.fig.capex > b + kSlack * b) return false;
+    }
+    return true;
+  }
+
+  void apply(const phase &p, double sign) {
+    const double u = phase_use(p);
+    for (int t = p.fig.on; t < p.fig.off; ++t) {
+      use(p.key.site, p.key.sourcing, t) += sign * u;
+      covered_[t] += sign * p.fig.effective_flops;
+    }
+    capex_[p.fig.d] += sign * p.fig.capex;
+  }
+
+  void dfs(std::size_t k, double cost) {
+    if (stopped_) return;
+    if (limit_ && nodes_ >= limit_) {
+      stopped_ = true;
+      return;
+    }
+    ++nodes_;
+    if (!can_complete(k)) return;
+    if (bound(k, cost) > best_ + kSlack * std::fabs(best_)) return;
+    if (k == pools_.size()) {
+      leaf();
+      return;
+    }
+    // Undo by recomputing from the stack would be exact; adding and subtracting the same double
+    // can leave a last-bit residue, so the state is saved and restored instead.
+    const std::vector<double> covered = covered_, capex = capex_, use = use_;
+    for (std::size_t i : pools_[k]) {
+      const phase &p = (*cands_)[i];
+      if (!fits(p)) continue;
+      apply(p, 1.0);
+      stack_.push_back(i);
+      dfs(k + 1, cost + phase_objective(p, o_));
+      stack_.pop_back();
+      covered_ = covered;
+      capex_ = capex;
+      use_ = use;
+    }
+    dfs(k + 1, cost);
+  }
+};
+
+} // namespace
+
+search_result search_schedule(const scenario &sc, const std::vector<phase> &candidates, objective o,
+                              std::uint64_t work_limit) {
+  return searcher(sc, candidates, o, work_limit).run();
+}
+
+} // namespace dcplan::detail

@@ -1,0 +1,44 @@
+#pragma once
+// The exact schedule search (MODEL.md "A schedule"; docs/schedules.md): a depth-first branch
+// and bound over pools (site, sourcing, d) in the order (d, site, sourcing), each pool taking
+// none or one of its candidates.
+//
+// Pruning, each valid for every completion of a partial schedule:
+// - capacity: the phases still to choose add at most, to period t, the sum over the remaining
+//   pools of the largest effective FLOP/s of a candidate serving t; a node whose covered FLOP/s
+//   plus that is below a period's demand has no feasible completion.
+// - cost: a dual bound of the covering LP. For any y_t >= 0 with, for every remaining candidate
+//   p, the sum of y_t over the periods p serves <= objective(p) / effective_flops(p), any
+//   completion costs at least sum_t residual_t * y_t (each phase's objective pays for the
+//   FLOP/s it adds to each period it serves at these prices). Only each serving window's least
+//   ratio matters, so y is built by coordinate ascent over at most 55 windows; any y so built
+//   satisfies every constraint, which is all the bound needs.
+// - limits: a phase that breaks a site's limit or the period's capex budget is never added
+//   (every phase's use is >= 0, so adding more never repairs it).
+// Leaves are rechecked exactly (sums in key order, MODEL.md), and every schedule within the
+// tie window of the best is kept until the end, where MODEL.md's tie rule picks one.
+#include <cstdint>
+#include <vector>
+
+#include "dcplan/schedule/schedule.hpp"
+
+namespace dcplan::detail {
+
+struct search_result {
+  bool found = false;
+  std::vector<phase> chosen; // key order
+  double objective_value = 0;
+  double lower_bound = 0;
+  bool proven = true;
+  std::uint64_t nodes = 0;
+};
+
+/// The best schedule over `candidates` (key order) under MODEL.md's tie rule.
+search_result search_schedule(const scenario &sc, const std::vector<phase> &candidates, objective o,
+                              std::uint64_t work_limit);
+
+/// MODEL.md's tie rule between two schedules of tied objective: fewer phases, then the sorted
+/// keys (phase indices in key order) compared in order. True when `a` goes first.
+bool tie_before(const std::vector<phase> &a, const std::vector<phase> &b);
+
+} // namespace dcplan::detail
