@@ -19,7 +19,7 @@ void require_cuda_device();
 
 /// A copy of a host vector on the current device.
 template <class T>
-thrust::device_vector<T> to_device(const std::vector<T>& v) {
+thrust::device_vector<T> to_device(const std::vector<T> &v) {
   return thrust::device_vector<T>(v.begin(), v.end());
 }
 
@@ -27,19 +27,19 @@ thrust::device_vector<T> to_device(const std::vector<T>& v) {
 /// the object lives; model() and space() view them from device code. Not copyable: the views
 /// point into this object's buffers.
 class device_scenario {
- public:
-  explicit device_scenario(const scenario& sc);
-  device_scenario(const scenario& sc, const plan_space& sp);
-  device_scenario(const device_scenario&) = delete;
-  device_scenario& operator=(const device_scenario&) = delete;
+public:
+  explicit device_scenario(const scenario &sc);
+  device_scenario(const scenario &sc, const plan_space &sp);
+  device_scenario(const device_scenario &) = delete;
+  device_scenario &operator=(const device_scenario &) = delete;
 
-  const model_view& model() const { return model_; }
+  const model_view &model() const { return model_; }
   /// The plan space's view; only for an object built with a plan space.
-  const space_view& space() const { return space_; }
+  const space_view &space() const { return space_; }
   /// Device memory held, in bytes (the fixed part of the engine's memory budget).
   std::uint64_t bytes() const { return bytes_; }
 
- private:
+private:
   thrust::device_vector<accelerator_rec> accelerators_;
   thrust::device_vector<system_rec> systems_;
   thrust::device_vector<cooling_rec> cooling_;
@@ -57,11 +57,11 @@ class device_scenario {
 /// (Thrust's failed device allocation) is resource_error, out of device memory, with `hint`
 /// appended; dcplan's own errors and anything else pass unchanged. `where`, `file` and `line`
 /// name the code that ran the device work.
-[[noreturn]] void rethrow_device_error(const char* where, const char* file, int line,
-                                       const char* hint);
+[[noreturn]] void rethrow_device_error(const char *where, const char *file, int line,
+                                       const char *hint);
 
-}  // namespace dcplan::detail
+} // namespace dcplan::detail
 
 /// Inside a catch (...) around device work: rethrows as dcplan's error (rethrow_device_error).
-#define DCPLAN_RETHROW_DEVICE_ERROR(hint) \
+#define DCPLAN_RETHROW_DEVICE_ERROR(hint)                                                          \
   ::dcplan::detail::rethrow_device_error(__func__, __FILE__, __LINE__, hint)

@@ -21,14 +21,14 @@ namespace {
 
 // Hands a feasible plan's key to the candidate buffer when it beats the current K-th best.
 struct candidate_sink {
-  rank_key* buf;
-  unsigned long long* count;
+  rank_key *buf;
+  unsigned long long *count;
   unsigned long long cap;
   rank_key threshold;
   bool full;
   bool enabled;
   int obj;
-  __host__ __device__ void operator()(const plan_figures& f, std::uint64_t index) const {
+  __host__ __device__ void operator()(const plan_figures &f, std::uint64_t index) const {
 #if defined(__CUDA_ARCH__)
     if (!enabled) return;
     const rank_key k = make_rank_key(f, obj, index);
@@ -41,8 +41,8 @@ struct candidate_sink {
 
 // One thread per piece of a combination: the exact range pruning of detail::reduce_range, the
 // code the CPU backend runs; counts are summed per thread, then once per thread into `counts`.
-__global__ void pruned_kernel(model_view v, space_view s, const detail::piece* pieces, int n,
-                              candidate_sink sink, unsigned long long* counts) {
+__global__ void pruned_kernel(model_view v, space_view s, const detail::piece *pieces, int n,
+                              candidate_sink sink, unsigned long long *counts) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= n) return;
   std::uint64_t c[kReasonCount] = {};
@@ -51,10 +51,10 @@ __global__ void pruned_kernel(model_view v, space_view s, const detail::piece* p
     if (c[r]) atomicAdd(&counts[r], static_cast<unsigned long long>(c[r]));
 }
 
-}  // namespace
+} // namespace
 
-engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
-                                  const engine_options& opt) {
+engine_result evaluate_plans_cuda(const scenario &sc, const plan_space &sp,
+                                  const engine_options &opt) {
   detail::require_cuda_device();
   int dev = 0;
   DCPLAN_CUDA_TRY(cudaGetDevice(&dev));
@@ -64,8 +64,8 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
   engine_result r;
   try {
     const detail::device_scenario on_device(sc, sp);
-    const model_view& v = on_device.model();
-    const space_view& s = on_device.space();
+    const model_view &v = on_device.model();
+    const space_view &s = on_device.space();
     const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
     const std::uint64_t range_b = range.first, range_e = range.second;
     const std::uint64_t range_n = range_e - range_b;
@@ -88,7 +88,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         cand.resize(static_cast<std::size_t>(std::max<std::uint64_t>(1, std::min(chunk, range_n))));
         keys.resize(cand.size());
         break;
-      } catch (const std::bad_alloc&) {
+      } catch (const std::bad_alloc &) {
         cudaGetLastError();
         cand.clear();
         cand.shrink_to_fit();
@@ -100,16 +100,16 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     }
     detail::reduce_state st;
     st.k = opt.top_k;
-    const auto fetch = [](const auto* src, std::size_t n, auto* dst) {
+    const auto fetch = [](const auto *src, std::size_t n, auto *dst) {
       if (n == 0) return;
       DCPLAN_CUDA_TRY(cudaMemcpy(dst, src, n * sizeof(*src), cudaMemcpyDeviceToHost));
     };
     // The frontier's buffers, only when asked for (docs/report.md "The cost frontier").
     thrust::device_vector<frontier_point> pts(opt.want_frontier ? cand.size() : 0);
     thrust::device_vector<double> flag(pts.size());
-    thrust::device_vector<frontier_point> front;  // the running frontier, for the next chunk
+    thrust::device_vector<frontier_point> front; // the running frontier, for the next chunk
     detail::frontier_state fr;
-    const auto publish = [&front](const std::vector<frontier_point>& p) {
+    const auto publish = [&front](const std::vector<frontier_point> &p) {
       front.assign(p.begin(), p.end());
       return detail::frontier_view{thrust::raw_pointer_cast(front.data()), p.size()};
     };
@@ -131,7 +131,8 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       const std::vector<detail::piece> pieces = detail::split_pieces(sp, 4096, range_b, range_e);
       const thrust::device_vector<detail::piece> dpieces(pieces.begin(), pieces.end());
       // The candidate buffer shares the memory budget with the Thrust fallback's buffers.
-      const unsigned long long cap = std::max<unsigned long long>(1024, std::min<unsigned long long>(1ull << 22, chunk / 4));
+      const unsigned long long cap =
+          std::max<unsigned long long>(1024, std::min<unsigned long long>(1ull << 22, chunk / 4));
       thrust::device_vector<rank_key> cbuf(cap);
       thrust::device_vector<unsigned long long> dcount(1 + kReasonCount);
       std::size_t i = 0;
@@ -139,14 +140,18 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
         const std::size_t j = std::min(pieces.size(), i + (std::size_t{1} << 18));
         thrust::fill(dcount.begin(), dcount.end(), 0ull);
-        unsigned long long* cnt = thrust::raw_pointer_cast(dcount.data());
+        unsigned long long *cnt = thrust::raw_pointer_cast(dcount.data());
         const bool full = st.top.size() >= st.k;
-        const candidate_sink sink{thrust::raw_pointer_cast(cbuf.data()), cnt, cap,
-                                  full && st.k > 0 ? st.top.back() : rank_key{0, 0, 0, 0}, full,
-                                  st.k > 0, v.g.obj};
+        const candidate_sink sink{thrust::raw_pointer_cast(cbuf.data()),
+                                  cnt,
+                                  cap,
+                                  full && st.k > 0 ? st.top.back() : rank_key{0, 0, 0, 0},
+                                  full,
+                                  st.k > 0,
+                                  v.g.obj};
         const int n = static_cast<int>(j - i);
-        pruned_kernel<<<(n + 255) / 256, 256>>>(v, s, thrust::raw_pointer_cast(dpieces.data()) + i, n,
-                                                 sink, cnt + 1);
+        pruned_kernel<<<(n + 255) / 256, 256>>>(v, s, thrust::raw_pointer_cast(dpieces.data()) + i,
+                                                n, sink, cnt + 1);
         DCPLAN_CUDA_TRY(cudaGetLastError());
         DCPLAN_CUDA_TRY(cudaDeviceSynchronize());
         unsigned long long h[1 + kReasonCount];
@@ -178,9 +183,10 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       for (std::uint64_t b = range_b; b < range_e; b += chunk) {
         if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
         const std::uint64_t e = std::min(range_e, b + chunk);
-        detail::cost_frontier_chunk(thrust::cuda::par, v, s, b, e, thrust::raw_pointer_cast(cand.data()),
-                               thrust::raw_pointer_cast(pts.data()),
-                               thrust::raw_pointer_cast(flag.data()), fr, fetch, publish);
+        detail::cost_frontier_chunk(thrust::cuda::par, v, s, b, e,
+                                    thrust::raw_pointer_cast(cand.data()),
+                                    thrust::raw_pointer_cast(pts.data()),
+                                    thrust::raw_pointer_cast(flag.data()), fr, fetch, publish);
       }
     }
     for (int k = 0; k < kReasonCount; ++k) r.counts[k] = st.acc.counts[k];
@@ -201,4 +207,4 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
   return r;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

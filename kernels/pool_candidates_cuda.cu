@@ -15,20 +15,21 @@
 
 namespace dcplan {
 
-pool_candidates_result find_pool_candidates_cuda(const scenario& sc, const plan_space& sp,
-                                        const engine_options& opt) {
+pool_candidates_result find_pool_candidates_cuda(const scenario &sc, const plan_space &sp,
+                                                 const engine_options &opt) {
   const auto t0 = std::chrono::steady_clock::now();
   detail::require_cuda_device();
   pool_candidates_result r;
   try {
     const detail::device_scenario on_device(sc, sp);
-    const model_view& v = on_device.model();
-    const space_view& s = on_device.space();
+    const model_view &v = on_device.model();
+    const space_view &s = on_device.space();
     const pareto_dims d = pareto_dims_of(sc);
     const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 24);
     const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
     const std::uint64_t range_b = range.first, range_e = range.second;
-    thrust::device_vector<pool_candidate> out(static_cast<std::size_t>(std::min(chunk, range_e - range_b)));
+    thrust::device_vector<pool_candidate> out(
+        static_cast<std::size_t>(std::min(chunk, range_e - range_b)));
     candidate_builder fb(static_cast<int>(sc.sites.size()) * 3, d);
     thrust::device_vector<pool_candidate> reps(fb.reps().size());
     std::vector<pool_candidate> host;
@@ -37,8 +38,8 @@ pool_candidates_result find_pool_candidates_cuda(const scenario& sc, const plan_
       const std::uint64_t e = std::min(range_e, b + chunk);
       thrust::copy(fb.reps().begin(), fb.reps().end(), reps.begin());
       const std::size_t n = detail::candidate_chunk(thrust::cuda::par, v, s, b, e,
-                                                   thrust::raw_pointer_cast(reps.data()), d,
-                                                   thrust::raw_pointer_cast(out.data()));
+                                                    thrust::raw_pointer_cast(reps.data()), d,
+                                                    thrust::raw_pointer_cast(out.data()));
       host.resize(n);
       DCPLAN_CUDA_TRY(cudaMemcpy(host.data(), thrust::raw_pointer_cast(out.data()),
                                  n * sizeof(pool_candidate), cudaMemcpyDeviceToHost));
@@ -52,4 +53,4 @@ pool_candidates_result find_pool_candidates_cuda(const scenario& sc, const plan_
   return r;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

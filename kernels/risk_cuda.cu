@@ -14,14 +14,14 @@
 
 namespace dcplan {
 
-std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_space& sp,
-                                             const std::vector<std::uint64_t>& indices) {
+std::vector<risk_figures> evaluate_risk_cuda(const scenario &sc, const plan_space &sp,
+                                             const std::vector<std::uint64_t> &indices) {
   if (!sc.uncert || indices.empty()) return {};
   detail::require_cuda_device();
   std::vector<risk_figures> out(indices.size());
   try {
     const detail::device_scenario on_device(sc);
-    const model_view& v = on_device.model();
+    const model_view &v = on_device.model();
     const std::uint64_t S = sc.uncert->scenarios;
     thrust::device_vector<risk_draw> draws(S);
     thrust::transform(thrust::cuda::par, thrust::counting_iterator<std::uint64_t>(0),
@@ -39,12 +39,11 @@ std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_spac
     thrust::device_vector<risk_figures> fig(indices.size());
     for (std::uint64_t b = 0; b < indices.size(); b += batch) {
       const std::uint64_t n = std::min<std::uint64_t>(batch, indices.size() - b);
-      detail::risk_batch(thrust::cuda::par, v, thrust::raw_pointer_cast(plans.data()) + b, n,
-                         thrust::raw_pointer_cast(draws.data()), S,
-                         thrust::raw_pointer_cast(tco.data()),
-                         thrust::raw_pointer_cast(plan_of.data()),
-                         thrust::raw_pointer_cast(flags.data()),
-                         thrust::raw_pointer_cast(fig.data()) + b);
+      detail::risk_batch(
+          thrust::cuda::par, v, thrust::raw_pointer_cast(plans.data()) + b, n,
+          thrust::raw_pointer_cast(draws.data()), S, thrust::raw_pointer_cast(tco.data()),
+          thrust::raw_pointer_cast(plan_of.data()), thrust::raw_pointer_cast(flags.data()),
+          thrust::raw_pointer_cast(fig.data()) + b);
     }
     DCPLAN_CUDA_TRY(cudaMemcpy(out.data(), thrust::raw_pointer_cast(fig.data()),
                                out.size() * sizeof(risk_figures), cudaMemcpyDeviceToHost));
@@ -54,4 +53,4 @@ std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_spac
   return out;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

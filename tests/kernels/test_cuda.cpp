@@ -25,17 +25,19 @@ int compare_backends() {
     try {
       sc = load_scenario_text(text, "random.yaml", ".");
       sp = build_space(sc);
-    } catch (const input_error&) {
+    } catch (const input_error &) {
       continue;
     }
     engine_options opt;
     opt.top_k = 20;
     const engine_result cpu = evaluate_plans_cpu(sc, sp, opt);
     const engine_result gpu = evaluate_plans_cuda(sc, sp, opt);
-    bool same = cpu.top.size() == gpu.top.size() && cpu.has_closest == gpu.has_closest &&
-                (!cpu.has_closest || cpu.counts[feasible] > 0 || cpu.closest_index == gpu.closest_index);
+    bool same =
+        cpu.top.size() == gpu.top.size() && cpu.has_closest == gpu.has_closest &&
+        (!cpu.has_closest || cpu.counts[feasible] > 0 || cpu.closest_index == gpu.closest_index);
     for (int k = 0; k < kReasonCount; ++k) same = same && cpu.counts[k] == gpu.counts[k];
-    for (std::size_t i = 0; same && i < cpu.top.size(); ++i) same = cpu.top[i].index == gpu.top[i].index;
+    for (std::size_t i = 0; same && i < cpu.top.size(); ++i)
+      same = cpu.top[i].index == gpu.top[i].index;
     // One rank's share (docs/distributed.md): a random range of the space on both backends.
     engine_options part = opt;
     part.range_begin = std::uniform_int_distribution<std::uint64_t>(0, sp.total)(rng);
@@ -57,7 +59,7 @@ int compare_backends() {
   return failures == 0 && checked > 100 ? 0 : 1;
 }
 
-}  // namespace
+} // namespace
 
 int main() {
   std::string why;
@@ -67,7 +69,7 @@ int main() {
   }
   try {
     return compare_backends();
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     std::printf("FAILED: the CUDA backend threw: %s\n", e.what());
     return 1;
   }

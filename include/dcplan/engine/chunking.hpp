@@ -9,8 +9,7 @@ namespace dcplan {
 
 /// Device bytes one plan of a chunk needs: its candidate index and its ranking key, and as much
 /// again for the sort's temporary storage.
-constexpr std::uint64_t kDeviceBytesPerPlan =
-    2 * (sizeof(std::uint64_t) + sizeof(rank_key));
+constexpr std::uint64_t kDeviceBytesPerPlan = 2 * (sizeof(std::uint64_t) + sizeof(rank_key));
 /// The smallest chunk worth launching (below it, launch overhead dominates).
 constexpr std::uint64_t kMinChunkPlans = 1024;
 /// The CUDA backend's chunk when memory does not bind: 2^24 plans (about 1 GiB of buffers).
@@ -32,4 +31,4 @@ inline std::uint64_t chunk_plans_for_memory(std::uint64_t budget_bytes, std::uin
   return want < fit ? want : fit;
 }
 
-}  // namespace dcplan
+} // namespace dcplan
