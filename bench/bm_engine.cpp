@@ -29,7 +29,7 @@ const loaded &scenario_named(const std::string &name) {
   return *slot;
 }
 
-// Operation counts of one plan through evaluate_plan (include/dcplan/model.hpp), counted by
+// Operation counts of one plan through evaluate_plan (include/dcplan/model/model.hpp), counted by
 // hand from the source: floating-point adds, multiplies, divisions, comparisons, floor/ceil and
 // one log2, for a build plan (the longest branch). Bytes: the records a plan reads (site,
 // system, accelerator, cooling, fabric, combo) come from cache; a plan writes nothing unless it

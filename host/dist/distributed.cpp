@@ -1,6 +1,6 @@
 // The rank-independent half of docs/distributed.md: shares of the plan space and the exact
 // merges of the engine's results and the portfolio pool candidates. The MPI transport is
-// host/mpi.cpp (host/mpi_stub.cpp in a build without MPI).
+// host/dist/mpi.cpp (host/dist/mpi_stub.cpp in a build without MPI).
 #include "dcplan/dist/distributed.hpp"
 
 #include <omp.h>
@@ -17,7 +17,7 @@
 namespace dcplan::dist {
 namespace {
 
-// The engines' piece length (host/engine_cpu.cpp; CUDA's 4096 divides it).
+// The engines' piece length (host/engine/engine_cpu.cpp; CUDA's 4096 divides it).
 constexpr std::uint64_t kPiece = std::uint64_t{1} << 16;
 
 // The first piece boundary at or below plan index t.

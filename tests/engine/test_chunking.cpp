@@ -1,4 +1,4 @@
-// The CUDA backend's chunk size under a device memory budget (include/dcplan/chunking.hpp),
+// The CUDA backend's chunk size under a device memory budget (include/dcplan/engine/chunking.hpp),
 // checked on the CPU: a smaller cap gives smaller chunks, never more bytes than the cap.
 #include <catch2/catch.hpp>
 
@@ -39,7 +39,7 @@ TEST_CASE("the chunk shrinks with the cap and its buffers stay within it", "[chu
 }
 
 TEST_CASE("a cap too small for one minimal chunk is refused", "[chunking]") {
-  CHECK(chunk_plans_for_memory(1000, 2000, 0) == 0);  // the scenario alone does not fit
+  CHECK(chunk_plans_for_memory(1000, 2000, 0) == 0); // the scenario alone does not fit
   CHECK(chunk_plans_for_memory(2000 + kMinChunkPlans * kDeviceBytesPerPlan, 2000, 0) == 0);
   CHECK(chunk_plans_for_memory(2000 + kMinChunkPlans * kDeviceBytesPerPlan / 3 * 4 + 4, 2000, 0) ==
         kMinChunkPlans);

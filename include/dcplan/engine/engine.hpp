@@ -1,7 +1,7 @@
 #pragma once
 // Evaluates every plan of a space and reduces it to the counts by reason, the top K plans in
 // MODEL.md's ranking order and the closest plan. One interface, two backends: the CPU
-// (host/engine_cpu.cpp, OpenMP) and CUDA (kernels/engine_cuda.cu).
+// (host/engine/engine_cpu.cpp, OpenMP) and CUDA (kernels/engine_cuda.cu).
 #include <atomic>
 #include <cstdint>
 #include <functional>
