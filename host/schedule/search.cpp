@@ -11,7 +11,7 @@
 
 namespace dcplan::detail {
 
-bool tie_before(const std::vector<phase> &a, const std::vector<phase> &b) {
+bool tie_before(const std::vector<phase>& a, const std::vector<phase>& b) {
   if (a.size() != b.size()) return a.size() < b.size();
   for (std::size_t i = 0; i < a.size(); ++i) // both in key order: sorted keys
     if (a[i].index != b[i].index) return a[i].index < b[i].index;
@@ -30,24 +30,24 @@ struct window {
 
 class searcher {
 public:
-  searcher(const scenario &sc, const std::vector<phase> &cands, objective o, std::uint64_t limit)
+  searcher(const scenario& sc, const std::vector<phase>& cands, objective o, std::uint64_t limit)
       : sc_(sc), s_(*sc.schedule), o_(o), limit_(limit), Y_(s_.years) {
     std::map<std::tuple<int, int, int>, std::size_t> at;
-    for (const phase &p : cands) {
+    for (const phase& p : cands) {
       const auto key = std::make_tuple(p.fig.d, p.key.site, p.key.sourcing);
       auto it = at.find(key);
       if (it == at.end()) it = at.emplace(key, 0).first; // placeholder, numbered below
       (void)it;
     }
     std::size_t k = 0;
-    for (auto &kv : at) kv.second = k++;
+    for (auto& kv : at) kv.second = k++;
     pools_.resize(k);
     for (std::size_t i = 0; i < cands.size(); ++i)
       pools_[at[std::make_tuple(cands[i].fig.d, cands[i].key.site, cands[i].key.sourcing)]]
           .push_back(i);
     cands_ = &cands;
     // Within a pool, the cheapest FLOP/s first: good schedules early tighten the bound.
-    for (auto &pool : pools_)
+    for (auto& pool : pools_)
       std::stable_sort(pool.begin(), pool.end(), [&](std::size_t a, std::size_t b) {
         return ratio(cands[a]) < ratio(cands[b]);
       });
@@ -69,10 +69,10 @@ public:
       return r;
     }
     double z = near_[0].second;
-    for (const auto &n : near_) z = std::min(z, n.second);
-    const std::vector<phase> *best = nullptr;
+    for (const auto& n : near_) z = std::min(z, n.second);
+    const std::vector<phase>* best = nullptr;
     double best_obj = 0;
-    for (const auto &n : near_) {
+    for (const auto& n : near_) {
       if (n.second > z + kTie * std::fabs(z)) continue;
       if (!best || tie_before(n.first, *best)) {
         best = &n.first;
@@ -87,12 +87,12 @@ public:
   }
 
 private:
-  const scenario &sc_;
-  const schedule_spec &s_;
+  const scenario& sc_;
+  const schedule_spec& s_;
   objective o_;
   std::uint64_t limit_;
   int Y_;
-  const std::vector<phase> *cands_ = nullptr;
+  const std::vector<phase>* cands_ = nullptr;
   std::vector<std::vector<std::size_t>> pools_;
   std::vector<std::vector<double>> cap_;     // cap_[k][t]: largest FLOP/s pools k.. add to t
   std::vector<std::vector<window>> windows_; // windows_[k]: least ratio per window, pools k..
@@ -104,14 +104,14 @@ private:
   std::uint64_t nodes_ = 0;
   bool stopped_ = false;
 
-  double ratio(const phase &p) const { return phase_objective(p, o_) / p.fig.effective_flops; }
-  double &use(int site, int m, int t) {
+  double ratio(const phase& p) const { return phase_objective(p, o_) / p.fig.effective_flops; }
+  double& use(int site, int m, int t) {
     return use_[(static_cast<std::size_t>(site) * 3 + static_cast<std::size_t>(m)) * Y_ + t];
   }
   double limit(int site, int m, int t) const {
-    const site_rec &r = sc_.sites[static_cast<std::size_t>(site)];
+    const site_rec& r = sc_.sites[static_cast<std::size_t>(site)];
     if (m == static_cast<int>(sourcing::build)) {
-      const std::vector<double> &by = s_.site_grid_mw_by_year[static_cast<std::size_t>(site)];
+      const std::vector<double>& by = s_.site_grid_mw_by_year[static_cast<std::size_t>(site)];
       return by.empty() ? r.grid_mw : by[static_cast<std::size_t>(t)];
     }
     return m == static_cast<int>(sourcing::colo) ? r.colo_available_mw : r.cloud_max_accelerators;
@@ -126,7 +126,7 @@ private:
       cap_[k] = cap_[k + 1];
       std::vector<double> most(Y_, 0.0);
       for (std::size_t i : pools_[k]) {
-        const phase &p = (*cands_)[i];
+        const phase& p = (*cands_)[i];
         for (int t = p.fig.on; t < p.fig.off; ++t)
           most[t] = std::max(most[t], p.fig.effective_flops);
         const auto w = std::make_pair(p.fig.on, p.fig.off);
@@ -134,7 +134,7 @@ private:
         if (it == least.end() || ratio(p) < it->second) least[w] = ratio(p);
       }
       for (int t = 0; t < Y_; ++t) cap_[k][t] += most[t];
-      for (const auto &kv : least)
+      for (const auto& kv : least)
         windows_[k].push_back({kv.first.first, kv.first.second, kv.second});
     }
   }
@@ -152,7 +152,7 @@ private:
     for (int pass = 0; pass < 2; ++pass) {
       for (int t : order) {
         double room = INFINITY;
-        for (const window &w : windows_[k]) {
+        for (const window& w : windows_[k]) {
           if (t < w.on || t >= w.off) continue;
           double others = 0;
           for (int u = w.on; u < w.off; ++u)
@@ -164,8 +164,52 @@ private:
     }
     double lb = 0;
     for (int t : order) lb += r[t] * y[t];
+    if (std::isfinite(best_) && !order.empty()) lb = std::max(lb, lagrangian(k, r, y, cost));
     // Shrunk a little: the bound's own rounding must never prune a schedule of the tie window.
     return cost + lb * (1 - kSlack);
+  }
+
+  // The Lagrangian bound of the header: L(y) = sum_t r_t y_t + sum over the remaining pools of
+  // min(0, least c_p - e_p * Y_p), Y_p the sum of y over the periods p serves, is a lower bound
+  // for every y >= 0 (one phase per pool kept, the covering constraints priced). A few
+  // subgradient steps (Polyak's step towards the incumbent) from the dual-feasible y.
+  double lagrangian(std::size_t k, const std::vector<double>& r, std::vector<double> y,
+                    double cost) const {
+    double best = 0;
+    std::vector<double> g(Y_);
+    for (int it = 0; it < 12; ++it) {
+      double L = 0;
+      for (int t = 0; t < Y_; ++t) {
+        L += r[t] * y[t];
+        g[t] = r[t];
+      }
+      for (std::size_t j = k; j < pools_.size(); ++j) {
+        double least = 0;
+        const phase* arg = nullptr;
+        for (std::size_t i : pools_[j]) {
+          const phase& p = (*cands_)[i];
+          double Y = 0;
+          for (int t = p.fig.on; t < p.fig.off; ++t) Y += y[t];
+          const double v = phase_objective(p, o_) - p.fig.effective_flops * Y;
+          if (v < least) {
+            least = v;
+            arg = &p;
+          }
+        }
+        L += least;
+        if (arg)
+          for (int t = arg->fig.on; t < arg->fig.off; ++t) g[t] -= arg->fig.effective_flops;
+      }
+      best = std::max(best, L);
+      double norm = 0;
+      for (int t = 0; t < Y_; ++t)
+        if (!(y[t] <= 0 && g[t] < 0)) norm += g[t] * g[t];
+      const double gap = best_ - cost - L;
+      if (norm <= 0 || gap <= 0) break;
+      const double step = gap / norm;
+      for (int t = 0; t < Y_; ++t) y[t] = std::max(0.0, y[t] + step * g[t]);
+    }
+    return best;
   }
 
   bool can_complete(std::size_t k) const {
@@ -180,20 +224,20 @@ private:
     std::vector<phase> chosen;
     for (std::size_t i : stack_) chosen.push_back((*cands_)[i]);
     std::sort(chosen.begin(), chosen.end(),
-              [](const phase &a, const phase &b) { return a.index < b.index; });
+              [](const phase& a, const phase& b) { return a.index < b.index; });
     if (!check_schedule(sc_, chosen).empty()) return;
     double z = 0;
-    for (const phase &p : chosen) z += phase_objective(p, o_);
+    for (const phase& p : chosen) z += phase_objective(p, o_);
     if (z > best_ + kTie * std::fabs(best_)) return;
     best_ = std::min(best_, z);
     near_.emplace_back(std::move(chosen), z);
     std::vector<std::pair<std::vector<phase>, double>> keep;
-    for (auto &n : near_)
+    for (auto& n : near_)
       if (n.second <= best_ + kTie * std::fabs(best_)) keep.push_back(std::move(n));
     near_ = std::move(keep);
   }
 
-  bool fits(const phase &p) {
+  bool fits(const phase& p) {
     const int m = p.key.sourcing, site = p.key.site;
     const double u = phase_use(p);
     for (int t = p.fig.on; t < p.fig.off; ++t) {
@@ -207,7 +251,7 @@ private:
     return true;
   }
 
-  void apply(const phase &p, double sign) {
+  void apply(const phase& p, double sign) {
     const double u = phase_use(p);
     for (int t = p.fig.on; t < p.fig.off; ++t) {
       use(p.key.site, p.key.sourcing, t) += sign * u;
@@ -233,7 +277,7 @@ private:
     // can leave a last-bit residue, so the state is saved and restored instead.
     const std::vector<double> covered = covered_, capex = capex_, use = use_;
     for (std::size_t i : pools_[k]) {
-      const phase &p = (*cands_)[i];
+      const phase& p = (*cands_)[i];
       if (!fits(p)) continue;
       apply(p, 1.0);
       stack_.push_back(i);
@@ -249,7 +293,7 @@ private:
 
 } // namespace
 
-search_result search_schedule(const scenario &sc, const std::vector<phase> &candidates, objective o,
+search_result search_schedule(const scenario& sc, const std::vector<phase>& candidates, objective o,
                               std::uint64_t work_limit) {
   return searcher(sc, candidates, o, work_limit).run();
 }

@@ -161,6 +161,8 @@ def main():
         return check_portfolio(dcplan, scenario, expected, backend, "--write" in sys.argv)
     want = json.load(open(expected))
     want_rc = 0 if want["plans_feasible"] > 0 else 3
+    if "schedule" in want:  # MODEL.md "Schedules": exit 3 when no schedule is feasible
+        want_rc = 0 if want["schedule"]["feasible"] else 3
     # Thread counts, chunk sizes and a repeated run: the reports must be byte-identical.
     variants = [["--backend", "cpu", "--threads", "1"], ["--backend", "cpu", "--threads", "2"],
                 ["--backend", "cpu", "--threads", "2", "--chunk", "4096"],
