@@ -164,52 +164,8 @@ private:
     }
     double lb = 0;
     for (int t : order) lb += r[t] * y[t];
-    if (std::isfinite(best_) && !order.empty()) lb = std::max(lb, lagrangian(k, r, y, cost));
     // Shrunk a little: the bound's own rounding must never prune a schedule of the tie window.
     return cost + lb * (1 - kSlack);
-  }
-
-  // The Lagrangian bound of the header: L(y) = sum_t r_t y_t + sum over the remaining pools of
-  // min(0, least c_p - e_p * Y_p), Y_p the sum of y over the periods p serves, is a lower bound
-  // for every y >= 0 (one phase per pool kept, the covering constraints priced). A few
-  // subgradient steps (Polyak's step towards the incumbent) from the dual-feasible y.
-  double lagrangian(std::size_t k, const std::vector<double>& r, std::vector<double> y,
-                    double cost) const {
-    double best = 0;
-    std::vector<double> g(Y_);
-    for (int it = 0; it < 12; ++it) {
-      double L = 0;
-      for (int t = 0; t < Y_; ++t) {
-        L += r[t] * y[t];
-        g[t] = r[t];
-      }
-      for (std::size_t j = k; j < pools_.size(); ++j) {
-        double least = 0;
-        const phase* arg = nullptr;
-        for (std::size_t i : pools_[j]) {
-          const phase& p = (*cands_)[i];
-          double Y = 0;
-          for (int t = p.fig.on; t < p.fig.off; ++t) Y += y[t];
-          const double v = phase_objective(p, o_) - p.fig.effective_flops * Y;
-          if (v < least) {
-            least = v;
-            arg = &p;
-          }
-        }
-        L += least;
-        if (arg)
-          for (int t = arg->fig.on; t < arg->fig.off; ++t) g[t] -= arg->fig.effective_flops;
-      }
-      best = std::max(best, L);
-      double norm = 0;
-      for (int t = 0; t < Y_; ++t)
-        if (!(y[t] <= 0 && g[t] < 0)) norm += g[t] * g[t];
-      const double gap = best_ - cost - L;
-      if (norm <= 0 || gap <= 0) break;
-      const double step = gap / norm;
-      for (int t = 0; t < Y_; ++t) y[t] = std::max(0.0, y[t] + step * g[t]);
-    }
-    return best;
   }
 
   bool can_complete(std::size_t k) const {
