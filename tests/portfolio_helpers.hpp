@@ -16,7 +16,7 @@ inline std::string random_portfolio_scenario(std::uint64_t seed) {
     return std::uniform_real_distribution<double>(lo, hi)(g);
   };
   auto coin = [&](double p) { return std::bernoulli_distribution(p)(g); };
-  const char *objectives[] = {"tco", "capex", "carbon"};
+  const char* objectives[] = {"tco", "capex", "carbon"};
   const std::string obj = objectives[std::uniform_int_distribution<int>(0, 2)(g)];
   const int sites = std::uniform_int_distribution<int>(2, 4)(g);
   std::string s =

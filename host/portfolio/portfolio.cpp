@@ -24,11 +24,11 @@ namespace {
 // The search on a budget's own figure (objective := fig), which the budget then caps: it stops
 // at the first feasible portfolio (same constraints), a first incumbent, or proves the problem
 // infeasible. Its members are returned as the records of `p`.
-detail::first_result first_incumbent(const portfolio_problem &p, double required,
-                                     const std::atomic<bool> *cancel, double pool_candidate::*fig,
+detail::first_result first_incumbent(const portfolio_problem& p, double required,
+                                     const std::atomic<bool>* cancel, double pool_candidate::*fig,
                                      bool heuristics, std::uint64_t limit) {
   portfolio_problem q = p;
-  for (pool_candidate &r : q.items) r.obj = r.*fig;
+  for (pool_candidate& r : q.items) r.obj = r.*fig;
   detail::search_config cfg;
   cfg.heuristics = heuristics;
   cfg.stop_at_first = true;
@@ -41,8 +41,8 @@ detail::first_result first_incumbent(const portfolio_problem &p, double required
   f.limited = first_dp.limited();
   f.work = first_dp.work();
   f.infeasible = !f.stopped && !s.feasible;
-  for (const pool_candidate &m : s.members)
-    for (const pool_candidate &r : p.items)
+  for (const pool_candidate& m : s.members)
+    for (const pool_candidate& r : p.items)
       if (r.index == m.index && r.pool == m.pool) {
         f.members.push_back(r);
         break;
@@ -52,9 +52,9 @@ detail::first_result first_incumbent(const portfolio_problem &p, double required
 
 } // namespace
 
-portfolio_solution solve_portfolio(const portfolio_problem &p, double required,
-                                   const std::atomic<bool> *cancel,
-                                   const portfolio_search_options &o) {
+portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
+                                   const std::atomic<bool>* cancel,
+                                   const portfolio_search_options& o) {
   // A budget that may bind can leave the search without an incumbent for long (every
   // portfolio it meets over the budget). So when the heuristics find none, a search on that
   // budget's own figure gives a first incumbent (first_incumbent).
@@ -68,7 +68,7 @@ portfolio_solution solve_portfolio(const portfolio_problem &p, double required,
   cfg.heuristics = o.heuristics;
   cfg.work_limit = o.work_limit;
   if (first != nullptr && std::any_of(p.items.begin(), p.items.end(),
-                                      [&](const pool_candidate &r) { return r.obj != r.*first; }))
+                                      [&](const pool_candidate& r) { return r.obj != r.*first; }))
     cfg.first_incumbent = [&p, required, cancel, first, &o](std::uint64_t limit) {
       return first_incumbent(p, required, cancel, first, o.heuristics, limit);
     };
@@ -84,18 +84,18 @@ portfolio_solution solve_portfolio(const portfolio_problem &p, double required,
   return s;
 }
 
-portfolio_solution solve_portfolio_brute_force(const portfolio_problem &p, double required) {
+portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required) {
   std::vector<std::vector<pool_candidate>> pools;
   std::vector<pool_candidate> items = p.items;
   std::sort(items.begin(), items.end(), detail::pool_then_rank{});
-  for (const auto &r : items) {
+  for (const auto& r : items) {
     if (pools.empty() || pools.back()[0].pool != r.pool) pools.emplace_back();
     pools.back().push_back(r);
   }
   portfolio_solution best;
   std::vector<pool_candidate> chosen;
   std::uint64_t visited = 0;
-  auto rec = [&](auto &&self, std::size_t i) -> void {
+  auto rec = [&](auto&& self, std::size_t i) -> void {
     ++visited;
     if (i == pools.size()) {
       portfolio_solution s = detail::evaluate_members(chosen, p, required);
@@ -103,7 +103,7 @@ portfolio_solution solve_portfolio_brute_force(const portfolio_problem &p, doubl
       return;
     }
     self(self, i + 1);
-    for (const auto &r : pools[i]) {
+    for (const auto& r : pools[i]) {
       chosen.push_back(r);
       self(self, i + 1);
       chosen.pop_back();
@@ -114,7 +114,7 @@ portfolio_solution solve_portfolio_brute_force(const portfolio_problem &p, doubl
   return best;
 }
 
-void check_portfolio_scenario(const scenario &sc) {
+void check_portfolio_scenario(const scenario& sc) {
   if (sc.training)
     throw input_error(sc.file, 0, 0, "target.portfolio",
                       "a training target is one cluster and never a portfolio; give "
@@ -129,14 +129,14 @@ void check_portfolio_scenario(const scenario &sc) {
                       "a portfolio needs a fleet target: give target.effective_flops");
 }
 
-portfolio_report run_portfolio(const scenario &sc, const plan_space &sp, backend_kind backend,
-                               const engine_options &opt, const portfolio_options &popt) {
+portfolio_report run_portfolio(const scenario& sc, const plan_space& sp, backend_kind backend,
+                               const engine_options& opt, const portfolio_options& popt) {
   check_portfolio_scenario(sc);
   return solve_portfolio_report(sc, find_pool_candidates(sc, sp, backend, opt), opt, popt);
 }
 
-portfolio_report solve_portfolio_report(const scenario &sc, pool_candidates_result fr,
-                                        const engine_options &opt, const portfolio_options &popt) {
+portfolio_report solve_portfolio_report(const scenario& sc, pool_candidates_result fr,
+                                        const engine_options& opt, const portfolio_options& popt) {
   portfolio_report rep;
   rep.candidates_seconds = fr.seconds;
   rep.candidate_count = fr.items.size();

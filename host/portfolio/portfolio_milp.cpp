@@ -8,8 +8,8 @@
 
 namespace dcplan {
 
-std::string portfolio_lp(const scenario &sc, const plan_space &sp,
-                         const std::vector<pool_candidate> &items, double required) {
+std::string portfolio_lp(const scenario& sc, const plan_space& sp,
+                         const std::vector<pool_candidate>& items, double required) {
   std::vector<pool_candidate> v = items;
   std::sort(v.begin(), v.end(), detail::pool_then_rank{});
   std::string o;
@@ -27,25 +27,25 @@ std::string portfolio_lp(const scenario &sc, const plan_space &sp,
       line.clear();
     }
   };
-  const auto flush = [&](const std::string &tail) {
+  const auto flush = [&](const std::string& tail) {
     o += line + tail + "\n";
     line.clear();
   };
-  for (const pool_candidate &r : v) term(r.obj, r.index);
+  for (const pool_candidate& r : v) term(r.obj, r.index);
   if (v.empty()) line += " 0 x0";
   flush("");
   o += "Subject To\n target:";
-  for (const pool_candidate &r : v) term(r.flops / 1e15, r.index);
+  for (const pool_candidate& r : v) term(r.flops / 1e15, r.index);
   if (v.empty()) line += " 0 x0";
   flush(fmt::format(" >= {:.17g}", required / 1e15));
   if (sc.budget_capex_usd && !v.empty()) {
     o += " capex:";
-    for (const pool_candidate &r : v) term(r.capex / 1e6, r.index);
+    for (const pool_candidate& r : v) term(r.capex / 1e6, r.index);
     flush(fmt::format(" <= {:.17g}", *sc.budget_capex_usd / 1e6));
   }
   if (sc.budget_tco_usd && !v.empty()) {
     o += " tco:";
-    for (const pool_candidate &r : v) term(r.tco / 1e6, r.index);
+    for (const pool_candidate& r : v) term(r.tco / 1e6, r.index);
     flush(fmt::format(" <= {:.17g}", *sc.budget_tco_usd / 1e6));
   }
   for (std::size_t b = 0; b < v.size();) {
@@ -58,11 +58,11 @@ std::string portfolio_lp(const scenario &sc, const plan_space &sp,
     b = e;
   }
   o += "Binaries\n";
-  for (const pool_candidate &r : v) o += fmt::format(" x{}\n", r.index);
+  for (const pool_candidate& r : v) o += fmt::format(" x{}\n", r.index);
   if (v.empty()) o += " x0\n";
   o += "End\n";
   // What each variable is, in the form `dcplan explain --plan` takes.
-  for (const pool_candidate &r : v) {
+  for (const pool_candidate& r : v) {
     const plan_ref p = plan_of_index(sp, r.index);
     o += fmt::format("\\ x{}: site={},system={},cooling={},fabric={},sourcing={},nodes={:.17g}\n",
                      r.index, sc.site_meta[p.site].id, sc.system_meta[p.system].id,

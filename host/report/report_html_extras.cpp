@@ -16,7 +16,7 @@ namespace {
 using svg::esc;
 
 // A plan of the top list as the risk chart labels it: "#1 site system sourcing".
-std::string risk_label(const scenario &sc, const plan_space &sp, const engine_result &r,
+std::string risk_label(const scenario& sc, const plan_space& sp, const engine_result& r,
                        std::size_t i) {
   const plan_ref ref = plan_of_index(sp, r.top[i].index);
   return fmt::format("#{} {} {} {}", i + 1, sc.site_meta[ref.site].id,
@@ -26,8 +26,8 @@ std::string risk_label(const scenario &sc, const plan_space &sp, const engine_re
 // A probability as a percentage; "-" where it is not defined (no deadline).
 std::string percent(double p) { return std::isnan(p) ? "-" : fmt::format("{:.1f}%", 100 * p); }
 
-std::string risk_chart(const std::vector<std::string> &labels,
-                       const std::vector<risk_figures> &risk) {
+std::string risk_chart(const std::vector<std::string>& labels,
+                       const std::vector<risk_figures>& risk) {
   // One row per plan: the p10-p90 range of its TCO over the draws, the median, the mean and
   // the CVaR95 (MODEL.md "Risk"), on a shared axis.
   const std::size_t n = std::min<std::size_t>(labels.size(), 10);
@@ -47,7 +47,7 @@ std::string risk_chart(const std::vector<std::string> &labels,
       xs, top + row * n + 8, top - 10, svg::ticks(xs, 6), [](double v) { return human_usd(v); },
       "TCO over the horizon (USD), across draws");
   for (std::size_t i = 0; i < n; ++i) {
-    const risk_figures &x = risk[i];
+    const risk_figures& x = risk[i];
     const double y = top + row * i + row / 2;
     c.text(left - 8, y + 4, labels[i], "end");
     c.rect(xs(x.p10_tco), y - 7, std::max(1.0, xs(x.p90_tco) - xs(x.p10_tco)), 14, "#56B4E9");
@@ -62,9 +62,9 @@ std::string risk_chart(const std::vector<std::string> &labels,
   return c.str();
 }
 
-std::string portfolio_rows(const scenario &sc, const plan_space &sp, const portfolio_solution &b) {
+std::string portfolio_rows(const scenario& sc, const plan_space& sp, const portfolio_solution& b) {
   std::string rows;
-  for (const pool_candidate &m : b.members) {
+  for (const pool_candidate& m : b.members) {
     const plan_ref ref = plan_of_index(sp, m.index);
     const plan_figures f = evaluate_ref(sc, ref);
     rows += fmt::format(
@@ -84,7 +84,7 @@ std::string portfolio_rows(const scenario &sc, const plan_space &sp, const portf
 
 // The cost curve: the optimal objective at each share of the target, in the objective's unit.
 // A point whose search stopped at the work limit shows its best portfolio found, hollow.
-std::string cost_curve_figure(objective o, const portfolio_report &rep) {
+std::string cost_curve_figure(objective o, const portfolio_report& rep) {
   std::vector<std::pair<double, double>> pts;
   std::vector<std::optional<double>> bounds;
   for (std::size_t i = 0; i < rep.cost_curve.size(); ++i)
@@ -95,7 +95,7 @@ std::string cost_curve_figure(objective o, const portfolio_report &rep) {
   if (pts.empty()) return "";
   const auto shown = [o](double v) { return objective_text(o, v); };
   double ymax = 0;
-  for (const auto &[f, v] : pts) ymax = std::max(ymax, v);
+  for (const auto& [f, v] : pts) ymax = std::max(ymax, v);
   svg::canvas c(900, 360, "Portfolio cost curve",
                 "The optimal portfolio's objective at 25% to 200% of the target.");
   const svg::scale xs{0, 2.1, 110, 860}, ys{0, svg::nice_ceil(ymax > 0 ? ymax : 1), 310, 30};
@@ -104,7 +104,7 @@ std::string cost_curve_figure(objective o, const portfolio_report &rep) {
       [](double v) { return fmt::format("{:g}%", 100 * v); }, "share of the target");
   c.y_axis(ys, 110, 860, svg::ticks(ys, 6), shown, "optimal objective");
   std::string d;
-  for (const auto &[f, v] : pts)
+  for (const auto& [f, v] : pts)
     d += (d.empty() ? "M" : " L") + svg::px(xs(f)) + " " + svg::px(ys(v));
   c.add("<path d=\"" + d + "\" fill=\"none\" stroke=\"#0072B2\" stroke-width=\"2\"/>");
   bool unproven = false;
@@ -129,15 +129,15 @@ std::string cost_curve_figure(objective o, const portfolio_report &rep) {
 
 } // namespace
 
-std::string html_risk_section(const scenario &sc, const plan_space &sp, const engine_result &r,
-                              const std::vector<risk_figures> &risk) {
+std::string html_risk_section(const scenario& sc, const plan_space& sp, const engine_result& r,
+                              const std::vector<risk_figures>& risk) {
   std::vector<std::string> labels;
   for (std::size_t i = 0; i < risk.size() && i < r.top.size(); ++i)
     labels.push_back(risk_label(sc, sp, r, i));
   if (labels.empty()) return "";
   std::string rows;
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    const risk_figures &x = risk[i];
+    const risk_figures& x = risk[i];
     rows += fmt::format(
         "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
         "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}"
@@ -155,8 +155,8 @@ std::string html_risk_section(const scenario &sc, const plan_space &sp, const en
          rows + "</tbody></table></section>";
 }
 
-std::string html_portfolio_section(const scenario &sc, const plan_space &sp,
-                                   const portfolio_report *rep) {
+std::string html_portfolio_section(const scenario& sc, const plan_space& sp,
+                                   const portfolio_report* rep) {
   if (!rep || !rep->best.feasible) return "";
   return "<section id=\"portfolio\"><h2>Portfolio</h2><p>The cheapest set of at most one plan per "
          "(site, sourcing) pool that meets the target together: objective " +

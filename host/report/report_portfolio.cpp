@@ -19,16 +19,16 @@ std::string objective_text(objective o, double v) {
   return human_usd(v);
 }
 
-nlohmann::ordered_json portfolio_json(const scenario &sc, const plan_space &sp,
-                                      const portfolio_report &rep) {
-  const portfolio_solution &b = rep.best;
+nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
+                                      const portfolio_report& rep) {
+  const portfolio_solution& b = rep.best;
   nlohmann::ordered_json j;
   j["objective_value"] = opt_num(b.feasible, b.objective);
   j["tco_usd"] = opt_num(b.feasible, b.tco);
   j["capex_usd"] = opt_num(b.feasible, b.capex);
   j["effective_flops"] = opt_num(b.feasible, b.flops);
   nlohmann::ordered_json members = nlohmann::ordered_json::array();
-  for (const pool_candidate &m : b.members) {
+  for (const pool_candidate& m : b.members) {
     const plan_ref ref = plan_of_index(sp, m.index);
     members.push_back(plan_record(sc, ref, evaluate_ref(sc, ref)));
   }
@@ -57,8 +57,8 @@ nlohmann::ordered_json portfolio_json(const scenario &sc, const plan_space &sp,
   return j;
 }
 
-std::string portfolio_table(const scenario &sc, const plan_space &sp, const portfolio_report &rep) {
-  const portfolio_solution &b = rep.best;
+std::string portfolio_table(const scenario& sc, const plan_space& sp, const portfolio_report& rep) {
+  const portfolio_solution& b = rep.best;
   const double required = sc.globals().required_effective_flops;
   std::string out =
       fmt::format("\nportfolio: the least {} meeting {} across pools (site, sourcing)\n",
@@ -71,7 +71,7 @@ std::string portfolio_table(const scenario &sc, const plan_space &sp, const port
   } else {
     std::vector<std::vector<std::string>> rows = {
         {"pool", "system", "cooling", "fabric", "nodes", "eff. compute", "capex", "TCO"}};
-    for (const pool_candidate &m : b.members) {
+    for (const pool_candidate& m : b.members) {
       const plan_ref ref = plan_of_index(sp, m.index);
       const plan_figures f = evaluate_ref(sc, ref);
       rows.push_back(
@@ -83,9 +83,9 @@ std::string portfolio_table(const scenario &sc, const plan_space &sp, const port
     rows.push_back({fmt::format("total ({} members)", b.members.size()), "", "", "", "",
                     human_flops(b.flops), human_usd(b.capex), human_usd(b.tco)});
     std::vector<std::size_t> w(rows[0].size(), 0);
-    for (const auto &r : rows)
+    for (const auto& r : rows)
       for (std::size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], r[c].size());
-    for (const auto &r : rows) {
+    for (const auto& r : rows) {
       std::string line;
       for (std::size_t c = 0; c < r.size(); ++c) {
         const std::string pad(w[c] - r[c].size(), ' ');
@@ -100,7 +100,7 @@ std::string portfolio_table(const scenario &sc, const plan_space &sp, const port
   out += "cost curve (optimal objective by share of the target):";
   bool unproven = false;
   for (std::size_t i = 0; i < rep.cost_curve.size(); ++i) {
-    const std::optional<double> &bound =
+    const std::optional<double>& bound =
         i < rep.cost_curve_bound.size() ? rep.cost_curve_bound[i] : std::nullopt;
     std::string v = rep.cost_curve[i] ? objective_text(sc.obj, *rep.cost_curve[i])
                     : bound           ? "none found"

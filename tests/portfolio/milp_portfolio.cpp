@@ -27,8 +27,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool on_path(const std::string &exe) {
-  const char *path = std::getenv("PATH");
+bool on_path(const std::string& exe) {
+  const char* path = std::getenv("PATH");
   if (!path) return false;
   std::stringstream ss(path);
   std::string dir;
@@ -39,7 +39,7 @@ bool on_path(const std::string &exe) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (!on_path("cbc")) {
     std::cerr << "cbc not found on PATH (Debian package coinor-cbc): skipped\n";
     return 77;
@@ -94,12 +94,12 @@ int main(int argc, char **argv) {
           if (name.size() > 1 && name[0] == 'x' && value > 0.5) {
             const std::uint64_t index = std::stoull(name.substr(1));
             const auto it = std::find_if(cand.begin(), cand.end(),
-                                         [&](const pool_candidate &c) { return c.index == index; });
+                                         [&](const pool_candidate& c) { return c.index == index; });
             if (it != cand.end()) chosen.push_back(*it);
           }
         }
-        std::sort(chosen.begin(), chosen.end(), [](auto &a, auto &b) { return a.pool < b.pool; });
-        for (const auto &c : chosen) cbc_obj += c.obj;
+        std::sort(chosen.begin(), chosen.end(), [](auto& a, auto& b) { return a.pool < b.pool; });
+        for (const auto& c : chosen) cbc_obj += c.obj;
       } else if (status.find("nfeasible") == std::string::npos) {
         std::cerr << "seed " << seed << ": unexpected cbc status: " << status << "\n";
         ++failures;

@@ -56,16 +56,16 @@ struct portfolio_solution {
 /// to fewer members, then to the members' ranking keys sorted and compared in order. Sums are
 /// exact (compared as true sums, reported rounded once). When `cancel` is set during the search,
 /// returns early with an incomplete result (the caller reports the interruption).
-portfolio_solution solve_portfolio(const portfolio_problem &p, double required,
-                                   const std::atomic<bool> *cancel = nullptr,
-                                   const portfolio_search_options &o = {});
+portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
+                                   const std::atomic<bool>* cancel = nullptr,
+                                   const portfolio_search_options& o = {});
 
 /// The same optimum by enumerating every portfolio (small problems only; for the tests).
-portfolio_solution solve_portfolio_brute_force(const portfolio_problem &p, double required);
+portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required);
 
 /// True when `a` is strictly better than `b` by MODEL.md's objective (the members' exact sum)
 /// and tie-breaks.
-bool portfolio_better(const portfolio_solution &a, const portfolio_solution &b);
+bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b);
 
 inline constexpr std::uint64_t kDefaultCurveWorkLimit = 50000000;
 
@@ -98,19 +98,19 @@ struct portfolio_report {
 
 /// Throws input_error when the scenario cannot be a portfolio run (training target, or the
 /// ready_months / effective_flops objective).
-void check_portfolio_scenario(const scenario &sc);
+void check_portfolio_scenario(const scenario& sc);
 
 /// Runs the pool-candidate pass on `backend` ("cpu" or "cuda") and the optimizer.
-portfolio_report run_portfolio(const scenario &sc, const plan_space &sp, backend_kind backend,
-                               const engine_options &opt, const portfolio_options &popt = {});
+portfolio_report run_portfolio(const scenario& sc, const plan_space& sp, backend_kind backend,
+                               const engine_options& opt, const portfolio_options& popt = {});
 /// The optimizer's part of run_portfolio: the optimum and the cost curve over pool candidates `fr`.
-portfolio_report solve_portfolio_report(const scenario &sc, pool_candidates_result fr,
-                                        const engine_options &opt,
-                                        const portfolio_options &popt = {});
+portfolio_report solve_portfolio_report(const scenario& sc, pool_candidates_result fr,
+                                        const engine_options& opt,
+                                        const portfolio_options& popt = {});
 
 /// The problem over the pool candidates `items` as an MILP in CPLEX LP format: a binary x<plan
 /// index> per plan, the target row, the budget rows and one row per pool (host/portfolio_milp.cpp).
-std::string portfolio_lp(const scenario &sc, const plan_space &sp,
-                         const std::vector<pool_candidate> &items, double required);
+std::string portfolio_lp(const scenario& sc, const plan_space& sp,
+                         const std::vector<pool_candidate>& items, double required);
 
 } // namespace dcplan
