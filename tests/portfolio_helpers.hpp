@@ -9,8 +9,10 @@ namespace dcplan::test {
 
 /// A scenario of 2-4 sites (each with or without colo and cloud), two systems, two coolings and
 /// one or two fabrics, small enough that every plan can be handed to an MILP solver; objective,
-/// budgets and target vary with the seed (some targets exceed every pool together).
-inline std::string random_portfolio_scenario(std::uint64_t seed) {
+/// budgets and target vary with the seed (some targets exceed every pool together). With
+/// `max_flops`, the same draws make a scenario under the effective_flops objective: no target,
+/// and a capex budget of $30M where the seed draws no budget (MODEL.md "Portfolios").
+inline std::string random_portfolio_scenario(std::uint64_t seed, bool max_flops = false) {
   std::mt19937_64 g(seed);
   auto uni = [&](double lo, double hi) {
     return std::uniform_real_distribution<double>(lo, hi)(g);
@@ -19,14 +21,18 @@ inline std::string random_portfolio_scenario(std::uint64_t seed) {
   const char* objectives[] = {"tco", "capex", "carbon"};
   const std::string obj = objectives[std::uniform_int_distribution<int>(0, 2)(g)];
   const int sites = std::uniform_int_distribution<int>(2, 4)(g);
+  const double target = uni(0.02, 0.9) * 1e17;
   std::string s =
-      fmt::format("objective: {}\ntarget:\n  effective_flops: {:.6e}\n  portfolio: true\n", obj,
-                  uni(0.02, 0.9) * 1e17);
+      max_flops
+          ? std::string("objective: effective_flops\ntarget:\n  portfolio: true\n")
+          : fmt::format("objective: {}\ntarget:\n  effective_flops: {:.6e}\n  portfolio: true\n",
+                        obj, target);
   if (coin(0.3)) s += fmt::format("  deadline_months: {}\n", coin(0.5) ? 10 : 30);
   const bool capex_budget = coin(0.35), tco_budget = coin(0.3);
-  if (capex_budget || tco_budget) s += "budget:\n";
+  if (capex_budget || tco_budget || max_flops) s += "budget:\n";
   if (capex_budget) s += fmt::format("  capex_usd: {:.6e}\n", uni(0.5, 6.0) * 1e7);
   if (tco_budget) s += fmt::format("  tco_usd: {:.6e}\n", uni(0.5, 9.0) * 1e7);
+  if (max_flops && !capex_budget && !tco_budget) s += "  capex_usd: 3.0e7\n";
   s += "finance: {horizon_years: 4, discount_rate: 0.07, utilization: 0.8, maintenance_rate: 0.03, "
        "staff_usd_per_mw_year: 150000}\n"
        "facility: {build_usd_per_mw_it: 1.1e7, construction_months: 12, facility_life_years: 16, "

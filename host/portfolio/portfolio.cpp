@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include "dcplan/model/errors.hpp"
+#include "dcplan/portfolio/detail/max_flops.hpp"
 #include "dcplan/portfolio/detail/search.hpp"
 #include "dcplan/portfolio/portfolio.hpp"
 
@@ -48,6 +49,57 @@ detail::first_result first_incumbent(const portfolio_problem& p, double required
         break;
       }
   return f;
+}
+
+// MODEL.md "Portfolios" under the effective_flops objective: the optimum within the budgets and
+// the budget curve, the optimum within the budgets scaled together by each fraction. `fr` holds
+// the candidates of the largest scale (portfolio_candidate_scenario); each point's search keeps
+// those within its own budgets.
+portfolio_report solve_budget_curve(const scenario& sc, pool_candidates_result fr,
+                                    const engine_options& opt, const portfolio_options& popt) {
+  portfolio_report rep;
+  rep.candidates_seconds = fr.seconds;
+  rep.candidate_count = fr.items.size();
+  portfolio_problem p;
+  p.items = std::move(fr.items);
+  const auto t0 = std::chrono::steady_clock::now();
+  constexpr int kPoints = static_cast<int>(std::size(kCostCurveFractions));
+  std::vector<portfolio_solution> sol(kPoints);
+  std::vector<int> order;
+  for (int k = 0; k < kPoints; ++k)
+    if (kCostCurveFractions[k] == 1.0)
+      order.insert(order.begin(), k);
+    else
+      order.push_back(k);
+  const int threads = opt.threads > 0 ? opt.threads : omp_get_num_procs();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (int n = 0; n < kPoints; ++n) {
+    const int k = order[static_cast<std::size_t>(n)];
+    if (opt.cancel && opt.cancel->load()) continue;
+    const double scale = kCostCurveFractions[k];
+    portfolio_problem q;
+    q.items = p.items;
+    if (sc.budget_capex_usd) q.capex_budget = *sc.budget_capex_usd * scale;
+    if (sc.budget_tco_usd) q.tco_budget = *sc.budget_tco_usd * scale;
+    portfolio_search_options o;
+    if (scale != 1.0) o.work_limit = popt.curve_work_limit;
+    sol[k] = solve_portfolio_max_flops(q, opt.cancel, o);
+    if (scale == 1.0)
+      rep.target_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+  for (int k = 0; k < kPoints; ++k) {
+    rep.nodes += sol[k].nodes;
+    rep.cost_curve.push_back(sol[k].feasible ? std::optional<double>(sol[k].objective)
+                                             : std::nullopt);
+    rep.cost_curve_bound.push_back(sol[k].proven ? std::nullopt
+                                                 : std::optional<double>(sol[k].lower_bound));
+    if (kCostCurveFractions[k] == 1.0) rep.best = std::move(sol[k]);
+  }
+  rep.candidates = std::move(p.items);
+  rep.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rep;
 }
 
 } // namespace
@@ -114,16 +166,37 @@ portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, doubl
   return best;
 }
 
+portfolio_solution solve_portfolio_max_flops(const portfolio_problem& p,
+                                             const std::atomic<bool>* cancel,
+                                             const portfolio_search_options& o) {
+  detail::max_flops_config cfg;
+  cfg.work_limit = o.work_limit;
+  cfg.cancel = cancel;
+  return detail::max_flops_search(p, cfg).run();
+}
+
+portfolio_solution solve_portfolio_max_flops_brute_force(const portfolio_problem& p) {
+  return detail::max_flops_brute_force(p);
+}
+
 void check_portfolio_scenario(const scenario& sc) {
   if (sc.training)
     throw input_error(sc.file, 0, 0, "target.portfolio",
                       "a training target is one cluster and never a portfolio; give "
                       "target.effective_flops for a fleet");
-  if (sc.obj == objective::ready_months || sc.obj == objective::effective_flops)
+  if (sc.obj == objective::ready_months)
     throw input_error(sc.file, 0, 0, "objective",
                       std::string("the ") + to_string(sc.obj) +
                           " objective does not sum over a portfolio; valid for portfolios: tco, "
-                          "capex, carbon");
+                          "capex, carbon, effective_flops");
+  if (sc.obj == objective::effective_flops) {
+    // MODEL.md "Portfolios": the most FLOP/s within the budgets, so a budget must bound it.
+    if (!sc.budget_capex_usd && !sc.budget_tco_usd)
+      throw input_error(sc.file, 0, 0, "budget",
+                        "a portfolio under the effective_flops objective maximises FLOP/s within "
+                        "the budgets: give budget.capex_usd or budget.tco_usd (or both)");
+    return;
+  }
   if (!sc.target_effective_flops)
     throw input_error(sc.file, 0, 0, "target.effective_flops",
                       "a portfolio needs a fleet target: give target.effective_flops");
@@ -132,11 +205,23 @@ void check_portfolio_scenario(const scenario& sc) {
 portfolio_report run_portfolio(const scenario& sc, const plan_space& sp, backend_kind backend,
                                const engine_options& opt, const portfolio_options& popt) {
   check_portfolio_scenario(sc);
-  return solve_portfolio_report(sc, find_pool_candidates(sc, sp, backend, opt), opt, popt);
+  return solve_portfolio_report(
+      sc, find_pool_candidates(portfolio_candidate_scenario(sc), sp, backend, opt), opt, popt);
+}
+
+scenario portfolio_candidate_scenario(const scenario& sc) {
+  scenario wide = sc;
+  if (sc.obj != objective::effective_flops) return wide;
+  const double top =
+      *std::max_element(std::begin(kCostCurveFractions), std::end(kCostCurveFractions));
+  if (wide.budget_capex_usd) *wide.budget_capex_usd *= top;
+  if (wide.budget_tco_usd) *wide.budget_tco_usd *= top;
+  return wide;
 }
 
 portfolio_report solve_portfolio_report(const scenario& sc, pool_candidates_result fr,
                                         const engine_options& opt, const portfolio_options& popt) {
+  if (sc.obj == objective::effective_flops) return solve_budget_curve(sc, std::move(fr), opt, popt);
   portfolio_report rep;
   rep.candidates_seconds = fr.seconds;
   rep.candidate_count = fr.items.size();

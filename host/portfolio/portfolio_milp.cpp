@@ -15,10 +15,16 @@ std::string portfolio_lp(const scenario& sc, const plan_space& sp,
   std::string o;
   o += "\\ dcplan portfolio problem (MODEL.md \"Portfolios\"), one binary x<plan index> per plan\n";
   o += fmt::format("\\ of each pool's candidates ({} plans). Units: objective in {} as dcplan\n",
-                   v.size(), sc.obj == objective::carbon ? "tCO2 per year" : "US dollars");
+                   v.size(),
+                   sc.obj == objective::carbon            ? "tCO2 per year"
+                   : sc.obj == objective::effective_flops ? "PFLOP/s (1e15 FLOP/s)"
+                                                          : "US dollars");
   o += "\\ reports it; FLOP/s in PFLOP/s (1e15); capex and TCO in millions of US dollars.\n";
+  // Under effective_flops (MODEL.md "Portfolios") the summed FLOP/s is maximised within the
+  // budgets, with no target and at least one member.
+  const bool max_flops = sc.obj == objective::effective_flops;
   o += fmt::format("\\ objective: {}; target: {:.17g} FLOP/s\n", to_string(sc.obj), required);
-  o += "Minimize\n obj:";
+  o += max_flops ? "Maximize\n obj:" : "Minimize\n obj:";
   std::string line;
   const auto term = [&](double coef, std::uint64_t index) {
     line += fmt::format(" + {:.17g} x{}", coef, index);
@@ -31,13 +37,21 @@ std::string portfolio_lp(const scenario& sc, const plan_space& sp,
     o += line + tail + "\n";
     line.clear();
   };
-  for (const pool_candidate& r : v) term(r.obj, r.index);
+  for (const pool_candidate& r : v) term(max_flops ? r.flops / 1e15 : r.obj, r.index);
   if (v.empty()) line += " 0 x0";
   flush("");
-  o += "Subject To\n target:";
-  for (const pool_candidate& r : v) term(r.flops / 1e15, r.index);
-  if (v.empty()) line += " 0 x0";
-  flush(fmt::format(" >= {:.17g}", required / 1e15));
+  o += "Subject To\n";
+  if (max_flops) {
+    o += " members:";
+    for (const pool_candidate& r : v) term(1, r.index);
+    if (v.empty()) line += " 0 x0";
+    flush(" >= 1");
+  } else {
+    o += " target:";
+    for (const pool_candidate& r : v) term(r.flops / 1e15, r.index);
+    if (v.empty()) line += " 0 x0";
+    flush(fmt::format(" >= {:.17g}", required / 1e15));
+  }
   if (sc.budget_capex_usd && !v.empty()) {
     o += " capex:";
     for (const pool_candidate& r : v) term(r.capex / 1e6, r.index);

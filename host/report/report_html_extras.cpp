@@ -82,9 +82,12 @@ std::string portfolio_rows(const scenario& sc, const plan_space& sp, const portf
   return rows;
 }
 
-// The cost curve: the optimal objective at each share of the target, in the objective's unit.
-// A point whose search stopped at the work limit shows its best portfolio found, hollow.
+// The cost curve: the optimal objective at each share of the target, in the objective's unit;
+// under effective_flops the budget curve: the most FLOP/s at each scale of the budgets (MODEL.md
+// "Portfolios"). A point whose search stopped at the work limit shows its best portfolio found,
+// hollow.
 std::string cost_curve_figure(objective o, const portfolio_report& rep) {
+  const bool budget = o == objective::effective_flops;
   std::vector<std::pair<double, double>> pts;
   std::vector<std::optional<double>> bounds;
   for (std::size_t i = 0; i < rep.cost_curve.size(); ++i)
@@ -96,13 +99,17 @@ std::string cost_curve_figure(objective o, const portfolio_report& rep) {
   const auto shown = [o](double v) { return objective_text(o, v); };
   double ymax = 0;
   for (const auto& [f, v] : pts) ymax = std::max(ymax, v);
-  svg::canvas c(900, 360, "Portfolio cost curve",
-                "The optimal portfolio's objective at 25% to 200% of the target.");
+  svg::canvas c(900, 360, budget ? "Portfolio budget curve" : "Portfolio cost curve",
+                budget ? "The most effective FLOP/s a portfolio reaches at 25% to 200% of the "
+                         "budgets."
+                       : "The optimal portfolio's objective at 25% to 200% of the target.");
   const svg::scale xs{0, 2.1, 110, 860}, ys{0, svg::nice_ceil(ymax > 0 ? ymax : 1), 310, 30};
   c.x_axis(
       xs, 310, 30, {0.25, 0.5, 0.75, 1.0, 1.5, 2.0},
-      [](double v) { return fmt::format("{:g}%", 100 * v); }, "share of the target");
-  c.y_axis(ys, 110, 860, svg::ticks(ys, 6), shown, "optimal objective");
+      [](double v) { return fmt::format("{:g}%", 100 * v); },
+      budget ? "scale of the budgets" : "share of the target");
+  c.y_axis(ys, 110, 860, svg::ticks(ys, 6), shown,
+           budget ? "most effective FLOP/s" : "optimal objective");
   std::string d;
   for (const auto& [f, v] : pts)
     d += (d.empty() ? "M" : " L") + svg::px(xs(f)) + " " + svg::px(ys(v));
@@ -115,14 +122,19 @@ std::string cost_curve_figure(objective o, const portfolio_report& rep) {
         "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\" stroke=\"#0072B2\" stroke-width=\"2\">"
         "<title>{:g}%: {}</title></circle>",
         svg::px(xs(f)), svg::px(ys(v)), bounds[i] ? "#ffffff" : "#0072B2", 100 * f,
-        bounds[i] ? shown(v) + " (best found; optimum >= " + shown(*bounds[i]) + ")" : shown(v)));
+        bounds[i] ? shown(v) + " (best found; optimum " + (budget ? "<= " : ">= ") +
+                        shown(*bounds[i]) + ")"
+                  : shown(v)));
   }
-  return "<figure>" + c.str() +
-         "<figcaption><b>Figure.</b> What the next exaflop costs: the exact optimum at each share "
-         "of the target (MODEL.md \"Portfolios\"); shares with no feasible portfolio are left "
-         "out." +
-         std::string(unproven ? " Hollow points: the search stopped at the work limit; the best "
-                                "portfolio found, with the proven lower bound in its tooltip."
+  const std::string what =
+      budget ? "What more budget buys: the exact most effective FLOP/s within the budgets scaled "
+               "together (MODEL.md \"Portfolios\"); scales at which no plan fits are left out."
+             : "What the next exaflop costs: the exact optimum at each share of the target "
+               "(MODEL.md \"Portfolios\"); shares with no feasible portfolio are left out.";
+  return "<figure>" + c.str() + "<figcaption><b>Figure.</b> " + what +
+         std::string(unproven ? std::string(" Hollow points: the search stopped at the work "
+                                            "limit; the best portfolio found, with the proven ") +
+                                    (budget ? "upper" : "lower") + " bound in its tooltip."
                               : "") +
          "</figcaption></figure>";
 }
@@ -158,8 +170,13 @@ std::string html_risk_section(const scenario& sc, const plan_space& sp, const en
 std::string html_portfolio_section(const scenario& sc, const plan_space& sp,
                                    const portfolio_report* rep) {
   if (!rep || !rep->best.feasible) return "";
-  return "<section id=\"portfolio\"><h2>Portfolio</h2><p>The cheapest set of at most one plan per "
-         "(site, sourcing) pool that meets the target together: objective " +
+  const std::string what =
+      sc.obj == objective::effective_flops
+          ? "The set of at most one plan per (site, sourcing) pool with the most effective "
+            "FLOP/s within the budgets: "
+          : "The cheapest set of at most one plan per (site, sourcing) pool that meets the target "
+            "together: objective ";
+  return "<section id=\"portfolio\"><h2>Portfolio</h2><p>" + what +
          objective_text(sc.obj, rep->best.objective) +
          ".</p><table><thead><tr><th>pool</th><th>system</th>"
          "<th>cooling</th><th>fabric</th><th>nodes</th><th>effective compute</th><th>capex</th>"

@@ -12,10 +12,19 @@ nlohmann::ordered_json opt_num(bool has, double x) {
   return x;
 }
 
+// The budgets that are set, for the effective_flops portfolio's heading.
+std::string budgets_text(const scenario& sc) {
+  std::string s;
+  if (sc.budget_capex_usd) s += "capex " + human_usd(*sc.budget_capex_usd);
+  if (sc.budget_tco_usd) s += (s.empty() ? "TCO " : " and TCO ") + human_usd(*sc.budget_tco_usd);
+  return "the budgets (" + s + ")";
+}
+
 } // namespace
 
 std::string objective_text(objective o, double v) {
   if (o == objective::carbon) return fmt::format("{:.4g} tCO2/yr", v);
+  if (o == objective::effective_flops) return human_flops(v);
   return human_usd(v);
 }
 
@@ -33,6 +42,10 @@ nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
     members.push_back(plan_record(sc, ref, evaluate_ref(sc, ref)));
   }
   j["members"] = std::move(members);
+  // Under effective_flops (MODEL.md "Portfolios") cost_curve holds the budget curve: fraction is
+  // the budgets' scale and objective_value the summed FLOP/s, which a stopped search bounds from
+  // above.
+  const bool budget_curve = sc.obj == objective::effective_flops;
   nlohmann::ordered_json curve = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < rep.cost_curve.size(); ++i) {
     nlohmann::ordered_json pt;
@@ -43,12 +56,13 @@ nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
     // the optimum is proven to reach.
     const bool unproven = i < rep.cost_curve_bound.size() && rep.cost_curve_bound[i].has_value();
     pt["proven"] = !unproven;
-    if (unproven) pt["lower_bound"] = *rep.cost_curve_bound[i];
+    if (unproven) pt[budget_curve ? "upper_bound" : "lower_bound"] = *rep.cost_curve_bound[i];
     curve.push_back(std::move(pt));
   }
   j["cost_curve"] = std::move(curve);
   // Extensions (MODEL.md allows added fields).
   j["objective"] = to_string(sc.obj);
+  j["curve"] = budget_curve ? "budget" : "cost";
   j["frontier_plans"] = rep.candidate_count;
   j["search_nodes"] = rep.nodes;
   j["frontier_seconds"] = rep.candidates_seconds;
@@ -60,9 +74,14 @@ nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
 std::string portfolio_table(const scenario& sc, const plan_space& sp, const portfolio_report& rep) {
   const portfolio_solution& b = rep.best;
   const double required = sc.globals().required_effective_flops;
+  const bool budget_curve = sc.obj == objective::effective_flops;
   std::string out =
-      fmt::format("\nportfolio: the least {} meeting {} across pools (site, sourcing)\n",
-                  to_string(sc.obj), human_flops(required));
+      budget_curve
+          ? fmt::format("\nportfolio: the most effective FLOP/s within {} across pools (site, "
+                        "sourcing)\n",
+                        budgets_text(sc))
+          : fmt::format("\nportfolio: the least {} meeting {} across pools (site, sourcing)\n",
+                        to_string(sc.obj), human_flops(required));
   out += fmt::format(
       "({} pool candidates, {} optimizer states; candidate pass {:.2f} s, optimizer {:.2f} s)\n",
       rep.candidate_count, rep.nodes, rep.candidates_seconds, rep.solve_seconds);
@@ -97,7 +116,8 @@ std::string portfolio_table(const scenario& sc, const plan_space& sp, const port
     out +=
         fmt::format("objective ({}): {}\n", to_string(sc.obj), objective_text(sc.obj, b.objective));
   }
-  out += "cost curve (optimal objective by share of the target):";
+  out += budget_curve ? "budget curve (most effective FLOP/s by scale of the budgets):"
+                      : "cost curve (optimal objective by share of the target):";
   bool unproven = false;
   for (std::size_t i = 0; i < rep.cost_curve.size(); ++i) {
     const std::optional<double>& bound =
@@ -106,15 +126,18 @@ std::string portfolio_table(const scenario& sc, const plan_space& sp, const port
                     : bound           ? "none found"
                                       : "infeasible";
     if (bound) {
-      v += fmt::format(" (not proven; optimum >= {})*", objective_text(sc.obj, *bound));
+      v += fmt::format(" (not proven; optimum {} {})*",
+                       budget_curve ? "<=" : ">=", objective_text(sc.obj, *bound));
       unproven = true;
     }
     out += fmt::format(" {:g}%: {}", kCostCurveFractions[i] * 100, v);
   }
   out += "\n";
   if (unproven)
-    out += "* the search for this point stopped at the work limit (--curve-work-limit): the best "
-           "portfolio found and a proven lower bound\n";
+    out +=
+        fmt::format("* the search for this point stopped at the work limit (--curve-work-limit): "
+                    "the best portfolio found and a proven {} bound\n",
+                    budget_curve ? "upper" : "lower");
   return out;
 }
 

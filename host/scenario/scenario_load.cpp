@@ -545,11 +545,11 @@ private:
       if (sc_.training)
         fail_at(*t.find("portfolio"), "target.portfolio",
                 "a training target is one cluster and never a portfolio");
-      if (sc_.obj == objective::ready_months || sc_.obj == objective::effective_flops)
+      if (sc_.obj == objective::ready_months)
         fail_at(*t.find("portfolio"), "target.portfolio",
                 std::string("the ") + to_string(sc_.obj) +
                     " objective does not sum over a portfolio; valid for portfolios: tco, capex, "
-                    "carbon");
+                    "carbon, effective_flops");
     }
     if (t.find("deadline_months")) {
       sc_.deadline_months = t.non_negative("deadline_months");

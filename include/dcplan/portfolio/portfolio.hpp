@@ -46,7 +46,9 @@ struct portfolio_solution {
   std::uint64_t nodes = 0;             // states the optimizer expanded
   std::uint64_t work = 0;              // partial portfolios it examined: states and their children
   /// False when the work limit stopped the search: `feasible` and the figures are then the best
-  /// portfolio found (none may have been), and `lower_bound` a proven bound on the optimum.
+  /// portfolio found (none may have been), and `lower_bound` a proven bound on the optimum (under
+  /// the effective_flops objective, which maximises, a bound from above: the optimum's FLOP/s is
+  /// at most it).
   bool proven = true;
   double lower_bound = 0;
 };
@@ -63,6 +65,18 @@ portfolio_solution solve_portfolio(const portfolio_problem& p, double required,
 /// The same optimum by enumerating every portfolio (small problems only; for the tests).
 portfolio_solution solve_portfolio_brute_force(const portfolio_problem& p, double required);
 
+/// MODEL.md "Portfolios" under the effective_flops objective: at most one member per pool, at
+/// least one member, summed capex and TCO within the budgets that are set, the greatest summed
+/// effective FLOP/s (the solution's `objective`, an exact sum rounded once); ties to fewer
+/// members, then to the members' ranking keys sorted and compared in order. `p.items` hold the
+/// effective_flops objective's figure (obj = -flops). Infeasible when no plan fits the budgets.
+portfolio_solution solve_portfolio_max_flops(const portfolio_problem& p,
+                                             const std::atomic<bool>* cancel = nullptr,
+                                             const portfolio_search_options& o = {});
+
+/// The same optimum by enumerating every portfolio (small problems only; for the tests).
+portfolio_solution solve_portfolio_max_flops_brute_force(const portfolio_problem& p);
+
 /// True when `a` is strictly better than `b` by MODEL.md's objective (the members' exact sum)
 /// and tie-breaks.
 bool portfolio_better(const portfolio_solution& a, const portfolio_solution& b);
@@ -77,16 +91,19 @@ struct portfolio_options {
   std::uint64_t curve_work_limit = kDefaultCurveWorkLimit;
 };
 
-/// Fractions of the target the cost curve reports (MODEL.md "Portfolios").
+/// Fractions of the target the cost curve reports (MODEL.md "Portfolios"); under the
+/// effective_flops objective, the scales of the budgets the budget curve reports.
 inline constexpr double kCostCurveFractions[] = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0};
 
 /// A whole portfolio run: the optimum at the target and the cost curve.
 struct portfolio_report {
   portfolio_solution best;
-  std::vector<std::optional<double>> cost_curve; // one per kCostCurveFractions
+  /// One per kCostCurveFractions: the optimal objective (under effective_flops, the budget
+  /// curve: the most summed FLOP/s within the budgets scaled by the fraction).
+  std::vector<std::optional<double>> cost_curve;
   /// Per point: nullopt where its optimum is proven; else the point's search stopped at the work
   /// limit, its cost_curve entry is the best found (or nullopt: none found) and this a proven
-  /// lower bound on the optimum.
+  /// lower bound on the optimum (under effective_flops, an upper bound).
   std::vector<std::optional<double>> cost_curve_bound;
   std::uint64_t candidate_count = 0;
   std::vector<pool_candidate> candidates; // the pool candidates the optimizer searched
@@ -96,9 +113,15 @@ struct portfolio_report {
   double target_seconds = 0; // from the optimizer's start to the optimum at the target
 };
 
-/// Throws input_error when the scenario cannot be a portfolio run (training target, or the
-/// ready_months / effective_flops objective).
+/// Throws input_error when the scenario cannot be a portfolio run (training target, the
+/// ready_months objective, no fleet target, or the effective_flops objective without a budget).
 void check_portfolio_scenario(const scenario& sc);
+
+/// The scenario the pool-candidate pass runs on: `sc` itself, except under the effective_flops
+/// objective, where the budgets are scaled by the budget curve's largest fraction so that the
+/// candidates of every point of the curve are found (dominance does not depend on the budgets'
+/// values; each point keeps the candidates within its own budgets).
+scenario portfolio_candidate_scenario(const scenario& sc);
 
 /// Runs the pool-candidate pass on `backend` ("cpu" or "cuda") and the optimizer.
 portfolio_report run_portfolio(const scenario& sc, const plan_space& sp, backend_kind backend,
