@@ -26,7 +26,7 @@ nlohmann::ordered_json count(double x) {
 
 } // namespace
 
-nlohmann::ordered_json plan_record(const scenario &sc, const plan_ref &ref, const plan_figures &f) {
+nlohmann::ordered_json plan_record(const scenario& sc, const plan_ref& ref, const plan_figures& f) {
   nlohmann::ordered_json j;
   j["site"] = sc.site_meta[ref.site].id;
   j["system"] = sc.system_meta[ref.system].id;
@@ -58,10 +58,18 @@ nlohmann::ordered_json plan_record(const scenario &sc, const plan_ref &ref, cons
       j["expected_interruptions"] = num(f.expected_interruptions);
     }
   }
+  if (sc.inference) { // MODEL.md "Inference targets": null where no replica is kept
+    j["replica_accelerators"] = count(f.replica_accelerators);
+    j["replicas"] = count(f.replicas);
+    j["batch"] = count(f.batch);
+    j["tokens_per_second"] = num(f.tokens_per_second);
+    j["ms_per_token"] = num(f.ms_per_token);
+    j["usd_per_million_tokens"] = num(f.usd_per_million_tokens);
+  }
   return j;
 }
 
-nlohmann::ordered_json risk_json(const risk_figures &r) {
+nlohmann::ordered_json risk_json(const risk_figures& r) {
   nlohmann::ordered_json j;
   j["mean_tco"] = num(r.mean_tco);
   j["p10_tco"] = num(r.p10_tco);
@@ -73,8 +81,8 @@ nlohmann::ordered_json risk_json(const risk_figures &r) {
   return j;
 }
 
-nlohmann::ordered_json run_json(const scenario &sc, const plan_space &sp, const engine_result &r,
-                                const run_info &info) {
+nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const engine_result& r,
+                                const run_info& info) {
   const globals_rec g = sc.globals();
   nlohmann::ordered_json j;
   j["model_version"] = 2;
@@ -82,6 +90,7 @@ nlohmann::ordered_json run_json(const scenario &sc, const plan_space &sp, const 
   j["plans_evaluated"] = r.plans_evaluated;
   j["plans_feasible"] = r.counts[feasible];
   j["required_effective_flops"] = g.required_effective_flops;
+  if (sc.inference) j["required_tokens_per_second"] = g.inf_tokens_per_second;
   nlohmann::ordered_json plans = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < r.top.size(); ++i) {
     const plan_ref ref = plan_of_index(sp, r.top[i].index);
@@ -99,7 +108,7 @@ nlohmann::ordered_json run_json(const scenario &sc, const plan_space &sp, const 
   // Extensions (MODEL.md allows added fields).
   j["objective"] = to_string(sc.obj);
   nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
-  for (const input_warning &w : sc.warnings) warnings.push_back(w.message);
+  for (const input_warning& w : sc.warnings) warnings.push_back(w.message);
   j["warnings"] = std::move(warnings); // MODEL.md "Scenario file": implausible values
   j["precision"] = to_string(sc.prec);
   if (r.has_frontier) { // docs/report.md "The cost frontier"

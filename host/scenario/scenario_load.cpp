@@ -31,50 +31,50 @@ using detail::located;
 
 // A value quoted in a message; a long one (say, an unclosed quote that swallowed the rest of
 // the file) is cut short.
-std::string quoted(const std::string &v) {
+std::string quoted(const std::string& v) {
   return "'" + (v.size() > 60 ? v.substr(0, 57) + "..." : v) + "'";
 }
 
-std::string kind_of(const YAML::Node &n) {
+std::string kind_of(const YAML::Node& n) {
   if (n.IsMap()) return "a mapping";
   if (n.IsSequence()) return "a list";
   if (n.IsNull()) return "nothing (null)";
   return quoted(n.Scalar());
 }
 
-double read_number(const located &v, const std::string &field) {
+double read_number(const located& v, const std::string& field) {
   if (!v.node.IsScalar()) fail_at(v, field, "expected a number, got " + kind_of(v.node));
   double x = 0;
   try {
     x = v.node.as<double>();
-  } catch (const YAML::Exception &) {
+  } catch (const YAML::Exception&) {
     fail_at(v, field, "expected a number, got " + kind_of(v.node));
   }
   if (!std::isfinite(x)) fail_at(v, field, "must be a finite number, got " + kind_of(v.node));
   return x;
 }
 
-std::string read_string(const located &v, const std::string &field) {
+std::string read_string(const located& v, const std::string& field) {
   if (!v.node.IsScalar()) fail_at(v, field, "expected a text value, got " + kind_of(v.node));
   return v.node.Scalar();
 }
 
-bool read_bool(const located &v, const std::string &field) {
+bool read_bool(const located& v, const std::string& field) {
   if (v.node.IsScalar()) {
     try {
       return v.node.as<bool>();
-    } catch (const YAML::Exception &) {
+    } catch (const YAML::Exception&) {
     }
   }
   fail_at(v, field, "expected true or false, got " + kind_of(v.node));
 }
 
-void check(bool ok, const located &v, const std::string &field, double x, const char *valid) {
+void check(bool ok, const located& v, const std::string& field, double x, const char* valid) {
   if (!ok) fail_at(v, field, fmt::format("{} is out of range; valid: {}", x, valid));
 }
 
 // Integers of the schema are counts far below 2^53, so a double holds them exactly.
-double read_count(const located &v, const std::string &field, double min = 1) {
+double read_count(const located& v, const std::string& field, double min = 1) {
   const double x = read_number(v, field);
   if (x != std::floor(x) || x < min || x > 9007199254740992.0)
     fail_at(v, field,
@@ -82,7 +82,7 @@ double read_count(const located &v, const std::string &field, double min = 1) {
   return x;
 }
 
-int read_int(const located &v, const std::string &field) {
+int read_int(const located& v, const std::string& field) {
   const double x = read_number(v, field);
   if (x != std::floor(x) || std::fabs(x) > 1e9)
     fail_at(v, field, fmt::format("{} is not valid; valid: a whole number such as 2026", x));
@@ -98,12 +98,12 @@ struct section {
   std::map<std::string, located> fields;
   std::map<std::string, located> keys; // where each key is written, for values left empty
 
-  const located *find(const std::string &k) const {
+  const located* find(const std::string& k) const {
     auto it = fields.find(k);
     return it == fields.end() ? nullptr : &it->second;
   }
-  const located &need(const std::string &k) const {
-    if (const located *v = find(k)) {
+  const located& need(const std::string& k) const {
+    if (const located* v = find(k)) {
       if (v->node.IsNull()) {
         auto key = keys.find(k);
         fail_at(key != keys.end() ? key->second : *v, name(k),
@@ -113,26 +113,26 @@ struct section {
     }
     fail_at(where, name(k), "missing required field '" + k + "'");
   }
-  std::string name(const std::string &k) const { return path.empty() ? k : path + "." + k; }
-  double number(const std::string &k) const { return read_number(need(k), name(k)); }
-  double at_least(const std::string &k, double lo, const char *valid) const {
+  std::string name(const std::string& k) const { return path.empty() ? k : path + "." + k; }
+  double number(const std::string& k) const { return read_number(need(k), name(k)); }
+  double at_least(const std::string& k, double lo, const char* valid) const {
     const double x = number(k);
     check(x >= lo, need(k), name(k), x, valid);
     return x;
   }
-  double positive(const std::string &k) const {
+  double positive(const std::string& k) const {
     const double x = number(k);
     check(x > 0, need(k), name(k), x, "> 0");
     return x;
   }
-  double non_negative(const std::string &k) const { return at_least(k, 0, ">= 0"); }
-  double count(const std::string &k, double min = 1) const {
+  double non_negative(const std::string& k) const { return at_least(k, 0, ">= 0"); }
+  double count(const std::string& k, double min = 1) const {
     return read_count(need(k), name(k), min);
   }
 };
 
-void check_keys(const located &map, const std::string &path,
-                const std::vector<std::string> &valid) {
+void check_keys(const located& map, const std::string& path,
+                const std::vector<std::string>& valid) {
   for (auto it = map.node.begin(); it != map.node.end(); ++it) {
     const std::string k = it->first.Scalar();
     if (std::find(valid.begin(), valid.end(), k) != valid.end()) continue;
@@ -140,14 +140,14 @@ void check_keys(const located &map, const std::string &path,
     const std::string hint = detail::closest_key(k, valid);
     if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
     std::string all;
-    for (const auto &v : valid) all += (all.empty() ? "" : ", ") + v;
+    for (const auto& v : valid) all += (all.empty() ? "" : ", ") + v;
     msg += " (valid: " + all + ")";
     fail_at(located{it->first, map.file}, path.empty() ? k : path + "." + k, msg);
   }
 }
 
-section as_section(const located &v, const std::string &path,
-                   const std::vector<std::string> &valid) {
+section as_section(const located& v, const std::string& path,
+                   const std::vector<std::string>& valid) {
   if (!v.node.IsMap()) fail_at(v, path, "expected a mapping of fields, got " + kind_of(v.node));
   check_keys(v, path, valid);
   section s{v, path, {}, {}};
@@ -169,14 +169,14 @@ std::vector<std::string> with_meta(std::vector<std::string> keys) {
   return keys;
 }
 
-const std::map<std::string, std::vector<std::string>> &list_fields() {
+const std::map<std::string, std::vector<std::string>>& list_fields() {
   static const std::map<std::string, std::vector<std::string>> m = {
       {"accelerators", with_meta({"id", "peak_bf16_flops", "peak_fp8_flops", "hbm_gb", "hbm_tbps",
                                   "tdp_w", "available_year"})},
       {"systems",
        with_meta({"id", "accelerator", "accelerators_per_node", "scale_up_domain", "node_power_kw",
                   "node_price_usd", "node_rack_units", "min_cooling", "mfu", "lead_time_months",
-                  "cloud_usd_per_accel_hour", "purchasable"})},
+                  "cloud_usd_per_accel_hour", "purchasable", "mbu"})},
       {"cooling", with_meta({"id", "rank", "pue", "max_rack_kw", "capex_usd_per_kw"})},
       {"fabrics",
        with_meta({"id", "radix", "cost_usd_per_accel", "power_w_per_accel", "scaling_k"})},
@@ -195,14 +195,14 @@ struct entry {
 
 class loader {
 public:
-  scenario run(const document &top) {
+  scenario run(const document& top) {
     sc_.file = *top.root.file;
     apply(top, true);
     parse_top(top);
     return std::move(sc_);
   }
   /// Only the five lists (a catalog has no target, finance or facility).
-  scenario run_lists(const document &top) {
+  scenario run_lists(const document& top) {
     sc_.file = *top.root.file;
     apply(top, false);
     parse_lists(top);
@@ -212,15 +212,15 @@ public:
 private:
   scenario sc_;
 
-  void warn(const located &v, const std::string &field, const std::string &what) {
+  void warn(const located& v, const std::string& field, const std::string& what) {
     sc_.warnings.push_back(
         {field, fmt::format("{}:{}:{}: {}: {}", *v.file, v.line(), v.column(), field, what)});
   }
 
   // MODEL.md "Scenario file": a range that catches a unit mistake; the error says what the value
   // probably meant (the value divided by `scale`).
-  static double unit_range(const section &f, const std::string &k, double hi, double scale,
-                           const char *valid) {
+  static double unit_range(const section& f, const std::string& k, double hi, double scale,
+                           const char* valid) {
     const double x = f.non_negative(k);
     if (x > hi)
       fail_at(
@@ -233,7 +233,7 @@ private:
   std::map<std::string, located> list_where_;
   detail::schedule_entry_fields sched_; // MODEL.md "Schedules": the entries' own fields
 
-  void apply(const document &d, bool top) {
+  void apply(const document& d, bool top) {
     const std::string name = *d.root.file;
     if (std::find(chain_.begin(), chain_.end(), name) != chain_.end())
       throw input_error(name, 0, 0, "include", "circular include: " + name + " includes itself");
@@ -241,7 +241,7 @@ private:
     std::vector<std::string> valid = kListKeys;
     valid.push_back("include");
     if (top) {
-      for (const char *k : {"precision", "objective", "target", "budget", "finance", "facility",
+      for (const char* k : {"precision", "objective", "target", "budget", "finance", "facility",
                             "search", "uncertainty", "reliability"})
         valid.push_back(k);
     }
@@ -256,22 +256,22 @@ private:
         for (auto it = inc.begin(); it != inc.end(); ++it) paths.push_back({*it, d.root.file});
       else
         fail_at(li, "include", "expected a file path or a list of paths, got " + kind_of(inc));
-      for (const auto &p : paths) {
+      for (const auto& p : paths) {
         const std::string path = read_string(p, "include");
         if (chain_.size() > 16) fail_at(p, "include", "includes nest more than 16 deep");
         apply(detail::read_include(d, p, path), false);
       }
     }
-    for (const auto &key : kListKeys)
+    for (const auto& key : kListKeys)
       if (const YAML::Node n = d.root.node[key]) merge_list(located{n, d.root.file}, key);
     chain_.pop_back();
   }
 
-  void merge_list(const located &seq, const std::string &key) {
+  void merge_list(const located& seq, const std::string& key) {
     list_where_[key] = seq;
     if (!seq.node.IsSequence())
       fail_at(seq, key, "expected a list of entries, got " + kind_of(seq.node));
-    auto &list = lists_[key];
+    auto& list = lists_[key];
     std::map<std::string, int> seen_here;
     int pos = 0;
     for (auto it = seq.node.begin(); it != seq.node.end(); ++it, ++pos) {
@@ -288,21 +288,21 @@ private:
       seen_here[id] = s.need("id").line();
       s.path = key + "." + id;
       auto existing =
-          std::find_if(list.begin(), list.end(), [&](const entry &e) { return e.id == id; });
+          std::find_if(list.begin(), list.end(), [&](const entry& e) { return e.id == id; });
       if (existing == list.end()) {
         list.push_back(entry{id, item, s});
       } else {
         // A later layer overrides single fields of an entry of the same id.
-        for (auto &kv : s.fields) existing->fields.fields[kv.first] = kv.second;
-        for (auto &kv : s.keys) existing->fields.keys[kv.first] = kv.second;
+        for (auto& kv : s.fields) existing->fields.fields[kv.first] = kv.second;
+        for (auto& kv : s.keys) existing->fields.keys[kv.first] = kv.second;
         existing->where = item;
         existing->fields.where = item;
       }
     }
   }
 
-  const std::vector<entry> &list(const std::string &key, const document &top) {
-    auto &l = lists_[key];
+  const std::vector<entry>& list(const std::string& key, const document& top) {
+    auto& l = lists_[key];
     if (l.empty()) {
       auto w = list_where_.find(key);
       if (w != list_where_.end())
@@ -315,7 +315,7 @@ private:
     return l;
   }
 
-  static entry_meta meta_of(const entry &e) {
+  static entry_meta meta_of(const entry& e) {
     entry_meta m;
     m.id = e.id;
     m.loc = {*e.where.file, e.where.line(), e.where.column()};
@@ -326,19 +326,19 @@ private:
     return m;
   }
 
-  static int index_of(const std::vector<entry_meta> &metas, const located &v,
-                      const std::string &field, const std::string &what) {
+  static int index_of(const std::vector<entry_meta>& metas, const located& v,
+                      const std::string& field, const std::string& what) {
     const std::string id = read_string(v, field);
     for (std::size_t i = 0; i < metas.size(); ++i)
       if (metas[i].id == id) return static_cast<int>(i);
     std::string valid;
-    for (const auto &m : metas) valid += (valid.empty() ? "" : ", ") + m.id;
+    for (const auto& m : metas) valid += (valid.empty() ? "" : ", ") + m.id;
     fail_at(v, field, "'" + id + "' is not a known " + what + " id (valid: " + valid + ")");
   }
 
-  void parse_lists(const document &top) {
-    for (const auto &e : list("cooling", top)) {
-      const section &f = e.fields;
+  void parse_lists(const document& top) {
+    for (const auto& e : list("cooling", top)) {
+      const section& f = e.fields;
       cooling_rec c{};
       c.rank = f.number("rank");
       c.pue = f.at_least("pue", 1, ">= 1");
@@ -347,8 +347,8 @@ private:
       sc_.cooling.push_back(c);
       sc_.cooling_meta.push_back(meta_of(e));
     }
-    for (const auto &e : list("accelerators", top)) {
-      const section &f = e.fields;
+    for (const auto& e : list("accelerators", top)) {
+      const section& f = e.fields;
       accelerator_rec a{};
       a.peak_bf16_flops = f.positive("peak_bf16_flops");
       a.peak_fp8_flops = f.positive("peak_fp8_flops");
@@ -359,8 +359,8 @@ private:
       sc_.accelerators.push_back(a);
       sc_.accelerator_meta.push_back(meta_of(e));
     }
-    for (const auto &e : list("systems", top)) {
-      const section &f = e.fields;
+    for (const auto& e : list("systems", top)) {
+      const section& f = e.fields;
       system_rec s{};
       s.accelerator = index_of(sc_.accelerator_meta, f.need("accelerator"), f.name("accelerator"),
                                "accelerator");
@@ -376,8 +376,12 @@ private:
       s.lead_time_months = f.non_negative("lead_time_months");
       s.has_cloud = f.find("cloud_usd_per_accel_hour") != nullptr;
       if (s.has_cloud) s.cloud_usd_per_accel_hour = f.non_negative("cloud_usd_per_accel_hour");
+      if (f.find("mbu")) { // MODEL.md "Inference targets": overrides the target's mbu
+        s.mbu = f.number("mbu");
+        check(s.mbu > 0 && s.mbu <= 1, f.need("mbu"), f.name("mbu"), s.mbu, "0 < mbu <= 1");
+      }
       s.purchasable = true;
-      if (const located *p = f.find("purchasable"))
+      if (const located* p = f.find("purchasable"))
         s.purchasable = read_bool(*p, f.name("purchasable"));
       if (s.node_price_usd < 1000)
         warn(f.need("node_price_usd"), f.name("node_price_usd"),
@@ -389,8 +393,8 @@ private:
       sc_.systems.push_back(s);
       sc_.system_meta.push_back(meta_of(e));
     }
-    for (const auto &e : list("fabrics", top)) {
-      const section &f = e.fields;
+    for (const auto& e : list("fabrics", top)) {
+      const section& f = e.fields;
       fabric_rec x{};
       x.radix = f.count("radix", 2);
       x.cost_usd_per_accel = f.non_negative("cost_usd_per_accel");
@@ -399,8 +403,8 @@ private:
       sc_.fabrics.push_back(x);
       sc_.fabric_meta.push_back(meta_of(e));
     }
-    for (const auto &e : list("sites", top)) {
-      const section &f = e.fields;
+    for (const auto& e : list("sites", top)) {
+      const section& f = e.fields;
       site_rec s{};
       s.grid_mw = f.positive("grid_mw");
       if (s.grid_mw > 5000)
@@ -414,7 +418,7 @@ private:
       s.build_cost_multiplier = f.non_negative("build_cost_multiplier");
       s.power_lead_months = f.non_negative("power_lead_months");
       if (f.find("build_fixed_usd")) s.build_fixed_usd = f.non_negative("build_fixed_usd");
-      if (const located *colo = f.find("colo")) {
+      if (const located* colo = f.find("colo")) {
         const section c =
             as_section(*colo, f.name("colo"), {"usd_per_kw_month", "available_mw", "lead_months"});
         s.has_colo = true;
@@ -422,7 +426,7 @@ private:
         s.colo_available_mw = c.positive("available_mw");
         s.colo_lead_months = c.non_negative("lead_months");
       }
-      if (const located *cloud = f.find("cloud")) {
+      if (const located* cloud = f.find("cloud")) {
         const section c =
             as_section(*cloud, f.name("cloud"),
                        {"max_accelerators", "price_multiplier", "lead_months", "pue"});
@@ -447,7 +451,7 @@ private:
   }
 
   // MODEL.md "Risk": every factor block is optional; an absent one does not vary.
-  static uncertainty parse_uncertainty(const located &where) {
+  static uncertainty parse_uncertainty(const located& where) {
     const section u = as_section(where, "uncertainty",
                                  {"scenarios", "seed", "plans", "energy_price", "node_price",
                                   "cloud_price", "mfu", "delay_months"});
@@ -461,8 +465,8 @@ private:
       check(plans <= 1e4, u.need("plans"), u.name("plans"), plans, "1 to 10000 plans");
       x.plans = static_cast<std::size_t>(plans);
     }
-    const auto factor = [&](const char *key, const char *field, double &value, bool &has) {
-      if (const located *b = u.find(key)) {
+    const auto factor = [&](const char* key, const char* field, double& value, bool& has) {
+      if (const located* b = u.find(key)) {
         const section f = as_section(*b, u.name(key), {field});
         value = f.non_negative(field);
         has = true;
@@ -472,9 +476,9 @@ private:
     factor("node_price", "lognormal_sigma", x.node_sigma, x.has_node);
     factor("cloud_price", "lognormal_sigma", x.cloud_sigma, x.has_cloud);
     factor("mfu", "normal_sd", x.mfu_sd, x.has_mfu);
-    if (const located *b = u.find("delay_months")) {
+    if (const located* b = u.find("delay_months")) {
       const section d = as_section(*b, u.name("delay_months"), {"triangular"});
-      const located &tri = d.need("triangular");
+      const located& tri = d.need("triangular");
       const std::string field = d.name("triangular");
       if (!tri.node.IsSequence() || tri.node.size() != 3)
         fail_at(tri, field,
@@ -493,9 +497,103 @@ private:
     return x;
   }
 
-  void parse_top(const document &top) {
-    const YAML::Node &r = top.root.node;
-    const auto at = [&](const char *k) { return located{r[k], top.root.file}; };
+  // A number in (0, 1] (MODEL.md "Inference targets": usable_hbm, mbu, serving_mfu).
+  static double share(const section& f, const std::string& k) {
+    const double x = f.number(k);
+    check(x > 0 && x <= 1, f.need(k), f.name(k), x, "0 < x <= 1");
+    return x;
+  }
+
+  // MODEL.md "Inference targets": target.inference with its defaults; `model` (an opt-in
+  // extension, docs/inference.md) fills the model's fields from configs/catalog/models.yaml and
+  // fields written here win.
+  static inference_target parse_inference(const located& where) {
+    const section s =
+        as_section(where, "target.inference",
+                   {"model", "total_params", "active_params", "tokens_per_second", "input_tokens",
+                    "output_tokens", "kv_bytes_per_token", "bytes_per_param", "usable_hbm",
+                    "max_batch", "max_ms_per_token", "tp_scaling_k", "mbu", "serving_mfu"});
+    inference_target t;
+    if (const located* m = s.find("model")) {
+      const std::string id = read_string(*m, s.name("model"));
+      try {
+        fill_from_model(t, id, *m->file);
+      } catch (const input_error&) {
+        std::string valid;
+        for (const model_card& c : load_model_catalog())
+          valid += (valid.empty() ? "" : ", ") + c.id;
+        fail_at(*m, s.name("model"),
+                quoted(id) + " is not a model of configs/catalog/models.yaml; valid: " + valid);
+      }
+    }
+    if (t.model.empty() || s.find("total_params")) t.total_params = s.positive("total_params");
+    if (t.model.empty() || s.find("active_params")) t.active_params = s.positive("active_params");
+    if (t.active_params > t.total_params)
+      fail_at(s.find("active_params") ? s.need("active_params") : where, s.name("active_params"),
+              fmt::format("{} is out of range; valid: 0 < active_params <= total_params ({})",
+                          t.active_params, t.total_params));
+    t.tokens_per_second = s.positive("tokens_per_second");
+    t.input_tokens = s.non_negative("input_tokens");
+    t.output_tokens = s.at_least("output_tokens", 1, ">= 1");
+    if (t.model.empty() || s.find("kv_bytes_per_token"))
+      t.kv_bytes_per_token = s.positive("kv_bytes_per_token");
+    if (s.find("bytes_per_param")) t.bytes_per_param = s.positive("bytes_per_param");
+    if (s.find("usable_hbm")) t.usable_hbm = share(s, "usable_hbm");
+    if (s.find("max_batch")) t.max_batch = s.count("max_batch");
+    if (s.find("max_ms_per_token")) t.max_ms_per_token = s.positive("max_ms_per_token");
+    if (s.find("tp_scaling_k")) t.tp_scaling_k = s.non_negative("tp_scaling_k");
+    if (s.find("mbu")) t.mbu = share(s, "mbu");
+    if (s.find("serving_mfu")) t.serving_mfu = share(s, "serving_mfu");
+    return t;
+  }
+
+  // MODEL.md "Inference targets": what an inference target does not take, located at the field.
+  void check_inference(const section& t, const document& top) {
+    const located& at = *t.find("inference");
+    const YAML::Node& r = top.root.node;
+    const auto node = [&](const char* k) { return located{r[k], top.root.file}; };
+    if (sc_.target_effective_flops || sc_.training)
+      fail_at(at, "target.inference",
+              "give one target: effective_flops, training or inference, not several");
+    if (sc_.obj == objective::effective_flops)
+      fail_at(node("objective"), "objective",
+              "an inference target is a rate to serve; the effective_flops objective has no "
+              "target (MODEL.md \"Inference targets\"); valid with inference: tco, capex, "
+              "ready_months, carbon, p90_tco, cvar95_tco");
+    if (sc_.portfolio)
+      fail_at(*t.find("portfolio"), "target.portfolio",
+              "an inference target is not a portfolio target (MODEL.md \"Inference targets\"): "
+              "remove portfolio: true");
+    if (r["reliability"])
+      fail_at(node("reliability"), "reliability",
+              "a reliability block applies to training targets only, not to an inference target "
+              "(MODEL.md \"Inference targets\"): remove the block");
+    if (sc_.schedule)
+      fail_at(at, "target.inference",
+              "a schedule does not take an inference target (MODEL.md \"Inference targets\"): "
+              "remove target.inference or the schedule");
+    for (std::size_t i = 0; i < sc_.accelerators.size(); ++i) {
+      const accelerator_rec& a = sc_.accelerators[i];
+      const entry& e = lists_["accelerators"][i];
+      for (const char* k : {"hbm_gb", "hbm_tbps"})
+        if (!((std::string(k) == "hbm_gb" ? a.hbm_gb : a.hbm_tbps) > 0))
+          fail_at(e.fields.find(k) ? e.fields.need(k) : e.where, e.fields.name(k),
+                  std::string(k) + " must be > 0 for an inference target (MODEL.md "
+                                   "\"Inference targets\": the replica search reads HBM size "
+                                   "and bandwidth)");
+    }
+    if (!sc_.inference->mbu)
+      for (std::size_t i = 0; i < sc_.systems.size(); ++i)
+        if (!(sc_.systems[i].mbu > 0))
+          fail_at(at, "target.inference.mbu",
+                  "missing required field 'mbu': system '" + sc_.system_meta[i].id +
+                      "' has no mbu of its own; give target.inference.mbu (0 < mbu <= 1) or an "
+                      "mbu for every system");
+  }
+
+  void parse_top(const document& top) {
+    const YAML::Node& r = top.root.node;
+    const auto at = [&](const char* k) { return located{r[k], top.root.file}; };
     if (r["precision"]) {
       const std::string p = read_string(at("precision"), "precision");
       const std::optional<precision> v = from_name(kPrecisionNames, p);
@@ -517,13 +615,13 @@ private:
 
     if (!r["target"] && !sc_.schedule)
       throw input_error(*top.root.file, 1, 1, "target", "missing required section 'target'");
-    const section t =
-        as_section(detail::target_or_empty(top.root), "target",
-                   {"effective_flops", "training", "portfolio", "deadline_months", "year"});
+    const section t = as_section(
+        detail::target_or_empty(top.root), "target",
+        {"effective_flops", "training", "inference", "portfolio", "deadline_months", "year"});
     if (t.find("effective_flops")) {
       sc_.target_effective_flops = t.non_negative("effective_flops");
     }
-    if (const located *tr = t.find("training")) {
+    if (const located* tr = t.find("training")) {
       const section s = as_section(*tr, "target.training",
                                    {"active_params", "tokens", "days", "flops_per_token"});
       training_target x;
@@ -533,14 +631,15 @@ private:
       x.flops_per_token = s.find("flops_per_token") ? s.positive("flops_per_token") : 6.0;
       sc_.training = x;
     }
+    if (const located* in = t.find("inference")) sc_.inference = parse_inference(*in);
     if (sc_.target_effective_flops && sc_.training)
       fail_at(t.where, "target", "give either target.effective_flops or target.training, not both");
-    if (!sc_.target_effective_flops && !sc_.training && sc_.obj != objective::effective_flops &&
-        !sc_.schedule)
+    if (!sc_.target_effective_flops && !sc_.training && !sc_.inference &&
+        sc_.obj != objective::effective_flops && !sc_.schedule)
       fail_at(t.where, "target",
               "missing target: give target.effective_flops (FLOP/s) or target.training "
               "{active_params, tokens, days}; only the effective_flops objective needs neither");
-    if (const located *p = t.find("portfolio")) sc_.portfolio = read_bool(*p, "target.portfolio");
+    if (const located* p = t.find("portfolio")) sc_.portfolio = read_bool(*p, "target.portfolio");
     if (sc_.portfolio) {
       if (sc_.training)
         fail_at(*t.find("portfolio"), "target.portfolio",
@@ -557,7 +656,8 @@ private:
         warn(t.need("deadline_months"), t.name("deadline_months"),
              deadline_warning(*sc_.deadline_months));
     }
-    if (const located *y = t.find("year")) sc_.year = read_int(*y, "target.year");
+    if (const located* y = t.find("year")) sc_.year = read_int(*y, "target.year");
+    if (sc_.inference) check_inference(t, top);
 
     if (r["budget"]) {
       const section b = as_section(at("budget"), "budget", {"capex_usd", "tco_usd"});
@@ -619,17 +719,17 @@ private:
       if (s.find("max_nodes")) sc_.max_nodes = s.count("max_nodes");
       if (s.find("node_step")) sc_.node_step = s.count("node_step");
       // Opt-in: consider only these systems / sourcing options (absent = all, as MODEL.md).
-      const auto each = [](const located &v, const std::string &field, auto fn) {
+      const auto each = [](const located& v, const std::string& field, auto fn) {
         if (!v.node.IsSequence() || v.node.size() == 0)
           fail_at(v, field, "expected a non-empty list, got " + kind_of(v.node));
         for (auto it = v.node.begin(); it != v.node.end(); ++it) fn(located{*it, v.file});
       };
-      if (const located *v = s.find("systems"))
-        each(*v, "search.systems", [&](const located &x) {
+      if (const located* v = s.find("systems"))
+        each(*v, "search.systems", [&](const located& x) {
           sc_.only_systems.push_back(index_of(sc_.system_meta, x, "search.systems", "system"));
         });
-      if (const located *v = s.find("sourcing"))
-        each(*v, "search.sourcing", [&](const located &x) {
+      if (const located* v = s.find("sourcing"))
+        each(*v, "search.sourcing", [&](const located& x) {
           const std::string m = read_string(x, "search.sourcing");
           const std::optional<sourcing> v = from_name(kSourcingNames, m);
           if (!v)
@@ -643,15 +743,15 @@ private:
 
 } // namespace
 
-scenario load_scenario(const std::string &path) {
+scenario load_scenario(const std::string& path) {
   const document d = detail::read_document(path);
   scenario sc = loader().run(d);
   validate_scenario(sc);
   return sc;
 }
 
-scenario load_scenario_text(const std::string &text, const std::string &name,
-                            const std::string &base_dir) {
+scenario load_scenario_text(const std::string& text, const std::string& name,
+                            const std::string& base_dir) {
   const document d = detail::parse_document(text, name, base_dir, false);
   scenario sc = loader().run(d);
   validate_scenario(sc);
@@ -665,10 +765,55 @@ scenario load_builtin_catalog() {
   return loader().run_lists(detail::parse_document(text, "<built-in>/catalog", "", true));
 }
 
+std::vector<model_card> load_model_catalog() {
+  const std::string* text = find_resource("catalog/models.yaml");
+  if (!text) throw std::logic_error("catalog/models.yaml is missing from this build");
+  const document d = detail::parse_document(*text, "<built-in>/catalog/models.yaml", "", true);
+  check_keys(d.root, "", {"models"});
+  const located list{d.root.node["models"], d.root.file};
+  if (!list.node.IsSequence()) fail_at(list, "models", "expected a list of models");
+  std::vector<model_card> out;
+  for (auto it = list.node.begin(); it != list.node.end(); ++it) {
+    const section s = as_section(located{*it, d.root.file}, "models",
+                                 {"id", "name", "source", "notes", "total_params", "active_params",
+                                  "layers", "kv_heads", "head_dim"});
+    model_card c;
+    c.id = read_string(s.need("id"), "models.id");
+    if (const located* n = s.find("name")) c.name = read_string(*n, "models.name");
+    c.source = read_string(s.need("source"), "models.source");
+    c.total_params = s.positive("total_params");
+    c.active_params = s.positive("active_params");
+    c.layers = s.count("layers");
+    c.kv_heads = s.count("kv_heads");
+    c.head_dim = s.count("head_dim");
+    out.push_back(c);
+  }
+  return out;
+}
+
+void fill_from_model(inference_target& t, const std::string& id, const std::string& where) {
+  const std::vector<model_card> models = load_model_catalog();
+  std::string valid;
+  for (const model_card& c : models) {
+    if (c.id == id) {
+      t.model = c.id;
+      t.total_params = c.total_params;
+      t.active_params = c.active_params;
+      // kv_bytes_per_token = 2 * layers * kv_heads * head_dim * bytes (docs/inference.md).
+      t.kv_values_per_token = 2 * c.layers * c.kv_heads * c.head_dim;
+      t.kv_bytes_per_token.reset();
+      return;
+    }
+    valid += (valid.empty() ? "" : ", ") + c.id;
+  }
+  throw input_error(where, 0, 0, "model",
+                    "'" + id + "' is not a known model (valid: " + valid + ")");
+}
+
 scenario load_default_scenario() { return load_builtin_scenario("default.yaml"); }
 
-scenario load_builtin_scenario(const std::string &name) {
-  const std::string *text = find_resource(name);
+scenario load_builtin_scenario(const std::string& name) {
+  const std::string* text = find_resource(name);
   if (!text)
     throw std::logic_error("the built-in scenario " + name + " is missing from this build");
   const document d = detail::parse_document(*text, "<built-in>/" + name, "", true);

@@ -12,11 +12,11 @@ namespace dcplan {
 
 /// The lists of a scenario as flat arrays, valid on the side (host or device) that reads them.
 struct model_view {
-  const accelerator_rec *accelerators;
-  const system_rec *systems;
-  const cooling_rec *cooling;
-  const fabric_rec *fabrics;
-  const site_rec *sites;
+  const accelerator_rec* accelerators;
+  const system_rec* systems;
+  const cooling_rec* cooling;
+  const fabric_rec* fabrics;
+  const site_rec* sites;
   globals_rec g;
 };
 
@@ -53,6 +53,14 @@ struct plan_figures {
   // Goodput figures, training targets with a reliability block only (NaN otherwise).
   double checkpoint_interval_minutes;
   double expected_interruptions;
+  // Inference figures (MODEL.md "Inference targets"), inference targets only; NaN where MODEL.md
+  // says null (no replica) or without an inference target.
+  double replica_accelerators;
+  double replicas;
+  double batch;
+  double tokens_per_second;
+  double ms_per_token;
+  double usd_per_million_tokens;
   int reason;         // first failing test, 0 when feasible
   unsigned failed;    // bit t set when test t (1..9) fails
   bool near_feasible; // passes every test except possibly the target (6)
@@ -79,7 +87,7 @@ struct goodput_figures {
 };
 
 /// MODEL.md "Goodput" for a job on `acc` accelerators, in MODEL.md's order of operations.
-DCPLAN_HD goodput_figures daly_goodput(const globals_rec &g, double acc) {
+DCPLAN_HD goodput_figures daly_goodput(const globals_rec& g, double acc) {
   goodput_figures r;
   const double M = g.accelerator_mtbf_hours * 60 / acc;
   const double delta = g.checkpoint_minutes;
@@ -94,25 +102,118 @@ DCPLAN_HD goodput_figures daly_goodput(const globals_rec &g, double acc) {
 }
 
 /// MODEL.md "Feasibility" test 6: `effective_flops >= required` (always true without a target).
-DCPLAN_HD bool passes_target(const globals_rec &g, double effective_flops) {
+DCPLAN_HD bool passes_target(const globals_rec& g, double effective_flops) {
   return !g.has_target || effective_flops >= g.required_effective_flops;
 }
 
+/// One step of MODEL.md "Inference targets"' replica search: a replica of `p` accelerators.
+struct replica_step {
+  double p;               // accelerators per replica, a power of two
+  double split;           // 1 + tp_scaling_k * log2(p)
+  double A;               // seconds per step to read the weights
+  double b;               // seconds per step per sequence: compute and KV reads
+  double b_compute, b_kv; // the two parts of b
+  double B;               // the batch (< 1: this p serves nothing)
+  double step;            // (A + b * B) * split, seconds (B >= 1 only)
+  double rate;            // B / step / p, tokens/s per accelerator (B >= 1 only)
+};
+
+/// The per-accelerator inputs of the replica search for system `sys` serving with `m` (the
+/// serving_mfu or the system's mfu, possibly moved by a risk draw).
+struct replica_inputs {
+  double hbm; // hbm_gb * 1e9 * usable_hbm, bytes
+  double bw;  // hbm_tbps * 1e12 * mbu, bytes/s
+  double fl;  // peak_<precision>_flops * m, FLOP/s
+};
+
+DCPLAN_HD replica_inputs replica_inputs_of(const globals_rec& g, const system_rec& sys,
+                                           const accelerator_rec& ar) {
+  replica_inputs r;
+  const double mbu = sys.mbu > 0 ? sys.mbu : g.inf_mbu;
+  const double m = g.inf_has_serving_mfu ? g.inf_serving_mfu : sys.mfu;
+  r.hbm = ar.hbm_gb * 1e9 * g.inf_usable_hbm;
+  r.bw = ar.hbm_tbps * 1e12 * mbu;
+  r.fl = (g.prec == static_cast<int>(precision::fp8) ? ar.peak_fp8_flops : ar.peak_bf16_flops) * m;
+  return r;
+}
+
+/// MODEL.md "Inference targets": the replica of p accelerators, `log2p` being log2(p) (p is a
+/// power of two, so the loop's counter is log2(p) exactly, with no library call).
+DCPLAN_HD replica_step replica_try(const globals_rec& g, const replica_inputs& in, double p,
+                                   double log2p) {
+  replica_step r;
+  r.p = p;
+  const double cap = p * in.hbm - g.inf_weights;
+  const double split = 1 + g.inf_tp_scaling_k * log2p;
+  r.split = split;
+  const double A = g.inf_weights / (p * in.bw);
+  r.A = A;
+  r.b_compute = g.inf_flops_per_token / (p * in.fl);
+  r.b_kv = g.inf_kv_seq / (p * in.bw);
+  const double b = r.b_compute + r.b_kv;
+  r.b = b;
+  double B = floor(cap / g.inf_kv_seq);
+  B = detail::dmin(B, g.inf_max_batch);
+  if (g.inf_has_latency) B = detail::dmin(B, floor((g.inf_max_s_per_token / split - A) / b));
+  r.B = B;
+  r.step = NAN;
+  r.rate = NAN;
+  if (B >= 1) {
+    r.step = (A + b * B) * split;
+    r.rate = B / r.step / p;
+  }
+  return r;
+}
+
+/// The kept replica of MODEL.md's search: p = 1, 2, 4, ... <= scale_up_domain, a larger p kept
+/// only when its rate beats the kept one's by more than 1e-9 relative. `found` is false when no p
+/// serves a sequence.
+struct replica_choice {
+  bool found;
+  double p, batch, step_s;
+};
+
+DCPLAN_HD replica_choice replica_search(const globals_rec& g, const system_rec& sys,
+                                        const accelerator_rec& ar) {
+  const replica_inputs in = replica_inputs_of(g, sys, ar);
+  replica_choice c{false, NAN, NAN, NAN};
+  double best = 0;
+  double log2p = 0;
+  for (double p = 1; p <= sys.scale_up_domain; p = p * 2, log2p = log2p + 1) {
+    const replica_step r = replica_try(g, in, p, log2p);
+    if (!(r.B >= 1)) continue;
+    if (!c.found || r.rate > best * (1 + 1e-9)) {
+      c.found = true;
+      c.p = p;
+      c.batch = r.B;
+      c.step_s = r.step;
+      best = r.rate;
+    }
+  }
+  return c;
+}
+
+/// MODEL.md "Inference targets": replicas of `p` accelerators in `acc`, none spanning two
+/// scale-up domains of `D`. A non-decreasing step function of acc (range_reduce.hpp).
+DCPLAN_HD double replicas_in(double acc, double D, double p) {
+  return floor(acc / D) * floor(D / p) + floor((acc - floor(acc / D) * D) / p);
+}
+
 /// MODEL.md "Feasibility" test 7 for a plan ready after `ready` months (true without a deadline).
-DCPLAN_HD bool passes_deadline(const globals_rec &g, double ready) {
+DCPLAN_HD bool passes_deadline(const globals_rec& g, double ready) {
   if (!g.has_deadline) return true;
   return g.training ? ready + g.training_months <= g.deadline_months : ready <= g.deadline_months;
 }
 
 /// Evaluates plan (site s, system a, cooling c, fabric f, sourcing m, nodes n): MODEL.md
 /// "Figures of a plan" and "Feasibility". Cloud plans take c = -1.
-DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, int f, int m,
+DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, int f, int m,
                                      double n) {
-  const globals_rec &g = v.g;
-  const site_rec &site = v.sites[s];
-  const system_rec &sys = v.systems[a];
-  const accelerator_rec &acc_rec = v.accelerators[sys.accelerator];
-  const fabric_rec &fab = v.fabrics[f];
+  const globals_rec& g = v.g;
+  const site_rec& site = v.sites[s];
+  const system_rec& sys = v.systems[a];
+  const accelerator_rec& acc_rec = v.accelerators[sys.accelerator];
+  const fabric_rec& fab = v.fabrics[f];
   const bool cloud = m == static_cast<int>(sourcing::cloud);
   const bool build = m == static_cast<int>(sourcing::build);
   const double nan = NAN;
@@ -131,7 +232,7 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
   if (cloud) {
     pue = site.cloud_pue;
   } else {
-    const cooling_rec &cool = v.cooling[c];
+    const cooling_rec& cool = v.cooling[c];
     per_rack = detail::dmin(floor(cool.max_rack_kw / sys.node_power_kw),
                             floor(g.rack_units / sys.node_rack_units));
     racks = per_rack >= 1.0 ? ceil(n / per_rack) : nan;
@@ -154,7 +255,7 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
   if (cloud) {
     opex = acc * sys.cloud_usd_per_accel_hour * site.cloud_price_multiplier * 8760;
   } else {
-    const cooling_rec &cool = v.cooling[c];
+    const cooling_rec& cool = v.cooling[c];
     hw_capex =
         n * sys.node_price_usd + acc * fab.cost_usd_per_accel * fab_scale + racks * g.rack_usd;
     fac_capex = it_kw / 1000 * g.build_usd_per_mw_it * site.build_cost_multiplier +
@@ -228,7 +329,28 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
     p.job_days = p.accelerator_hours = p.job_energy_mwh = p.job_tco2 = p.job_cost_usd = nan;
   }
 
-  // MODEL.md "Feasibility": tests 1..8 in order; the first that fails is the reason.
+  // MODEL.md "Inference targets": the replica search, replicas and the serving figures.
+  bool t_replica = true;
+  double tps = 0;
+  p.replica_accelerators = p.replicas = p.batch = p.tokens_per_second = p.ms_per_token =
+      p.usd_per_million_tokens = nan;
+  if (g.inference) {
+    const replica_choice rc = replica_search(g, sys, acc_rec);
+    const double replicas = rc.found ? replicas_in(acc, sys.scale_up_domain, rc.p) : 0.0;
+    p.replicas = replicas;
+    t_replica = replicas >= 1;
+    if (t_replica) {
+      tps = replicas * rc.batch / rc.step_s;
+      p.replica_accelerators = rc.p;
+      p.batch = rc.batch;
+      p.ms_per_token = rc.step_s * 1000;
+      p.usd_per_million_tokens = tco / (tps * 3600 * 8760 * g.utilization * g.horizon_years) * 1e6;
+    }
+    p.tokens_per_second = tps;
+  }
+
+  // MODEL.md "Feasibility": tests 1..9 in the order 1, 2, 3, 4, 5, 9, 6, 7, 8; the first that
+  // fails is the reason.
   const bool t_year = !g.has_year || acc_rec.available_year <= g.year;
   const bool t_cooling = cloud || v.cooling[c].rank >= v.cooling[sys.min_cooling].rank;
   const bool t_rack = cloud || per_rack >= 1.0;
@@ -241,7 +363,8 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
   } else {
     t_power = it_kw / 1000 <= site.colo_available_mw;
   }
-  const bool t_target = passes_target(g, eff);
+  // Test 6: on tokens_per_second for an inference target.
+  const bool t_target = g.inference ? tps >= g.inf_tokens_per_second : passes_target(g, eff);
   const bool t_deadline = passes_deadline(g, ready);
   const bool t_budget = (!g.has_budget_capex || capex <= g.budget_capex_usd) &&
                         (!g.has_budget_tco || tco <= g.budget_tco_usd);
@@ -249,7 +372,8 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
   p.failed = (t_year ? 0u : 1u << reason_year) | (t_cooling ? 0u : 1u << reason_cooling) |
              (t_rack ? 0u : 1u << reason_rack) | (t_fabric ? 0u : 1u << reason_fabric) |
              (t_power ? 0u : 1u << reason_power) | (t_target ? 0u : 1u << reason_target) |
-             (t_deadline ? 0u : 1u << reason_deadline) | (t_budget ? 0u : 1u << reason_budget);
+             (t_deadline ? 0u : 1u << reason_deadline) | (t_budget ? 0u : 1u << reason_budget) |
+             (t_replica ? 0u : 1u << reason_replica);
   int r = feasible;
   if (!t_year)
     r = reason_year;
@@ -261,6 +385,8 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
     r = reason_fabric;
   else if (!t_power)
     r = reason_power;
+  else if (!t_replica)
+    r = reason_replica;
   else if (!t_target)
     r = reason_target;
   else if (!t_deadline)
@@ -268,12 +394,20 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view &v, int s, int a, int c, i
   else if (!t_budget)
     r = reason_budget;
   p.reason = r;
-  p.near_feasible = t_year && t_cooling && t_rack && t_fabric && t_power && t_deadline && t_budget;
+  p.near_feasible =
+      t_year && t_cooling && t_rack && t_fabric && t_power && t_replica && t_deadline && t_budget;
   return p;
 }
 
+/// Test 6 of a plan's figures: on tokens_per_second for an inference target (MODEL.md
+/// "Inference targets"), else on effective_flops. For the risk draws.
+DCPLAN_HD bool meets_target(const globals_rec& g, const plan_figures& p) {
+  return g.inference ? p.tokens_per_second >= g.inf_tokens_per_second
+                     : passes_target(g, p.effective_flops);
+}
+
 /// The ranking figure of MODEL.md "Ranking", oriented so that smaller is better.
-DCPLAN_HD double objective_key(const plan_figures &p, int obj) {
+DCPLAN_HD double objective_key(const plan_figures& p, int obj) {
   switch (obj) {
   case static_cast<int>(objective::capex):
     return p.capex;

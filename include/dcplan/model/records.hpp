@@ -58,6 +58,9 @@ struct system_rec {
   bool has_cloud;
   double cloud_usd_per_accel_hour;
   bool purchasable = true; // false: cloud plans only (MODEL.md "A plan")
+  // MODEL.md "Inference targets": share of peak HBM bandwidth this system reaches; 0 when the
+  // system has none of its own and the target's mbu applies.
+  double mbu = 0;
 };
 
 struct cooling_rec {
@@ -129,6 +132,21 @@ struct globals_rec {
   double accelerator_mtbf_hours; // hours per accelerator between job-interrupting failures
   double checkpoint_minutes;     // the job's stall to write one checkpoint
   double restart_minutes;        // lost per failure
+  // MODEL.md "Inference targets": the optional inference target, reduced to the prefixes of its
+  // formulas that do not depend on the plan (computed on the host in MODEL.md's order).
+  bool inference;
+  double inf_tokens_per_second; // required generated tokens/s, all replicas
+  double inf_weights;           // total_params * bytes_per_param, bytes
+  double inf_kv_seq;            // kv_bytes_per_token * (input + output / 2), bytes
+  double inf_flops_per_token;   // 2 * active_params * (input + output) / output, FLOP
+  double inf_usable_hbm;        // share of HBM for weights and KV cache
+  double inf_max_batch;         // most sequences per replica
+  bool inf_has_latency;         // max_ms_per_token is set
+  double inf_max_s_per_token;   // max_ms_per_token / 1000, seconds
+  double inf_tp_scaling_k;      // cost of splitting a replica over p accelerators
+  double inf_mbu;               // the target's mbu (0 when every system has its own)
+  bool inf_has_serving_mfu;     // serving_mfu replaces the systems' mfu
+  double inf_serving_mfu;
 };
 
 } // namespace dcplan

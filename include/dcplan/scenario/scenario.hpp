@@ -35,6 +35,36 @@ struct training_target {
   double flops_per_token = 6;
 };
 
+/// MODEL.md "Inference targets" (version 2): `target.inference`. Optional fields hold their
+/// defaults; `bytes_per_param` left unset means 2 under bf16 and 1 under fp8.
+struct inference_target {
+  std::string model; // configs/catalog/models.yaml id that filled the model's fields, or empty
+  double total_params = 0;      // parameters held in HBM (> 0)
+  double active_params = 0;     // parameters used per token (0 < active <= total)
+  double tokens_per_second = 0; // generated tokens/s to serve, all replicas (> 0)
+  double input_tokens = 0;      // mean prompt tokens per request (>= 0)
+  double output_tokens = 1;     // mean generated tokens per request (>= 1)
+  // KV-cache bytes per token of context (> 0). Unset when a catalog model gives
+  // kv_values_per_token (2 * layers * kv_heads * head_dim) instead: the bytes are then that
+  // times bytes_per_param, at the run's precision.
+  std::optional<double> kv_bytes_per_token;
+  double kv_values_per_token = 0;
+  std::optional<double> bytes_per_param;
+  double usable_hbm = 0.9;
+  double max_batch = 1024;
+  std::optional<double> max_ms_per_token;
+  double tp_scaling_k = 0;
+  std::optional<double> mbu;         // required unless every system has its own
+  std::optional<double> serving_mfu; // replaces the systems' mfu when set
+};
+
+/// A model of configs/catalog/models.yaml (an opt-in extension: `target.inference.model`).
+struct model_card {
+  std::string id, name, source;
+  double total_params = 0, active_params = 0; // parameters
+  double layers = 0, kv_heads = 0, head_dim = 0;
+};
+
 /// MODEL.md "Risk": the optional `uncertainty` block. A factor whose block is absent does not vary
 /// (its sigma, sd or range is 0).
 struct uncertainty {
@@ -71,6 +101,7 @@ struct scenario {
 
   std::optional<double> target_effective_flops;
   std::optional<training_target> training;
+  std::optional<inference_target> inference; // MODEL.md "Inference targets"
   bool portfolio = false;
   std::optional<double> deadline_months;
   std::optional<int> year;
@@ -107,25 +138,30 @@ struct scenario {
 };
 
 /// Reads and validates a scenario file; throws input_error with file, line and column.
-scenario load_scenario(const std::string &path);
+scenario load_scenario(const std::string& path);
 /// Reads a scenario from text; `name` stands for the file in messages and resolves includes.
-scenario load_scenario_text(const std::string &text, const std::string &name,
-                            const std::string &base_dir);
+scenario load_scenario_text(const std::string& text, const std::string& name,
+                            const std::string& base_dir);
 /// The built-in default scenario (configs/default.yaml compiled into the binary).
 scenario load_default_scenario();
 /// The built-in catalog (configs/catalog/*.yaml): only the five lists are filled.
 scenario load_builtin_catalog();
 /// A built-in scenario by name, such as "bench-1e8.yaml" (configs/NAME).
-scenario load_builtin_scenario(const std::string &name);
+scenario load_builtin_scenario(const std::string& name);
+/// The built-in model catalog (configs/catalog/models.yaml).
+std::vector<model_card> load_model_catalog();
+/// An inference target's model fields from catalog model `id`; throws input_error naming `where`
+/// (a file or "command line") and the valid ids when there is no such model.
+void fill_from_model(inference_target& t, const std::string& id, const std::string& where);
 /// The warning for a deadline over 10 years (MODEL.md "Scenario file"), from a file or a flag.
 std::string deadline_warning(double months);
 /// Checks the cross-field rules of MODEL.md "Scenario file" after command-line overrides.
-void validate_scenario(const scenario &sc);
+void validate_scenario(const scenario& sc);
 
 /// One name of an enumerator, as scenario files, the command line and the reports spell it.
 template <class E>
 struct enum_name {
-  const char *name;
+  const char* name;
   E value;
 };
 
@@ -147,8 +183,8 @@ inline constexpr enum_name<precision> kPrecisionNames[] = {{"bf16", precision::b
 
 /// The enumerator called `name` in `table`, or nullopt.
 template <class E, std::size_t N>
-std::optional<E> from_name(const enum_name<E> (&table)[N], const std::string &name) {
-  for (const enum_name<E> &x : table)
+std::optional<E> from_name(const enum_name<E> (&table)[N], const std::string& name) {
+  for (const enum_name<E>& x : table)
     if (name == x.name) return x.value;
   return std::nullopt;
 }
@@ -157,7 +193,7 @@ std::optional<E> from_name(const enum_name<E> (&table)[N], const std::string &na
 template <class E, std::size_t N>
 std::vector<std::string> names_of(const enum_name<E> (&table)[N]) {
   std::vector<std::string> out;
-  for (const enum_name<E> &x : table) out.push_back(x.name);
+  for (const enum_name<E>& x : table) out.push_back(x.name);
   return out;
 }
 
@@ -165,13 +201,13 @@ std::vector<std::string> names_of(const enum_name<E> (&table)[N]) {
 template <class E, std::size_t N>
 std::string name_list(const enum_name<E> (&table)[N]) {
   std::string out;
-  for (const enum_name<E> &x : table) out += (out.empty() ? "" : ", ") + std::string(x.name);
+  for (const enum_name<E>& x : table) out += (out.empty() ? "" : ", ") + std::string(x.name);
   return out;
 }
 
-const char *to_string(objective o);
-const char *to_string(precision p);
-const char *to_string(sourcing m);
-const char *reason_name(int r);
+const char* to_string(objective o);
+const char* to_string(precision p);
+const char* to_string(sourcing m);
+const char* reason_name(int r);
 
 } // namespace dcplan

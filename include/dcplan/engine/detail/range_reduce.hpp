@@ -2,7 +2,7 @@
 // Exact pruning over the node counts of one combination (site, system, cooling, fabric,
 // sourcing): MODEL.md's tests are monotone in the node count n, so whole ranges of plans share
 // their outcome and are counted without evaluating each plan. Only the plans that pass tests
-// 1-7 are evaluated one by one (for the TCO budget and their ranking keys).
+// 1-7 (and 9) are evaluated one by one (for the TCO budget and their ranking keys).
 //
 // Why each split is exact (every figure is the IEEE double of MODEL.md, evaluated as written):
 // - year, cooling, rack and deadline do not depend on n: the first plan decides the range.
@@ -23,6 +23,21 @@
 //   passes on an interval of node counts, not a suffix. No range is claimed for it: every plan
 //   that passes tests 1-5 is evaluated one by one (the year, cooling, rack, fabric and power
 //   splits above do not involve goodput and stay exact).
+// - replica and target with an inference target (MODEL.md "Inference targets"; test 9 comes
+//   after test 5 and before test 6): the replica search depends on the system only, so `p`,
+//   `batch` and `step_s` are the same for every plan of the combination, and n enters only
+//   through replicas = floor(acc / D) * floor(D / p) + floor((acc - floor(acc / D) * D) / p).
+//   Exactly, that is non-decreasing in acc: within a domain the second term grows, and from
+//   acc = kD - 1 to kD the first grows by floor(D / p) >= floor((D - 1) / p), the second's most.
+//   As computed, acc and D are integers below 2^40 here and p a power of two: acc / D rounds to
+//   an integer only when it is one (a non-integer quotient is at least 1 / D from the next
+//   integer, over 2^-52 relative of it), acc - floor(acc / D) * D is exact and the division by p
+//   is exact, so every floor is the exact one and the double is the exact integer.
+//   tokens_per_second = replicas * batch / step_s rounds a non-decreasing value by monotone
+//   roundings, so it is non-decreasing in n too. Hence test 9 (replicas >= 1, or no p at all)
+//   fails on a prefix of [b, P) and test 6 (tokens_per_second >= required) passes on a suffix
+//   of what remains; neither reads effective_flops, so no bound on scaling_k is needed.
+//   Under the guards n_max <= 1e9 and acc <= 2^40; outside them every plan is evaluated.
 // - the TCO budget has no such guarantee (the residual value is subtracted), so it is tested
 //   plan by plan, as are the ranking keys.
 #include <algorithm>
@@ -69,8 +84,10 @@ template <class Pred>
 DCPLAN_HD std::uint64_t first_true(std::uint64_t lo, std::uint64_t hi, Pred pred) {
   while (lo < hi) {
     const std::uint64_t mid = lo + (hi - lo) / 2;
-    if (pred(mid)) hi = mid;
-    else lo = mid + 1;
+    if (pred(mid))
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return lo;
 }
@@ -89,23 +106,28 @@ DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, st
                          static_cast<double>(j + 1) * sp.node_step);
   };
   const plan_figures first = plan(b);
-  if (first.reason == reason_year || first.reason == reason_cooling || first.reason == reason_rack) {
+  if (first.reason == reason_year || first.reason == reason_cooling ||
+      first.reason == reason_rack) {
     counts[first.reason] += e - b;
     return;
   }
   // Tests 4 and 5 fail on suffixes; a plan failing both counts as fabric.
-  const std::uint64_t F = first_true(b, e, [&](std::uint64_t j) { return fails(plan(j), reason_fabric); });
-  const std::uint64_t G = first_true(b, F, [&](std::uint64_t j) { return fails(plan(j), reason_power); });
+  const std::uint64_t F =
+      first_true(b, e, [&](std::uint64_t j) { return fails(plan(j), reason_fabric); });
+  const std::uint64_t G =
+      first_true(b, F, [&](std::uint64_t j) { return fails(plan(j), reason_power); });
   counts[reason_fabric] += e - F;
   counts[reason_power] += F - G;
-  const std::uint64_t P = G;  // plans [b, P) pass tests 1-5
+  const std::uint64_t P = G; // plans [b, P) pass tests 1-5
 
   const double n_max = static_cast<double>(e) * sp.node_step;
   const double acc_max = n_max * v.systems[cb.system].accelerators_per_node;
-  const bool target_splits = !v.g.has_target ||
-                             // The goodput argument in the header: plan by plan.
-                             (!v.g.has_reliability &&
-                             (v.fabrics[cb.fabric].scaling_k <= 0.5 && n_max <= 1e9 && acc_max <= 1099511627776.0));
+  const bool target_splits =
+      v.g.inference ? n_max <= 1e9 && acc_max <= 1099511627776.0 // the inference argument
+                    : !v.g.has_target ||
+                          // The goodput argument in the header: plan by plan.
+                          (!v.g.has_reliability && (v.fabrics[cb.fabric].scaling_k <= 0.5 &&
+                                                    n_max <= 1e9 && acc_max <= 1099511627776.0));
   if (!target_splits) {
     for (std::uint64_t j = b; j < P; ++j) {
       const plan_figures p = plan(j);
@@ -114,9 +136,17 @@ DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, st
     }
     return;
   }
+  // Test 9 (inference targets only) fails on a prefix, before test 6 (see the header).
+  const std::uint64_t R =
+      v.g.inference
+          ? first_true(b, P, [&](std::uint64_t j) { return !fails(plan(j), reason_replica); })
+          : b;
+  counts[reason_replica] += R - b;
   const std::uint64_t T =
-      v.g.has_target ? first_true(b, P, [&](std::uint64_t j) { return !fails(plan(j), reason_target); }) : b;
-  counts[reason_target] += T - b;
+      v.g.has_target
+          ? first_true(R, P, [&](std::uint64_t j) { return !fails(plan(j), reason_target); })
+          : R;
+  counts[reason_target] += T - R;
   if (T == P) return;
   if (fails(first, reason_deadline)) {
     counts[reason_deadline] += P - T;
@@ -138,4 +168,4 @@ DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, st
   }
 }
 
-}  // namespace dcplan::detail
+} // namespace dcplan::detail
