@@ -62,7 +62,7 @@ nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
   j["cost_curve"] = std::move(curve);
   // Extensions (MODEL.md allows added fields).
   j["objective"] = to_string(sc.obj);
-  j["curve"] = budget_curve ? "budget" : "cost";
+  if (budget_curve) j["curve"] = "budget"; // the cost objectives' block stays as it was
   j["frontier_plans"] = rep.candidate_count;
   j["search_nodes"] = rep.nodes;
   j["frontier_seconds"] = rep.candidates_seconds;
