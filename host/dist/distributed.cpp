@@ -160,7 +160,7 @@ std::optional<portfolio_report> run_portfolio_ranks(const scenario &sc, const pl
                                                     const portfolio_options &popt) {
   if (!distributed()) return run_portfolio(sc, sp, backend, opt, popt);
   check_portfolio_scenario(sc);
-  pool_candidates_result fr = find_pool_candidates(sc, sp, backend, opt);
+  pool_candidates_result fr = find_pool_candidates(portfolio_candidate_scenario(sc), sp, backend, opt);
   std::vector<char> buf(fr.items.size() * sizeof(pool_candidate));
   if (!buf.empty()) std::memcpy(buf.data(), fr.items.data(), buf.size());
   const std::vector<std::vector<char>> all = gather_to_root(buf);
