@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <sstream>
 
@@ -27,7 +28,7 @@ TEST_CASE("random scenarios: pruned, Thrust and one-by-one paths agree exactly",
     try {
       sc = load_scenario_text(text, "random.yaml", ".");
       sp = build_space(sc);
-    } catch (const input_error &) {
+    } catch (const input_error&) {
       continue; // e.g. an empty space
     }
     if (sp.total > 3000000) continue;
@@ -75,7 +76,7 @@ namespace {
 
 // The one-plan-at-a-time reference against the pruned and Thrust paths: counts by reason, the
 // top 12 and the closest plan. Returns the number of feasible plans.
-std::uint64_t check_against_reference(const scenario &sc, const plan_space &sp) {
+std::uint64_t check_against_reference(const scenario& sc, const plan_space& sp) {
   const model_view v = make_model_view(sc);
   std::uint64_t counts[kReasonCount] = {};
   std::vector<rank_key> ranked;
@@ -123,7 +124,7 @@ TEST_CASE("random training scenarios with goodput: pruned, Thrust and one-by-one
     try {
       sc = load_scenario_text(text, "random.yaml", ".");
       sp = build_space(sc);
-    } catch (const input_error &) {
+    } catch (const input_error&) {
       continue;
     }
     if (sp.total > 2000000) continue;
@@ -176,14 +177,14 @@ sites:
     power_lead_months: 12
     colo: {usd_per_kw_month: 150, available_mw: 20, lead_months: 6}
 )";
-  for (const char *obj : {"effective_flops", "tco"}) {
+  for (const char* obj : {"effective_flops", "tco"}) {
     std::string t = text;
     t.replace(t.find("effective_flops"), 15, obj);
     INFO(obj);
     const scenario sc = load_scenario_text(t, "goodput.yaml", ".");
     const plan_space sp = build_space(sc);
     const model_view v = make_model_view(sc);
-    const combo &cb = sp.combos[0];
+    const combo& cb = sp.combos[0];
     const double req = sc.globals().required_effective_flops;
     // The figure rises, then falls: the largest plan delivers less than the best, and the plans
     // that meet the target form one interval strictly inside the range.
@@ -207,4 +208,65 @@ sites:
     }
     CHECK(check_against_reference(sc, sp) > 0);
   }
+}
+
+TEST_CASE("random inference scenarios: pruned, Thrust and one-by-one paths agree",
+          "[engine][random][inference]") {
+  std::mt19937_64 rng(20261201);
+  int checked = 0, with_feasible = 0, no_replica = 0, too_small = 0, batch_one = 0,
+      uneven_domain = 0, cut_by_bound = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const std::string text = test::random_scenario(rng, false, true);
+    scenario sc;
+    plan_space sp;
+    try {
+      sc = load_scenario_text(text, "random.yaml", ".");
+      sp = build_space(sc);
+    } catch (const input_error&) {
+      continue;
+    }
+    if (sp.total > 2000000) continue;
+    INFO(text);
+    REQUIRE(sc.globals().inference);
+    if (check_against_reference(sc, sp) > 0) ++with_feasible;
+    // What the scenario exercises: systems whose search keeps no p (weights that do not fit or a
+    // bound no batch meets), plans smaller than one replica, a batch of 1, replicas that do not
+    // divide a 72-accelerator domain.
+    const globals_rec g = sc.globals();
+    bool none = false, small = false, one = false, uneven = false, bound = false;
+    for (std::size_t a = 0; a < sc.systems.size(); ++a) {
+      const system_rec& sy = sc.systems[a];
+      const replica_choice rc = replica_search(g, sy, sc.accelerators[sy.accelerator]);
+      if (!rc.found) {
+        none = true;
+        continue;
+      }
+      if (rc.p > sy.accelerators_per_node) small = true;
+      if (rc.batch == 1) one = true;
+      if (sy.scale_up_domain == 72 && std::fmod(72.0, rc.p) != 0) uneven = true;
+      const replica_inputs in = replica_inputs_of(g, sy, sc.accelerators[sy.accelerator]);
+      const replica_step st = replica_try(g, in, rc.p, std::log2(rc.p));
+      if (g.inf_has_latency &&
+          st.B == std::floor((g.inf_max_s_per_token / st.split - st.A) / st.b) &&
+          st.B < g.inf_max_batch)
+        bound = true;
+    }
+    no_replica += none;
+    too_small += small;
+    batch_one += one;
+    uneven_domain += uneven;
+    cut_by_bound += bound;
+    ++checked;
+  }
+  INFO(fmt::format("checked {}, feasible {}, no replica {}, smaller than a replica {}, batch 1 "
+                   "{}, uneven domain {}, cut by the bound {}",
+                   checked, with_feasible, no_replica, too_small, batch_one, uneven_domain,
+                   cut_by_bound));
+  CHECK(checked >= 100);
+  CHECK(with_feasible >= 20);
+  CHECK(no_replica >= 20);
+  CHECK(too_small >= 10);
+  CHECK(batch_one >= 5);
+  CHECK(uneven_domain >= 5);
+  CHECK(cut_by_bound >= 20);
 }

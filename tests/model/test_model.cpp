@@ -268,3 +268,129 @@ TEST_CASE("without a reliability block goodput is 1 and there are no goodput fig
   CHECK(std::isnan(f.checkpoint_interval_minutes));
   CHECK(std::isnan(f.expected_interruptions));
 }
+
+namespace {
+// MODEL.md "Inference targets": Llama 3.1 405B in fp8 on GB200 trays of 4 B200 in a
+// 72-accelerator NVLink domain (the v2-inference golden's rank-1 system), worked by hand below.
+const char* kInference = R"(precision: fp8
+target:
+  inference: {total_params: 405.0e9, active_params: 405.0e9, tokens_per_second: 1.0e5,
+              input_tokens: 2048, output_tokens: 512, kv_bytes_per_token: 258048,
+              max_ms_per_token: 50, max_batch: 128, tp_scaling_k: 0.02, mbu: 0.6}
+finance: {horizon_years: 4, discount_rate: 0.08, utilization: 0.7, maintenance_rate: 0.03, staff_usd_per_mw_year: 150000}
+facility: {build_usd_per_mw_it: 1.1e7, construction_months: 18, facility_life_years: 20, rack_usd: 30000, rack_units: 42}
+accelerators:
+  - {id: b200, peak_bf16_flops: 2250.0e12, peak_fp8_flops: 4500.0e12, hbm_gb: 180, hbm_tbps: 8.0, tdp_w: 1000, available_year: 2025}
+systems:
+  - {id: gb200-tray, accelerator: b200, accelerators_per_node: 4, scale_up_domain: 72, node_power_kw: 7.3, node_price_usd: 217000, node_rack_units: 2, min_cooling: liquid, mfu: 0.40, lead_time_months: 9}
+cooling:
+  - {id: liquid, rank: 2, pue: 1.12, max_rack_kw: 140, capex_usd_per_kw: 2600}
+fabrics:
+  - {id: roce-400g, radix: 64, cost_usd_per_accel: 6000, power_w_per_accel: 60, scaling_k: 0.01}
+sites:
+  - id: us-va
+    grid_mw: 20
+    energy_usd_per_kwh: 0.085
+    carbon_kg_per_kwh: 0.33
+    pue_adjust: 0.05
+    build_cost_multiplier: 1.0
+    power_lead_months: 24
+    colo: {usd_per_kw_month: 190, available_mw: 0.64, lead_months: 6}
+)";
+} // namespace
+
+TEST_CASE("an inference plan's replica search worked by hand", "[model][inference]") {
+  const scenario sc = load_scenario_text(kInference, "inference.yaml", ".");
+  const globals_rec g = sc.globals();
+  // weights = 405e9 x 1 byte (fp8 default); kv_seq = 258048 x (2048 + 512 / 2) = 594,542,592.
+  CHECK(g.inf_weights == 405e9);
+  CHECK(g.inf_kv_seq == 594542592.0);
+  // Per accelerator: hbm = 180e9 x 0.9 = 162e9, bw = 8e12 x 0.6 = 4.8e12, fl = 4.5e15 x 0.4.
+  const replica_inputs in = replica_inputs_of(g, sc.systems[0], sc.accelerators[0]);
+  CHECK(in.hbm == Approx(162e9).epsilon(1e-15));
+  CHECK(in.bw == Approx(4.8e12).epsilon(1e-15));
+  CHECK(in.fl == Approx(1.8e15).epsilon(1e-15));
+  // p = 1, 2: 162 and 324 GB < 405 GB of weights, so B < 0.
+  CHECK(replica_try(g, in, 1, 0).B < 1);
+  CHECK(replica_try(g, in, 2, 1).B < 1);
+  // p = 4: cap 243e9 holds 408 sequences, max_batch 128; A = 405e9 / (4 x 4.8e12) = 0.02109375,
+  // b = 4.05e12 / 7.2e15 + 594542592 / 1.92e13 = 5.934657...e-4, split 1.04: the bound gives
+  // floor((0.05 / 1.04 - A) / b) = floor(45.47) = 45.
+  const replica_step s4 = replica_try(g, in, 4, 2);
+  CHECK(s4.A == Approx(0.02109375).epsilon(1e-14));
+  CHECK(s4.b == Approx(5.625e-4 + 3.096576e-5).epsilon(1e-12));
+  CHECK(s4.B == 45);
+  // step = (A + 45 b) x 1.04 = 0.0497117..., rate = 45 / step / 4 = 226.3.
+  CHECK(s4.step == Approx((0.02109375 + 45 * 5.9346576e-4) * 1.04).epsilon(1e-12));
+  CHECK(s4.rate == Approx(226.30).epsilon(1e-4));
+  // p = 8: A = 0.010546875, b = 2.9673288e-4, split 1.06: floor(123.42) = 123; step 49.8677 ms.
+  const replica_step s8 = replica_try(g, in, 8, 3);
+  CHECK(s8.B == 123);
+  CHECK(s8.step == Approx((0.010546875 + 123 * 2.9673288e-4) * 1.06).epsilon(1e-12));
+  CHECK(s8.rate == Approx(308.31).epsilon(1e-4));
+  // p = 16, 32, 64 reach max_batch 128 but the split costs more: rates 305.3, 299.7, 294.4.
+  const replica_step s16 = replica_try(g, in, 16, 4), s64 = replica_try(g, in, 64, 6);
+  CHECK(s16.B == 128);
+  CHECK(s16.rate == Approx(305.28).epsilon(1e-4));
+  CHECK(s64.rate == Approx(294.37).epsilon(1e-4));
+  // The kept p is 8; 128 > 72 ends the search.
+  const replica_choice rc = replica_search(g, sc.systems[0], sc.accelerators[0]);
+  REQUIRE(rc.found);
+  CHECK(rc.p == 8);
+  CHECK(rc.batch == 123);
+  // 82 trays, 328 accelerators: 4 full domains of 9 replicas and floor(40 / 8) = 5 more.
+  const plan_figures f = evaluate_ref(sc, plan_ref{0, 0, 0, 0, kColo, 82});
+  CHECK(f.replicas == 41);
+  CHECK(f.replica_accelerators == 8);
+  CHECK(f.batch == 123);
+  CHECK(f.ms_per_token == Approx(49.8677203944).epsilon(1e-10));
+  CHECK(f.tokens_per_second == Approx(41 * 123 / 0.0498677203944).epsilon(1e-10));
+  CHECK(f.usd_per_million_tokens ==
+        Approx(f.tco / (f.tokens_per_second * 3600 * 8760 * 0.7 * 4) * 1e6).epsilon(1e-14));
+  CHECK(f.reason == feasible);
+  // 81 trays: 4 x 9 + floor(36 / 8) = 40 replicas, 98,660 tokens/s < 1e5: test 6.
+  CHECK(evaluate_ref(sc, plan_ref{0, 0, 0, 0, kColo, 81}).replicas == 40);
+  CHECK(evaluate_ref(sc, plan_ref{0, 0, 0, 0, kColo, 81}).reason == reason_target);
+  // One tray: 4 accelerators hold no replica of 8: test 9, and the replica fields are null.
+  const plan_figures one = evaluate_ref(sc, plan_ref{0, 0, 0, 0, kColo, 1});
+  CHECK(one.reason == reason_replica);
+  CHECK(one.replicas == 0);
+  CHECK(one.tokens_per_second == 0);
+  CHECK(std::isnan(one.batch));
+  CHECK(std::isnan(one.ms_per_token));
+  CHECK(std::isnan(one.usd_per_million_tokens));
+}
+
+TEST_CASE("inference: near-ties keep the smaller replica; a tight bound cuts the batch to 1",
+          "[model][inference]") {
+  std::string text = kInference;
+  // Small weights, no split cost, max_batch binding for every p: step x p is the same for every
+  // p, so the rates tie up to rounding and p = 1 is kept.
+  const auto sub = [](std::string& t, const std::string& from, const std::string& to) {
+    t.replace(t.find(from), from.size(), to);
+  };
+  sub(text, "total_params: 405.0e9, active_params: 405.0e9",
+      "total_params: 8.0e9, active_params: 8.0e9");
+  sub(text, "max_ms_per_token: 50, ", "");
+  sub(text, "tp_scaling_k: 0.02", "tp_scaling_k: 0.0");
+  const scenario tie = load_scenario_text(text, "tie.yaml", ".");
+  const replica_choice rc = replica_search(tie.globals(), tie.systems[0], tie.accelerators[0]);
+  REQUIRE(rc.found);
+  CHECK(rc.p == 1);
+  CHECK(rc.batch == 128);
+  // A bound of 23 ms cuts the batch of a 4-accelerator replica to 1.
+  std::string tight = kInference;
+  sub(tight, "max_ms_per_token: 50", "max_ms_per_token: 23");
+  const scenario t = load_scenario_text(tight, "tight.yaml", ".");
+  const replica_inputs in = replica_inputs_of(t.globals(), t.systems[0], t.accelerators[0]);
+  // p = 8: (0.023 / 1.06 - 0.010546875) / 2.9673288e-4 = 37.6; p = 4: (0.023 / 1.04 -
+  // 0.02109375) / 5.9346576e-4 = 1.72, so B = 1 there.
+  CHECK(replica_try(t.globals(), in, 4, 2).B == 1);
+  // A bound no batch meets: reading the weights takes A = 1.318 ms even on 64 accelerators, over
+  // 1 ms / split 1.12, so no p is kept and every plan fails test 9.
+  std::string none = kInference;
+  sub(none, "max_ms_per_token: 50", "max_ms_per_token: 1");
+  const scenario n = load_scenario_text(none, "none.yaml", ".");
+  CHECK_FALSE(replica_search(n.globals(), n.systems[0], n.accelerators[0]).found);
+  CHECK(evaluate_ref(n, plan_ref{0, 0, 0, 0, kColo, 82}).reason == reason_replica);
+}
