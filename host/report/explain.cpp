@@ -12,11 +12,11 @@
 namespace dcplan {
 namespace {
 
-int find_id(const std::vector<entry_meta> &list, const std::string &id, const std::string &field) {
+int find_id(const std::vector<entry_meta>& list, const std::string& id, const std::string& field) {
   for (std::size_t i = 0; i < list.size(); ++i)
     if (list[i].id == id) return static_cast<int>(i);
   std::string valid;
-  for (const auto &m : list) valid += (valid.empty() ? "" : ", ") + m.id;
+  for (const auto& m : list) valid += (valid.empty() ? "" : ", ") + m.id;
   throw input_error("--plan", 0, 0, field, "'" + id + "' is not known (valid: " + valid + ")");
 }
 
@@ -24,7 +24,7 @@ std::string v(double x) { return std::isnan(x) ? "n/a" : fmt::format("{}", x); }
 
 } // namespace
 
-plan_ref parse_plan_spec(const scenario &sc, const std::string &spec) {
+plan_ref parse_plan_spec(const scenario& sc, const std::string& spec) {
   std::map<std::string, std::string> kv;
   std::stringstream ss(spec);
   std::string part;
@@ -42,7 +42,7 @@ plan_ref parse_plan_spec(const scenario &sc, const std::string &spec) {
     if (kv.count(k)) throw input_error("--plan", 0, 0, k, "given twice");
     kv[k] = val;
   }
-  for (const char *k : {"site", "system", "fabric", "sourcing", "nodes"})
+  for (const char* k : {"site", "system", "fabric", "sourcing", "nodes"})
     if (!kv.count(k)) throw input_error("--plan", 0, 0, k, std::string("missing '") + k + "=...'");
   plan_ref p;
   p.site = find_id(sc.site_meta, kv["site"], "site");
@@ -74,7 +74,7 @@ plan_ref parse_plan_spec(const scenario &sc, const std::string &spec) {
       throw input_error("--plan", 0, 0, "sourcing", "site '" + kv["site"] + "' has no colo offer");
   }
   const std::string n = kv["nodes"];
-  char *end = nullptr;
+  char* end = nullptr;
   const double nodes = std::strtod(n.c_str(), &end);
   if (n.empty() || *end != '\0' || !(nodes >= 1) || nodes != std::floor(nodes) ||
       nodes > 9007199254740992.0)
@@ -84,7 +84,7 @@ plan_ref parse_plan_spec(const scenario &sc, const std::string &spec) {
   return p;
 }
 
-nlohmann::ordered_json explain_json(const scenario &sc, const plan_ref &p) {
+nlohmann::ordered_json explain_json(const scenario& sc, const plan_ref& p) {
   const plan_figures f = evaluate_ref(sc, p);
   nlohmann::ordered_json j = plan_record(sc, p, f);
   j["feasible"] = f.reason == feasible;
@@ -93,18 +93,70 @@ nlohmann::ordered_json explain_json(const scenario &sc, const plan_ref &p) {
   return j;
 }
 
-std::string explain_text(const scenario &sc, const plan_ref &p) {
+// MODEL.md "Inference targets": the replica search, each p with its batch, step and rate and
+// the largest part of its step, then the plan's serving figures.
+static void explain_replicas(std::string& o, const scenario& sc, const plan_ref& p,
+                             const plan_figures& f) {
+  const globals_rec g = sc.globals();
+  const system_rec& a = sc.systems[p.system];
+  const accelerator_rec& ac = sc.accelerators[a.accelerator];
+  const replica_inputs in = replica_inputs_of(g, a, ac);
+  const replica_choice rc = replica_search(g, a, ac);
+  o += "replica search (MODEL.md \"Inference targets\"):\n";
+  o += fmt::format(
+      "  weights {} B, kv_seq {} B; per accelerator hbm {} B, bw {} B/s, fl {} FLOP/s\n",
+      v(g.inf_weights), v(g.inf_kv_seq), v(in.hbm), v(in.bw), v(in.fl));
+  o += fmt::format("  {:>6} {:>8} {:>14} {:>14}   {}\n", "p", "B", "step (ms)", "tokens/s/acc",
+                   "largest part of the step");
+  double log2p = 0;
+  for (double q = 1; q <= a.scale_up_domain; q = q * 2, log2p = log2p + 1) {
+    const replica_step r = replica_try(g, in, q, log2p);
+    std::string why;
+    if (r.B >= 1) {
+      // The step's parts: A (weights), b_compute * B (compute), b_kv * B (KV reads).
+      const double w = r.A, c = r.b_compute * r.B, kv = r.b_kv * r.B;
+      why = w >= c && w >= kv ? "weights" : (c >= kv ? "compute" : "KV reads");
+      why += fmt::format(" (weights {:.3g} ms, compute {:.3g} ms, KV reads {:.3g} ms)", w * 1000,
+                         c * 1000, kv * 1000);
+      if (rc.found && q == rc.p) why += "  <- kept";
+    } else if (q * in.hbm - g.inf_weights < g.inf_kv_seq) {
+      why = "the weights and one sequence's KV cache do not fit";
+    } else {
+      why = "no batch meets max_ms_per_token";
+    }
+    o += fmt::format("  {:>6} {:>8} {:>14} {:>14}   {}\n", v(q), r.B >= 1 ? v(r.B) : "-",
+                     r.B >= 1 ? fmt::format("{:.6g}", r.step * 1000) : "-",
+                     r.B >= 1 ? fmt::format("{:.6g}", r.rate) : "-", why);
+  }
+  const auto line = [&](const char* name, double x, const std::string& how) {
+    o += fmt::format("  {:<22} {:>24}   {}\n", name, v(x), how);
+  };
+  line("replica_accelerators", f.replica_accelerators,
+       rc.found ? "the kept p: a larger p only when its rate is over the kept one's x (1 + 1e-9)"
+                : "not available: no p fits a sequence and meets the bound");
+  line("replicas", f.replicas,
+       fmt::format("= floor(acc / D) x floor(D / p) + floor((acc - floor(acc / D) x D) / p), "
+                   "D = scale_up_domain {}",
+                   v(a.scale_up_domain)));
+  line("batch", f.batch, "B of the kept p");
+  line("tokens_per_second", f.tokens_per_second, "= replicas x batch / step_s");
+  line("ms_per_token", f.ms_per_token, "= step_s x 1000");
+  line("usd_per_million_tokens", f.usd_per_million_tokens,
+       "= tco / (tokens_per_second x 3600 x 8760 x utilization x H) x 1e6");
+}
+
+std::string explain_text(const scenario& sc, const plan_ref& p) {
   const plan_figures f = evaluate_ref(sc, p);
   const globals_rec g = sc.globals();
-  const site_rec &s = sc.sites[p.site];
-  const system_rec &a = sc.systems[p.system];
-  const accelerator_rec &ac = sc.accelerators[a.accelerator];
-  const fabric_rec &fb = sc.fabrics[p.fabric];
+  const site_rec& s = sc.sites[p.site];
+  const system_rec& a = sc.systems[p.system];
+  const accelerator_rec& ac = sc.accelerators[a.accelerator];
+  const fabric_rec& fb = sc.fabrics[p.fabric];
   const bool cloud = p.sourcing == static_cast<int>(sourcing::cloud);
   const bool build = p.sourcing == static_cast<int>(sourcing::build);
   const std::string cid = cloud ? "-" : sc.cooling_meta[p.cooling].id;
   std::string o;
-  auto line = [&](const std::string &name, const std::string &value, const std::string &how) {
+  auto line = [&](const std::string& name, const std::string& value, const std::string& how) {
     o += fmt::format("  {:<18} {:>24}   {}\n", name, value, how);
   };
   o += fmt::format("plan: site={} system={} cooling={} fabric={} sourcing={} nodes={}\n",
@@ -119,7 +171,7 @@ std::string explain_text(const scenario &sc, const plan_ref &p) {
        fmt::format("radix {}: 1 if acc <= {}; 2 if <= {}; 3 if <= {}; else 4", v(fb.radix),
                    v(fb.radix), v(fb.radix * fb.radix / 2), v(fb.radix * fb.radix * fb.radix / 4)));
   if (!cloud) {
-    const cooling_rec &c = sc.cooling[p.cooling];
+    const cooling_rec& c = sc.cooling[p.cooling];
     line("per_rack", v(f.per_rack),
          fmt::format("= min(floor(max_rack_kw {} / node_power_kw {}), floor(rack_units {} / "
                      "node_rack_units {}))",
@@ -221,12 +273,15 @@ std::string explain_text(const scenario &sc, const plan_ref &p) {
     if (g.has_reliability)
       line("expected_interruptions", v(f.expected_interruptions), "= job_days x 1440 / M");
   }
+  if (g.inference) explain_replicas(o, sc, p, f);
   o += "feasibility (MODEL.md \"Feasibility\"):\n";
   if (f.reason == feasible)
     o += "  feasible: passes every test\n";
   else
     o += fmt::format("  infeasible: first fails test {} ({})\n", f.reason, reason_name(f.reason));
-  if (g.has_target)
+  if (g.inference)
+    o += fmt::format("  required tokens/s: {}\n", v(g.inf_tokens_per_second));
+  else if (g.has_target)
     o += fmt::format("  required effective FLOP/s: {}\n", v(g.required_effective_flops));
   return o;
 }

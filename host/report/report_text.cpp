@@ -12,7 +12,7 @@ namespace dcplan {
 
 std::string human_flops(double x) {
   if (std::isnan(x)) return "n/a";
-  const char *units[] = {"FLOP/s",  "kFLOP/s", "MFLOP/s", "GFLOP/s",
+  const char* units[] = {"FLOP/s",  "kFLOP/s", "MFLOP/s", "GFLOP/s",
                          "TFLOP/s", "PFLOP/s", "EFLOP/s", "ZFLOP/s"};
   int u = 0;
   while (std::fabs(x) >= 1000 && u < 7) {
@@ -64,12 +64,12 @@ struct column {
   std::vector<std::string> cells;
 };
 
-std::string render(const std::vector<column> &cols, bool color) {
+std::string render(const std::vector<column>& cols, bool color) {
   std::vector<std::size_t> w(cols.size());
   std::size_t rows = 0;
   for (std::size_t c = 0; c < cols.size(); ++c) {
     w[c] = cols[c].head.size();
-    for (const auto &s : cols[c].cells) w[c] = std::max(w[c], s.size());
+    for (const auto& s : cols[c].cells) w[c] = std::max(w[c], s.size());
     rows = std::max(rows, cols[c].cells.size());
   }
   std::string out;
@@ -100,11 +100,11 @@ std::string human_count(double x) {
   return fmt::format("{:.3g}", x);
 }
 
-bool use_color(bool is_tty, const char *no_color_env) {
+bool use_color(bool is_tty, const char* no_color_env) {
   return is_tty && (no_color_env == nullptr || *no_color_env == '\0');
 }
 
-std::string question_text(const scenario &sc) {
+std::string question_text(const scenario& sc) {
   const globals_rec g = sc.globals();
   std::string question;
   if (sc.obj == objective::effective_flops) {
@@ -114,6 +114,14 @@ std::string question_text(const scenario &sc) {
         fmt::format("train {} active params on {} tokens in {:g} days (needs {})",
                     human_count(sc.training->active_params), human_count(sc.training->tokens),
                     sc.training->days, human_flops(g.required_effective_flops));
+  } else if (sc.inference) {
+    const inference_target& t = *sc.inference;
+    question = fmt::format(
+        "serve {} generated tokens/s of {} ({} parameters; {:g} prompt and {:g} generated tokens "
+        "per request{})",
+        grouped(t.tokens_per_second), t.model.empty() ? std::string("a model") : t.model,
+        human_count(t.total_params), t.input_tokens, t.output_tokens,
+        t.max_ms_per_token ? fmt::format(", at most {:g} ms per token", *t.max_ms_per_token) : "");
   } else {
     question = fmt::format("reach {} of effective {} compute",
                            human_flops(g.required_effective_flops), to_string(sc.prec));
@@ -125,8 +133,8 @@ std::string question_text(const scenario &sc) {
   return question;
 }
 
-std::string run_table(const scenario &sc, const plan_space &sp, const engine_result &r,
-                      const run_info &info, bool color) {
+std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
+                      const run_info& info, bool color) {
   const globals_rec g = sc.globals();
   std::string out;
   const std::string question = question_text(sc);
@@ -155,15 +163,18 @@ std::string run_table(const scenario &sc, const plan_space &sp, const engine_res
         {"capex", false, {}},  {"TCO", false, {}},      {"opex/yr", false, {}},
         {"power", false, {}},  {"ready mo", false, {}}, {"$/PFLOP-day", false, {}}};
     if (sc.training) {
-      for (const char *h : {"job days", "accel-hours", "job cost", "job MWh", "job tCO2"})
+      for (const char* h : {"job days", "accel-hours", "job cost", "job MWh", "job tCO2"})
         cols.push_back({h, false, {}});
       if (sc.reliab) cols.push_back({"goodput", false, {}});
+    } else if (sc.inference) { // MODEL.md "Inference targets"
+      for (const char* h : {"tokens/s", "ms/token", "replicas", "$/M tokens", "tCO2/yr"})
+        cols.push_back({h, false, {}});
     } else {
       cols.push_back({"tCO2/yr", false, {}});
     }
     const bool risk = !info.risk.empty();
     if (risk) {
-      for (const char *h : {"p10 TCO", "p90 TCO", "P(target)"}) cols.push_back({h, false, {}});
+      for (const char* h : {"p10 TCO", "p90 TCO", "P(target)"}) cols.push_back({h, false, {}});
     }
     cols.push_back({"binding", true, {}});
     for (std::size_t i = 0; i < r.top.size(); ++i) {
@@ -191,6 +202,15 @@ std::string run_table(const scenario &sc, const plan_space &sp, const engine_res
         row.push_back(grouped(f.job_energy_mwh));
         row.push_back(grouped(f.job_tco2));
         if (sc.reliab) row.push_back(fmt::format("{:.3f}", f.goodput));
+      } else if (sc.inference) {
+        const bool served = f.replicas >= 1;
+        row.push_back(grouped(f.tokens_per_second));
+        row.push_back(served ? fmt::format("{:.1f}", f.ms_per_token) : "-");
+        row.push_back(
+            served ? fmt::format("{} x {}", grouped(f.replicas), grouped(f.replica_accelerators))
+                   : "0");
+        row.push_back(served ? fmt::format("{:.3f}", f.usd_per_million_tokens) : "-");
+        row.push_back(grouped(f.tco2_per_year));
       } else {
         row.push_back(grouped(f.tco2_per_year));
       }
@@ -231,7 +251,7 @@ std::string run_table(const scenario &sc, const plan_space &sp, const engine_res
   return out;
 }
 
-std::string csv_field(const std::string &s) {
+std::string csv_field(const std::string& s) {
   // RFC 4180: a field holding a comma, a quote or a line break is quoted, quotes doubled.
   if (s.find_first_of(",\"\r\n") == std::string::npos &&
       (s.empty() || (s.front() != ' ' && s.back() != ' ')))
@@ -241,7 +261,7 @@ std::string csv_field(const std::string &s) {
   return out + "\"";
 }
 
-std::string run_csv(const scenario &sc, const plan_space &sp, const engine_result &r) {
+std::string run_csv(const scenario& sc, const plan_space& sp, const engine_result& r) {
   // MODEL.md's plan fields first, in its order, then the extensions of docs/report.md.
   std::vector<std::string> head = {"rank",
                                    "site",
@@ -263,15 +283,20 @@ std::string run_csv(const scenario &sc, const plan_space &sp, const engine_resul
                                    "tco2_per_year (t CO2/yr)",
                                    "usd_per_pflop_day (USD/PFLOP-day)"};
   if (sc.training) {
-    for (const char *h : {"job_days (days)", "accelerator_hours (h)", "job_energy_mwh (MWh)",
+    for (const char* h : {"job_days (days)", "accelerator_hours (h)", "job_energy_mwh (MWh)",
                           "job_tco2 (t CO2)", "job_cost_usd (USD)"})
       head.push_back(h);
     if (sc.reliab)
-      for (const char *h : {"goodput (ratio)", "checkpoint_interval_minutes (min)",
+      for (const char* h : {"goodput (ratio)", "checkpoint_interval_minutes (min)",
                             "expected_interruptions (count)"})
         head.push_back(h);
   }
-  for (const char *h :
+  if (sc.inference)
+    for (const char* h : {"replica_accelerators (count)", "replicas (count)", "batch (sequences)",
+                          "tokens_per_second (tokens/s)", "ms_per_token (ms)",
+                          "usd_per_million_tokens (USD/M tokens)"})
+      head.push_back(h);
+  for (const char* h :
        {"binding", "per_rack (nodes/rack)", "pue (ratio)", "hw_capex_usd (USD)",
         "fac_capex_usd (USD)", "energy_usd_per_year (USD/yr)", "residual_usd (USD)",
         "peak_flops (FLOP/s)", "scaling_efficiency (ratio)", "pv_hardware_usd (USD)",
@@ -313,6 +338,10 @@ std::string run_csv(const scenario &sc, const plan_space &sp, const engine_resul
         for (const double x : {f.goodput, f.checkpoint_interval_minutes, f.expected_interruptions})
           row.push_back(num(x));
     }
+    if (sc.inference)
+      for (const double x : {f.replica_accelerators, f.replicas, f.batch, f.tokens_per_second,
+                             f.ms_per_token, f.usd_per_million_tokens})
+        row.push_back(num(x));
     const cost_breakdown b = breakdown_of(sc, ref, f);
     row.push_back(binding_constraint(sc, ref));
     for (const double x :
