@@ -36,6 +36,10 @@ struct scenario_overrides {
       deadline_months, budget_capex, budget_tco;
   // MODEL.md "Goodput": create or override the reliability block.
   std::optional<double> mtbf_hours, checkpoint_minutes, restart_minutes;
+  // MODEL.md "Inference targets": --serve MODEL (configs/catalog/models.yaml) makes an inference
+  // target; the rest create or override its fields.
+  std::optional<std::string> serve_model;
+  std::optional<double> tokens_per_second, max_ms_per_token, input_tokens, output_tokens;
   std::optional<objective> obj;
   std::optional<precision> prec;
 };
@@ -76,28 +80,28 @@ struct catalog_command {
 };
 
 /// The exit codes, as the help of `dcplan` and `dcplan plan` states them.
-extern const char *const kExitCodes;
+extern const char* const kExitCodes;
 
 /// The subcommands on `app`, their options bound to `c`; each returns its subcommand.
-CLI::App *add_plan_command(CLI::App &app, plan_command &c);
-CLI::App *add_sensitivity_command(CLI::App &app, sensitivity_command &c);
-CLI::App *add_validate_command(CLI::App &app, validate_command &c);
-CLI::App *add_explain_command(CLI::App &app, explain_command &c);
-CLI::App *add_catalog_command(CLI::App &app, catalog_command &c);
+CLI::App* add_plan_command(CLI::App& app, plan_command& c);
+CLI::App* add_sensitivity_command(CLI::App& app, sensitivity_command& c);
+CLI::App* add_validate_command(CLI::App& app, validate_command& c);
+CLI::App* add_explain_command(CLI::App& app, explain_command& c);
+CLI::App* add_catalog_command(CLI::App& app, catalog_command& c);
 
 /// The command line's name of each backend_kind (engine.hpp's backend_name), for --backend.
 std::vector<std::string> backend_names();
 /// The backend_kind that backend_name() calls `name`, or nullopt.
-std::optional<backend_kind> backend_from_name(const std::string &name);
+std::optional<backend_kind> backend_from_name(const std::string& name);
 
 /// Applies the command line's overrides to the scenario, then checks it again.
-void apply_overrides(scenario &sc, const scenario_overrides &o);
+void apply_overrides(scenario& sc, const scenario_overrides& o);
 
 /// Each command; returns its exit code (errors.hpp), or throws the errors exit_code_of maps.
-int run_plan_command(const plan_command &c, const std::atomic<bool> *cancel);
-int run_sensitivity_command(const sensitivity_command &c, const std::atomic<bool> *cancel);
-int run_validate_command(const validate_command &c);
-int run_explain_command(const explain_command &c);
-int run_catalog_command(const catalog_command &c);
+int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel);
+int run_sensitivity_command(const sensitivity_command& c, const std::atomic<bool>* cancel);
+int run_validate_command(const validate_command& c);
+int run_explain_command(const explain_command& c);
+int run_catalog_command(const catalog_command& c);
 
 } // namespace dcplan::cli

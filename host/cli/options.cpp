@@ -8,14 +8,14 @@
 
 namespace dcplan::cli {
 
-const char *const kExitCodes =
+const char* const kExitCodes =
     "Exit codes: 0 ok; 2 bad input (scenario or command line); 3 infeasible (report written, no "
     "plan passes every test); 4 GPU or memory unavailable; 5 an output cannot be written; 130 "
     "interrupted; 1 internal error.";
 
 namespace {
 
-const char *const kPlanExamples =
+const char* const kPlanExamples =
     "Examples:\n"
     "  dcplan plan\n"
     "  dcplan plan --train-params 405e9 --train-tokens 15.6e12 --train-days 60 "
@@ -27,20 +27,20 @@ const char *const kPlanExamples =
     "  dcplan plan scenario.yaml --format json | jq '.plans[0]'\n"
     "  dcplan plan scenario.yaml --backend cpu --threads 2\n\n";
 
-const char *const kBackendHelp = "auto (CUDA when a device is present, else CPU), cpu or cuda";
+const char* const kBackendHelp = "auto (CUDA when a device is present, else CPU), cpu or cuda";
 
 // --backend NAME, checked against backend_name()'s names and stored as its backend_kind.
-CLI::Option *add_backend_option(CLI::App &cmd, backend_kind &kind) {
+CLI::Option* add_backend_option(CLI::App& cmd, backend_kind& kind) {
   return cmd
       .add_option_function<std::string>(
-          "--backend", [&kind](const std::string &name) { kind = *backend_from_name(name); },
+          "--backend", [&kind](const std::string& name) { kind = *backend_from_name(name); },
           kBackendHelp)
       ->check(CLI::IsMember(backend_names()));
 }
 
 // `plan`'s outputs and how it runs.
-void add_run_options(CLI::App &plan, plan_command &c) {
-  run_options &r = c.run;
+void add_run_options(CLI::App& plan, plan_command& c) {
+  run_options& r = c.run;
   plan.add_option("scenario", r.scenario_path,
                   "Scenario YAML file (default: the built-in default scenario)");
   plan.add_option("--top", r.top, "How many ranked plans to report")->check(CLI::Range(0, 100000));
@@ -73,7 +73,7 @@ void add_run_options(CLI::App &plan, plan_command &c) {
 }
 
 // `plan --portfolio` and its settings.
-void add_portfolio_options(CLI::App &plan, plan_command &c) {
+void add_portfolio_options(CLI::App& plan, plan_command& c) {
   plan.add_option("--milp", c.run.milp_path,
                   "With --portfolio: write the portfolio problem over the pool candidates as an "
                   "MILP in CPLEX LP format to PATH, for any MILP solver ('-' for standard "
@@ -90,12 +90,12 @@ void add_portfolio_options(CLI::App &plan, plan_command &c) {
 }
 
 // The overrides of the scenario's target and budgets.
-void add_override_options(CLI::App &plan, scenario_overrides &o) {
-  const char *group = "Target and budget overrides";
+void add_override_options(CLI::App& plan, scenario_overrides& o) {
+  const char* group = "Target and budget overrides";
   const auto positive = CLI::PositiveNumber & CLI::Range(0.0, 1e300);
   const auto non_negative = CLI::NonNegativeNumber & CLI::Range(0.0, 1e300);
-  const auto number = [&](const char *name, std::optional<double> &v, const char *help,
-                          const CLI::Validator &check) {
+  const auto number = [&](const char* name, std::optional<double>& v, const char* help,
+                          const CLI::Validator& check) {
     plan.add_option(name, v, help)->check(check)->group(group);
   };
   number("--target-flops", o.target_flops,
@@ -114,15 +114,28 @@ void add_override_options(CLI::App &plan, scenario_overrides &o) {
   number("--checkpoint-minutes", o.checkpoint_minutes,
          "Goodput: minutes the job stalls to write one checkpoint", positive);
   number("--restart-minutes", o.restart_minutes, "Goodput: minutes lost per failure", non_negative);
+  plan.add_option("--serve", o.serve_model,
+                  "Inference target: serve this model of configs/catalog/models.yaml (such as "
+                  "llama-3.1-70b) at --tokens-per-second; docs/inference.md")
+      ->group(group);
+  number("--tokens-per-second", o.tokens_per_second,
+         "Inference target: generated tokens per second to serve, all replicas", positive);
+  number("--max-ms-per-token", o.max_ms_per_token,
+         "Inference target: bound on one decode step, ms between tokens", positive);
+  number("--input-tokens", o.input_tokens,
+         "Inference target: mean prompt tokens per request (--serve default 1024)", non_negative);
+  number("--output-tokens", o.output_tokens,
+         "Inference target: mean generated tokens per request (--serve default 256)",
+         CLI::Range(1.0, 1e300));
   plan.add_option_function<std::string>(
           "--objective",
-          [&o](const std::string &name) { o.obj = from_name(kObjectiveNames, name); },
+          [&o](const std::string& name) { o.obj = from_name(kObjectiveNames, name); },
           "Ranking objective")
       ->check(CLI::IsMember(names_of(kObjectiveNames)))
       ->group(group);
   plan.add_option_function<std::string>(
           "--precision",
-          [&o](const std::string &name) { o.prec = from_name(kPrecisionNames, name); },
+          [&o](const std::string& name) { o.prec = from_name(kPrecisionNames, name); },
           "Compute precision")
       ->check(CLI::IsMember(names_of(kPrecisionNames)))
       ->group(group);
@@ -137,14 +150,14 @@ std::vector<std::string> backend_names() {
   return out;
 }
 
-std::optional<backend_kind> backend_from_name(const std::string &name) {
+std::optional<backend_kind> backend_from_name(const std::string& name) {
   for (const backend_kind k : {backend_kind::automatic, backend_kind::cpu, backend_kind::cuda})
     if (name == backend_name(k)) return k;
   return std::nullopt;
 }
 
-CLI::App *add_plan_command(CLI::App &app, plan_command &c) {
-  CLI::App *plan =
+CLI::App* add_plan_command(CLI::App& app, plan_command& c) {
+  CLI::App* plan =
       app.add_subcommand("plan", "Evaluate every plan of a scenario and rank the feasible ones");
   add_run_options(*plan, c);
   add_portfolio_options(*plan, c);
@@ -153,8 +166,8 @@ CLI::App *add_plan_command(CLI::App &app, plan_command &c) {
   return plan;
 }
 
-CLI::App *add_sensitivity_command(CLI::App &app, sensitivity_command &c) {
-  CLI::App *sens = app.add_subcommand(
+CLI::App* add_sensitivity_command(CLI::App& app, sensitivity_command& c) {
+  CLI::App* sens = app.add_subcommand(
       "sensitivity",
       "Re-run the plan search with each uncertain input at its p10 and p90 (a tornado)");
   sens->add_option("scenario", c.scenario_path, "Scenario YAML file with an uncertainty block")
@@ -168,16 +181,16 @@ CLI::App *add_sensitivity_command(CLI::App &app, sensitivity_command &c) {
   return sens;
 }
 
-CLI::App *add_validate_command(CLI::App &app, validate_command &c) {
-  CLI::App *validate = app.add_subcommand("validate", "Check a scenario file without planning");
+CLI::App* add_validate_command(CLI::App& app, validate_command& c) {
+  CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without planning");
   validate->add_option("scenario", c.scenario_path, "Scenario YAML file")->required();
   validate->footer("Example:\n  dcplan validate scenario.yaml\n"
                    "Exit code 0 when valid, 2 with a located message otherwise.");
   return validate;
 }
 
-CLI::App *add_explain_command(CLI::App &app, explain_command &c) {
-  CLI::App *explain = app.add_subcommand(
+CLI::App* add_explain_command(CLI::App& app, explain_command& c) {
+  CLI::App* explain = app.add_subcommand(
       "explain", "Evaluate one plan and show each figure with its formula and inputs");
   explain
       ->add_option("scenario", c.scenario_path,
@@ -195,8 +208,8 @@ CLI::App *add_explain_command(CLI::App &app, explain_command &c) {
   return explain;
 }
 
-CLI::App *add_catalog_command(CLI::App &app, catalog_command &c) {
-  CLI::App *catalog = app.add_subcommand(
+CLI::App* add_catalog_command(CLI::App& app, catalog_command& c) {
+  CLI::App* catalog = app.add_subcommand(
       "catalog", "List the built-in catalog: key figures and the source of every entry");
   catalog->add_option("list", c.list, "One list only")
       ->check(CLI::IsMember({"accelerators", "systems", "sites", "cooling", "fabrics"}));
