@@ -36,17 +36,17 @@ constexpr double kZ90 = 1.2815515655446004; // Phi^-1(0.9)
 constexpr double kZ95 = 1.6448536269514722; // Phi^-1(0.95)
 
 /// tiny with an uncertainty block (and other substitutions).
-scenario tiny_risk(const std::string &block,
+scenario tiny_risk(const std::string& block,
                    std::vector<std::pair<std::string, std::string>> subs = {}) {
   subs.insert(subs.begin(), {"target:\n", "uncertainty:\n" + block + "target:\n"});
   return tiny(subs);
 }
 
 /// The index in the space of plan (site, system, cooling, fabric, sourcing, nodes).
-std::uint64_t index_of(const plan_space &sp, int site, int system, int cooling, int fabric,
+std::uint64_t index_of(const plan_space& sp, int site, int system, int cooling, int fabric,
                        sourcing m, double nodes) {
   for (std::size_t k = 0; k < sp.combos.size(); ++k) {
-    const combo &c = sp.combos[k];
+    const combo& c = sp.combos[k];
     if (c.site == site && c.system == system && c.cooling == cooling && c.fabric == fabric &&
         c.sourcing == static_cast<int>(m))
       return sp.starts[k] + static_cast<std::uint64_t>(nodes / sp.node_step) - 1;
@@ -56,7 +56,7 @@ std::uint64_t index_of(const plan_space &sp, int site, int system, int cooling, 
 
 /// A plain host reference of MODEL.md "Risk" for one plan: every draw in a loop, std::sort,
 /// then the definitions as written.
-risk_figures reference(const scenario &sc, const risk_plan &p) {
+risk_figures reference(const scenario& sc, const risk_plan& p) {
   const risk_params rp = make_risk_params(*sc.uncert);
   const model_view v = make_model_view(sc);
   const std::uint64_t S = sc.uncert->scenarios;
@@ -65,7 +65,9 @@ risk_figures reference(const scenario &sc, const risk_plan &p) {
   for (std::uint64_t k = 0; k < S; ++k) {
     const plan_figures f = evaluate_under_draw(v, p, make_draw(rp, k));
     t[k] = f.tco;
-    target += f.effective_flops >= v.g.required_effective_flops ? 1 : 0;
+    const bool meets = v.g.inference ? f.tokens_per_second >= v.g.inf_tokens_per_second
+                                     : f.effective_flops >= v.g.required_effective_flops;
+    target += meets ? 1 : 0;
     deadline += v.g.has_deadline && f.ready_months <= v.g.deadline_months ? 1 : 0;
   }
   std::sort(t.begin(), t.end());
@@ -88,19 +90,19 @@ risk_figures reference(const scenario &sc, const risk_plan &p) {
 
 bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
-bool same(const risk_figures &a, const risk_figures &b) {
+bool same(const risk_figures& a, const risk_figures& b) {
   return same(a.mean_tco, b.mean_tco) && same(a.p10_tco, b.p10_tco) && same(a.p50_tco, b.p50_tco) &&
          same(a.p90_tco, b.p90_tco) && same(a.cvar95_tco, b.cvar95_tco) &&
          same(a.p_meets_target, b.p_meets_target) && same(a.p_meets_deadline, b.p_meets_deadline);
 }
 
-std::vector<std::uint64_t> all_indices(const plan_space &sp) {
+std::vector<std::uint64_t> all_indices(const plan_space& sp) {
   std::vector<std::uint64_t> v(sp.total);
   for (std::uint64_t i = 0; i < sp.total; ++i) v[i] = i;
   return v;
 }
 
-const char *kAllFactors =
+const char* kAllFactors =
     "  scenarios: 3001\n  seed: 7\n  energy_price: {lognormal_sigma: 0.25}\n"
     "  node_price: {lognormal_sigma: 0.15}\n  cloud_price: {lognormal_sigma: 0.2}\n"
     "  mfu: {normal_sd: 0.05}\n  delay_months: {triangular: [0, 2, 12]}\n";
@@ -108,7 +110,7 @@ const char *kAllFactors =
 using result = test::cli_result;
 using test::cli;
 
-std::string write_temp(const std::string &name, const std::string &text) {
+std::string write_temp(const std::string& name, const std::string& text) {
   const std::string p = (std::filesystem::temp_directory_path() / name).string();
   std::ofstream(p) << text;
   return p;
@@ -133,7 +135,7 @@ TEST_CASE("Philox4x32-10 gives the Random123 known answers", "[risk][philox]") {
        {{0xa4093822, 0x299f31d0}},
        {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}},
   };
-  for (const kat &c : cases) {
+  for (const kat& c : cases) {
     const detail::philox_ctr r = philox4x32(c.ctr, c.key);
     for (int i = 0; i < 4; ++i) CHECK(r.v[i] == c.want[i]);
   }
@@ -321,7 +323,7 @@ TEST_CASE("common random numbers: a plan's figures do not depend on the other pl
 
 TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the deterministic rank",
           "[risk][objective]") {
-  for (const char *obj : {"p90_tco", "cvar95_tco"}) {
+  for (const char* obj : {"p90_tco", "cvar95_tco"}) {
     DYNAMIC_SECTION(obj) {
       const scenario sc =
           tiny_risk(kAllFactors, {{"objective: tco\n", std::string("objective: ") + obj + "\n"}});
@@ -335,8 +337,8 @@ TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the det
       REQUIRE(fig.size() == det.top.size());
       // The same plans, ordered by the risk figure.
       std::vector<std::uint64_t> a, b;
-      for (const auto &k : det.top) a.push_back(k.index);
-      for (const auto &k : r.top) b.push_back(k.index);
+      for (const auto& k : det.top) a.push_back(k.index);
+      for (const auto& k : r.top) b.push_back(k.index);
       std::sort(a.begin(), a.end());
       std::sort(b.begin(), b.end());
       CHECK(a == b);
@@ -379,10 +381,10 @@ TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the det
 
 TEST_CASE("bad uncertainty blocks get located errors", "[risk][errors]") {
   struct bad {
-    const char *name;
+    const char* name;
     std::string block;
-    const char *field;
-    const char *fragment;
+    const char* field;
+    const char* fragment;
     int line; // line in the file: the block starts on line 2
   };
   const std::vector<bad> cases = {
@@ -413,14 +415,14 @@ TEST_CASE("bad uncertainty blocks get located errors", "[risk][errors]") {
       {"sigma not a number", "  scenarios: 10\n  seed: 1\n  cloud_price: {lognormal_sigma: high}\n",
        "uncertainty.cloud_price.lognormal_sigma", "expected a number", 5},
   };
-  for (const auto &c : cases) {
+  for (const auto& c : cases) {
     DYNAMIC_SECTION(c.name) {
       const std::string text =
           tiny_text({{"objective: tco\n", "objective: tco\nuncertainty:\n" + c.block}});
       try {
         load_scenario_text(text, "risk.yaml", ".");
         FAIL("accepted");
-      } catch (const input_error &e) {
+      } catch (const input_error& e) {
         CHECK(e.file() == "risk.yaml");
         CHECK(e.field() == c.field);
         CHECK_THAT(e.message(), Catch::Contains(c.fragment));
@@ -433,7 +435,7 @@ TEST_CASE("bad uncertainty blocks get located errors", "[risk][errors]") {
     try {
       load_scenario_text(tiny_text({{"objective: tco", "objective: p90_tco"}}), "risk.yaml", ".");
       FAIL("accepted");
-    } catch (const input_error &e) {
+    } catch (const input_error& e) {
       CHECK(e.field() == "objective");
       CHECK(e.line() == 1);
       CHECK_THAT(e.message(), Catch::Contains("needs an uncertainty block"));
@@ -464,9 +466,9 @@ TEST_CASE("dcplan plan reports risk figures in JSON and the table", "[risk][cli]
   REQUIRE(r.code == exit_ok);
   const auto j = nlohmann::json::parse(r.out);
   REQUIRE(!j["plans"].empty());
-  for (const auto &p : j["plans"]) {
+  for (const auto& p : j["plans"]) {
     REQUIRE(p.contains("risk"));
-    for (const char *k :
+    for (const char* k :
          {"mean_tco", "p10_tco", "p50_tco", "p90_tco", "cvar95_tco", "p_meets_target"})
       CHECK(p["risk"][k].is_number());
     CHECK(p["risk"]["p_meets_deadline"].is_null()); // no deadline in this scenario
@@ -497,14 +499,14 @@ TEST_CASE("sensitivity moves one input to its p10 and p90 and sorts by effect",
   REQUIRE(r.rows.size() == 2);
   for (std::size_t i = 1; i < r.rows.size(); ++i)
     CHECK(r.rows[i - 1].effect_usd >= r.rows[i].effect_usd);
-  for (const auto &row : r.rows) {
+  for (const auto& row : r.rows) {
     const double sigma = row.input == risk_input::cloud_price ? 0.3 : 0.01;
     CHECK(row.low.value == std::exp(sigma * -kZ90));
     CHECK(row.high.value == std::exp(sigma * kZ90));
     CHECK(row.effect_usd == std::fabs(row.high.best_tco - row.low.best_tco));
   }
   // Each point is the search re-run on the scenario with that input fixed.
-  const sensitivity_row &top = r.rows[0];
+  const sensitivity_row& top = r.rows[0];
   engine_options o1;
   o1.top_k = 1;
   const scenario moved = apply_draw_to_scenario(sc, quantile_draw(*sc.uncert, top.input, 0.9));
@@ -535,4 +537,70 @@ TEST_CASE("sensitivity moves one input to its p10 and p90 and sorts by effect",
   const result bad = cli({"sensitivity", plain, "--backend", "cpu"});
   CHECK(bad.code == exit_bad_input);
   CHECK_THAT(bad.err, Catch::Contains("uncertainty"));
+}
+
+namespace {
+// MODEL.md "Inference targets" under "Risk": Llama 3.1 405B in fp8 on GB200 trays (the
+// v2-inference golden's winner), whose 82-tray plan serves 101,128 tokens/s against 1e5.
+const char* kInferenceRisk = R"(precision: fp8
+uncertainty: {scenarios: 600, seed: 11, mfu: {normal_sd: 0.05}}
+target:
+  inference: {total_params: 405.0e9, active_params: 405.0e9, tokens_per_second: 1.0e5,
+              input_tokens: 2048, output_tokens: 512, kv_bytes_per_token: 258048,
+              max_ms_per_token: 50, max_batch: 128, tp_scaling_k: 0.02, mbu: 0.6SERVING}
+finance: {horizon_years: 4, discount_rate: 0.08, utilization: 0.7, maintenance_rate: 0.03, staff_usd_per_mw_year: 150000}
+facility: {build_usd_per_mw_it: 1.1e7, construction_months: 18, facility_life_years: 20, rack_usd: 30000, rack_units: 42}
+accelerators:
+  - {id: b200, peak_bf16_flops: 2250.0e12, peak_fp8_flops: 4500.0e12, hbm_gb: 180, hbm_tbps: 8.0, tdp_w: 1000, available_year: 2025}
+systems:
+  - {id: gb200-tray, accelerator: b200, accelerators_per_node: 4, scale_up_domain: 72, node_power_kw: 7.3, node_price_usd: 217000, node_rack_units: 2, min_cooling: liquid, mfu: 0.40, lead_time_months: 9}
+cooling:
+  - {id: liquid, rank: 2, pue: 1.12, max_rack_kw: 140, capex_usd_per_kw: 2600}
+fabrics:
+  - {id: roce-400g, radix: 64, cost_usd_per_accel: 6000, power_w_per_accel: 60, scaling_k: 0.01}
+sites:
+  - id: us-va
+    grid_mw: 20
+    energy_usd_per_kwh: 0.085
+    carbon_kg_per_kwh: 0.33
+    pue_adjust: 0.05
+    build_cost_multiplier: 1.0
+    power_lead_months: 24
+    colo: {usd_per_kw_month: 190, available_mw: 0.64, lead_months: 6}
+)";
+} // namespace
+
+TEST_CASE("inference: the draw's mfu term moves the serving m, and P(target) is on tokens/s",
+          "[risk][inference]") {
+  for (const bool serving : {false, true}) {
+    INFO("serving_mfu " << serving);
+    std::string text = kInferenceRisk;
+    text.replace(text.find("SERVING"), 7, serving ? ", serving_mfu: 0.42" : "");
+    const scenario sc = load_scenario_text(text, "inference-risk.yaml", ".");
+    const plan_space sp = build_space(sc);
+    const std::uint64_t idx = index_of(sp, 0, 0, 0, 0, sourcing::colo, 82);
+    const risk_figures r = evaluate_risk_cpu(sc, sp, {idx}, 0)[0];
+    // An independent count: per draw, the scenario with m moved by the draw's term and clipped
+    // to [0.01, 1], evaluated as a plain plan.
+    const risk_params rp = make_risk_params(*sc.uncert);
+    std::uint64_t meets = 0, flops_meets = 0;
+    for (std::uint64_t k = 0; k < sc.uncert->scenarios; ++k) {
+      const risk_draw d = make_draw(rp, k);
+      scenario moved = sc;
+      double& m = serving ? *moved.inference->serving_mfu : moved.systems[0].mfu;
+      m = std::min(1.0, std::max(0.01, m + d.mfu_noise));
+      const plan_figures f = evaluate_ref(moved, plan_ref{0, 0, 0, 0, 1, 82});
+      meets += f.tokens_per_second >= 1e5 ? 1 : 0;
+      flops_meets += f.effective_flops > 0 ? 1 : 0;
+    }
+    const double p = static_cast<double>(meets) / static_cast<double>(sc.uncert->scenarios);
+    CHECK(r.p_meets_target == p);
+    // The plan is close to the target, so the draws fall on both sides; an effective-FLOP/s
+    // test (0 required under an inference target) would pass every draw.
+    CHECK(p > 0.05);
+    CHECK(p < 0.95);
+    CHECK(flops_meets == sc.uncert->scenarios);
+    // The Thrust path on 2 threads and the plain host reference agree.
+    CHECK(same(evaluate_risk_cpu(sc, sp, {idx}, 2)[0], r));
+  }
 }

@@ -46,11 +46,11 @@ struct risk_params {
 
 /// One future: the factors of MODEL.md "Risk" that scenario k applies to every plan.
 struct risk_draw {
-  double energy_factor;  // on every site's energy_usd_per_kwh
-  double node_factor;    // on node_price_usd and cost_usd_per_accel
-  double cloud_factor;   // on cloud_usd_per_accel_hour
-  double mfu_noise;      // added to every system's mfu, then clipped to [0.01, 1]
-  double delay_months;   // added to ready_months
+  double energy_factor; // on every site's energy_usd_per_kwh
+  double node_factor;   // on node_price_usd and cost_usd_per_accel
+  double cloud_factor;  // on cloud_usd_per_accel_hour
+  double mfu_noise;     // added to every system's mfu, then clipped to [0.01, 1]
+  double delay_months;  // added to ready_months
 };
 
 /// Counter streams: word 2 of the counter names the factor, so factors never share bits.
@@ -65,8 +65,8 @@ enum risk_stream : std::uint32_t {
 /// The two uniforms in (0, 1) of draw k of one factor's stream.
 DCPLAN_HD void risk_uniforms(const risk_params& p, std::uint64_t k, std::uint32_t stream,
                              double& u1, double& u2) {
-  const detail::philox_ctr c{{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32),
-                              stream, 0u}};
+  const detail::philox_ctr c{
+      {static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32), stream, 0u}};
   const detail::philox_key key{{p.seed_lo, p.seed_hi}};
   const detail::philox_ctr r = detail::philox4x32(c, key);
   u1 = detail::uniform_open01(r.v[0], r.v[1]);
@@ -99,8 +99,8 @@ DCPLAN_HD risk_draw make_draw(const risk_params& p, std::uint64_t k) {
   risk_uniforms(p, k, stream_mfu, u1, u2);
   d.mfu_noise = p.mfu_sd > 0 ? p.mfu_sd * box_muller(u1, u2) : 0.0;
   risk_uniforms(p, k, stream_delay, u1, u2);
-  d.delay_months = p.has_delay ? triangular_quantile(p.delay_low, p.delay_mode, p.delay_high, u1)
-                               : 0.0;
+  d.delay_months =
+      p.has_delay ? triangular_quantile(p.delay_low, p.delay_mode, p.delay_high, u1) : 0.0;
   return d;
 }
 
@@ -127,9 +127,13 @@ DCPLAN_HD void apply_draw(fabric_rec& f, const risk_draw& d) {
   f.cost_usd_per_accel = f.cost_usd_per_accel * d.node_factor;
 }
 
-/// The draw's delay on the scenario-wide construction time.
+/// The draw's delay on the scenario-wide construction time, and its mfu term on an inference
+/// target's serving_mfu (MODEL.md "Inference targets": added to m, clipped as for mfu; without
+/// serving_mfu, m is the system's mfu, which the system's draw moves).
 DCPLAN_HD void apply_draw(globals_rec& g, const risk_draw& d) {
   g.construction_months = g.construction_months + d.delay_months;
+  if (g.inference && g.inf_has_serving_mfu)
+    g.inf_serving_mfu = detail::dmin(1.0, detail::dmax(0.01, g.inf_serving_mfu + d.mfu_noise));
 }
 
 /// A plan as its tuple of list positions, for the device (cooling -1 for cloud).
@@ -187,7 +191,8 @@ DCPLAN_HD void summarize_sorted(const double* sorted, std::uint64_t n, risk_figu
 risk_params make_risk_params(const uncertainty& u);
 
 /// The plans of the space at `indices`, as device records.
-std::vector<risk_plan> risk_plans_of(const plan_space& sp, const std::vector<std::uint64_t>& indices);
+std::vector<risk_plan> risk_plans_of(const plan_space& sp,
+                                     const std::vector<std::uint64_t>& indices);
 
 /// Risk figures of the plans at `indices` (one each, in order) on the CPU backend (`threads`
 /// OpenMP threads, 0 = every core), in batches of at most `max_pairs` (plan, draw) pairs (0 = the
@@ -198,9 +203,9 @@ std::vector<risk_figures> evaluate_risk_cpu(const scenario& sc, const plan_space
 /// The (plan, draw) samples of MODEL.md "Risk" for a share of the draws (an MPI rank's,
 /// docs/distributed.md): the plans at `indices` under draws [d0, d1) of the run, on the CPU.
 struct risk_samples {
-  std::vector<double> tco;  // plan p under draw d0 + k at p * (d1 - d0) + k
-  std::vector<std::uint64_t> meets_target;    // per plan: draws that pass test 6 (the target)
-  std::vector<std::uint64_t> meets_deadline;  // per plan: draws that pass test 7 (the deadline)
+  std::vector<double> tco;                   // plan p under draw d0 + k at p * (d1 - d0) + k
+  std::vector<std::uint64_t> meets_target;   // per plan: draws that pass test 6 (the target)
+  std::vector<std::uint64_t> meets_deadline; // per plan: draws that pass test 7 (the deadline)
 };
 /// The samples of the plans at `indices` under draws [d0, d1) on `threads` OpenMP threads (0 =
 /// every core); every TCO is the one evaluate_risk_cpu sorts. Needs an uncertainty block.
@@ -225,4 +230,4 @@ std::vector<risk_figures> apply_risk(const scenario& sc, const plan_space& sp, e
 /// The engine's top_k for a run reporting `top` plans: enough for the risk figures too.
 std::size_t risk_top_k(const scenario& sc, std::size_t top);
 
-}  // namespace dcplan
+} // namespace dcplan

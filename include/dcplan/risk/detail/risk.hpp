@@ -31,7 +31,7 @@ struct draw_of_index {
 /// target (test 6) and the deadline (test 7, with the draw's delay).
 struct evaluate_pair {
   model_view v;
-  const risk_plan* plans;  // the batch's plans
+  const risk_plan* plans; // the batch's plans
   const risk_draw* draws;
   std::uint64_t S;
   double* tco;
@@ -43,7 +43,8 @@ struct evaluate_pair {
     tco[j] = f.tco;
     plan_of[j] = static_cast<std::uint32_t>(p);
     std::uint8_t b = 0;
-    if (passes_target(v.g, f.effective_flops)) b |= kMeetsTarget;
+    // Test 6: tokens/s for an inference target (MODEL.md "Inference targets"), else FLOP/s.
+    if (meets_target(v.g, f)) b |= kMeetsTarget;
     if (passes_deadline(v.g, f.ready_months)) b |= kMeetsDeadline;
     flags[j] = b;
   }
@@ -65,7 +66,8 @@ struct summarize_plan {
       deadline += (fl[k] & kMeetsDeadline) ? 1 : 0;
     }
     r.p_meets_target = static_cast<double>(target) / static_cast<double>(S);
-    r.p_meets_deadline = has_deadline ? static_cast<double>(deadline) / static_cast<double>(S) : NAN;
+    r.p_meets_deadline =
+        has_deadline ? static_cast<double>(deadline) / static_cast<double>(S) : NAN;
     return r;
   }
 };
@@ -86,4 +88,4 @@ void risk_batch(Policy policy, const model_view& v, const risk_plan* plans, std:
   thrust::transform(policy, first, first + n, out, summarize_plan{tco, flags, S, v.g.has_deadline});
 }
 
-}  // namespace dcplan::detail
+} // namespace dcplan::detail
