@@ -2,8 +2,8 @@
 // The pruned pool-candidate pass (MODEL.md "Portfolios"): per combination, the candidate
 // plans (tests 1-5 and 7, each budget alone) form a prefix of the node counts, and a whole range
 // of node counts is skipped when one known candidate of its pool beats every plan of the range
-// on every figure the optimizer compares. Only ranges near the pool candidates are evaluated plan by
-// plan; the exact sweep (host/pareto.cpp) then keeps the undominated candidates.
+// on every figure the optimizer compares. Only ranges near the pool candidates are evaluated plan
+// by plan; the exact sweep (host/pareto.cpp) then keeps the undominated candidates.
 //
 // Why a skipped range holds no pool candidate. For node counts n0 <= n <= n1 of one combination:
 // - capex, TCO and tco2_per_year are non-decreasing in n: every term is a product of
@@ -21,12 +21,18 @@
 //   still holds with its 1e-9 margin, though goodput makes the figure non-monotone in n.
 //   The objective's bound is the objective at n0, except under the effective_flops objective
 //   with goodput, where the FLOP/s bound above gives it (-flops_hi).
+// - inference targets (MODEL.md "Inference targets"): effective_flops, capex, TCO and
+//   tco2_per_year keep their v1 formulas, so the bounds above hold unchanged; the candidates and
+//   the cost frontier stay on the effective FLOP/s axis. near_feasible now includes test 9,
+//   which fails on a prefix of the node counts (range_reduce.hpp), so near-feasible plans are no
+//   longer a prefix: `one` tests near_feasible plan by plan, and a skipped range only needs to
+//   be dominated, whichever of its plans pass test 9. Inference targets are never portfolios.
 // A candidate r of the same pool with more FLOP/s than the bound, an objective strictly below
 // the objective's bound and capex and TCO (where compared) at most their bounds dominates every
-// plan of the range (pool_candidates.hpp `dominates`: the strict objective makes it ranked first). A
-// dominated plan is never on the pool candidates, and dominance is transitive, so the sweep over the
-// remaining candidates plus r gives the exact pool candidates. Where a guard fails (a TCO with the
-// residual cancelling almost all of the facility capex), every candidate is evaluated.
+// plan of the range (pool_candidates.hpp `dominates`: the strict objective makes it ranked first).
+// A dominated plan is never on the pool candidates, and dominance is transitive, so the sweep over
+// the remaining candidates plus r gives the exact pool candidates. Where a guard fails (a TCO with
+// the residual cancelling almost all of the facility capex), every candidate is evaluated.
 #include <cstdint>
 
 #include "dcplan/engine/detail/range_reduce.hpp"
@@ -55,8 +61,10 @@ struct rep_index {
     std::uint32_t lo = begin[pool], hi = begin[pool + 1];
     while (lo < hi) {
       const std::uint32_t mid = lo + (hi - lo) / 2;
-      if (recs[mid].flops >= flops) hi = mid;
-      else lo = mid + 1;
+      if (recs[mid].flops >= flops)
+        hi = mid;
+      else
+        lo = mid + 1;
     }
     return lo;
   }
@@ -68,7 +76,8 @@ struct rep_index {
     const std::uint32_t end = begin[pool + 1];
     for (std::uint32_t k = first_at_least(pool, flops_hi), m = 0; k < end && m < kScan; ++k, ++m) {
       const pool_candidate& r = recs[k];
-      if (r.obj < obj_lo && (!d.capex || r.capex <= capex_lo) && (!d.tco || r.tco <= tco_lo)) return true;
+      if (r.obj < obj_lo && (!d.capex || r.capex <= capex_lo) && (!d.tco || r.tco <= tco_lo))
+        return true;
     }
     return false;
   }
@@ -91,8 +100,8 @@ struct rep_index {
 /// Whether this scenario's figures are monotone enough for range skipping (see the header).
 DCPLAN_HD bool candidate_ranges_exact(const model_view& v) {
   return v.g.residual_life * v.g.discount_h <= 0.999 && v.g.annuity >= 0 && v.g.utilization >= 0 &&
-         v.g.maintenance_rate >= 0 && v.g.staff_usd_per_mw_year >= 0 && v.g.build_usd_per_mw_it >= 0 &&
-         v.g.rack_usd >= 0;
+         v.g.maintenance_rate >= 0 && v.g.staff_usd_per_mw_year >= 0 &&
+         v.g.build_usd_per_mw_it >= 0 && v.g.rack_usd >= 0;
 }
 
 /// The end of the candidate prefix of plan offsets [b, e) of combination `k`: tests 1-3 and 7 do
@@ -122,7 +131,8 @@ DCPLAN_HD std::uint64_t candidate_prefix_end(const model_view& v, const space_vi
 /// guard fails) every candidate is evaluated; the look-up still drops exactly dominated plans.
 template <class Emit>
 DCPLAN_HD void range_candidates(const model_view& v, const space_view& sp, int k, std::uint64_t b,
-                                   std::uint64_t e, const rep_index& reps, bool skip_ranges, Emit emit) {
+                                std::uint64_t e, const rep_index& reps, bool skip_ranges,
+                                Emit emit) {
   const combo& cb = sp.combos[k];
   const std::uint64_t base = sp.starts[k];
   const auto plan = [&](std::uint64_t j) {
@@ -168,9 +178,9 @@ DCPLAN_HD void range_candidates(const model_view& v, const space_view& sp, int k
         v.g.has_reliability && v.g.obj == static_cast<int>(objective::effective_flops)
             ? -flops_hi
             : objective_key(pl, v.g.obj);
-    const bool skip = reps.dominates_box(pool, flops_hi, obj_lo - kMargin * fabs(obj_lo),
-                                         pl.capex - kMargin * fabs(pl.capex),
-                                         pl.tco - kMargin * fabs(pl.tco));
+    const bool skip =
+        reps.dominates_box(pool, flops_hi, obj_lo - kMargin * fabs(obj_lo),
+                           pl.capex - kMargin * fabs(pl.capex), pl.tco - kMargin * fabs(pl.tco));
     if (skip) continue;
     const std::uint64_t mid = lo + (hi - lo) / 2;
     lo_stack[top] = mid + 1;
@@ -186,7 +196,7 @@ DCPLAN_HD void range_candidates(const model_view& v, const space_view& sp, int k
 /// counts (ratio about 1 + 1/32), for the first set of known candidates.
 template <class Emit>
 DCPLAN_HD void candidate_samples(const model_view& v, const space_view& sp, int k, std::uint64_t b,
-                                std::uint64_t e, bool one_pool, Emit emit) {
+                                 std::uint64_t e, bool one_pool, Emit emit) {
   const combo& cb = sp.combos[k];
   const std::uint64_t end = candidate_prefix_end(v, sp, k, b, e);
   for (std::uint64_t j = b; j < end; j += 1 + (j - b) / 32) {
@@ -202,4 +212,4 @@ DCPLAN_HD void candidate_samples(const model_view& v, const space_view& sp, int 
   }
 }
 
-}  // namespace dcplan::detail
+} // namespace dcplan::detail
