@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "dcplan/model/errors.hpp"
 #include "dcplan/scenario/space.hpp"
 #include "helpers.hpp"
 
@@ -393,4 +394,74 @@ TEST_CASE("inference: near-ties keep the smaller replica; a tight bound cuts the
   const scenario n = load_scenario_text(none, "none.yaml", ".");
   CHECK_FALSE(replica_search(n.globals(), n.systems[0], n.accelerators[0]).found);
   CHECK(evaluate_ref(n, plan_ref{0, 0, 0, 0, kColo, 82}).reason == reason_replica);
+}
+
+TEST_CASE("inference targets: defaults, the model catalog and located input errors",
+          "[model][inference][errors]") {
+  const scenario sc = load_scenario_text(kInference, "inference.yaml", ".");
+  REQUIRE(sc.inference);
+  CHECK(sc.inference->usable_hbm == 0.9);
+  CHECK(sc.inference->max_batch == 128);
+  CHECK_FALSE(sc.inference->serving_mfu);
+  CHECK(sc.globals().required_effective_flops == 0);
+  // bytes_per_param defaults to 2 under bf16 and 1 under fp8.
+  std::string bf16 = kInference;
+  bf16.replace(bf16.find("precision: fp8"), 14, "precision: bf16");
+  CHECK(load_scenario_text(bf16, "bf16.yaml", ".").globals().inf_weights == 810e9);
+  // model: fills total/active params and the KV size at the run's precision; fields win.
+  std::string card = kInference;
+  const auto sub = [](std::string& t, const std::string& from, const std::string& to) {
+    t.replace(t.find(from), from.size(), to);
+  };
+  sub(card, "total_params: 405.0e9, active_params: 405.0e9",
+      "model: deepseek-v3, total_params: 700.0e9");
+  sub(card, "kv_bytes_per_token: 258048,", "");
+  const scenario ds = load_scenario_text(card, "card.yaml", ".");
+  CHECK(ds.inference->total_params == 700e9); // the scenario's field wins
+  CHECK(ds.inference->active_params == 37e9);
+  // 2 x 61 layers x 1 x 288 x 1 byte (fp8) = 35,136 bytes per token.
+  CHECK(ds.globals().inf_kv_seq == 35136.0 * (2048 + 512 / 2));
+  const auto error_of = [](const std::string& text) {
+    try {
+      load_scenario_text(text, "bad.yaml", ".");
+    } catch (const input_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const auto with = [](std::string t, const std::string& from, const std::string& to) {
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  CHECK_THAT(
+      error_of(with(kInference, "precision: fp8", "precision: fp8\nobjective: effective_flops")),
+      Catch::Contains("objective") && Catch::Contains("effective_flops objective"));
+  CHECK_THAT(error_of(with(kInference, "target:\n", "target:\n  portfolio: true\n")),
+             Catch::Contains("target.portfolio") && Catch::Contains("inference"));
+  CHECK_THAT(error_of(with(kInference, "target:\n",
+                           "reliability: {accelerator_mtbf_hours: 5e4, checkpoint_minutes: 1, "
+                           "restart_minutes: 5}\ntarget:\n")),
+             Catch::Contains("reliability") && Catch::Contains("inference"));
+  CHECK_THAT(error_of(with(kInference, "hbm_gb: 180", "hbm_gb: 0")),
+             Catch::Contains("accelerators.b200.hbm_gb") && Catch::Contains("inference"));
+  CHECK_THAT(error_of(with(kInference, ", mbu: 0.6", "")),
+             Catch::Contains("target.inference.mbu") && Catch::Contains("gb200-tray"));
+  // Every system with its own mbu: the target needs none.
+  CHECK(load_scenario_text(with(with(kInference, ", mbu: 0.6", ""), "lead_time_months: 9",
+                                "lead_time_months: 9, mbu: 0.7"),
+                           "own.yaml", ".")
+            .systems[0]
+            .mbu == 0.7);
+  CHECK_THAT(error_of(with(kInference, "active_params: 405.0e9", "active_params: 500.0e9")),
+             Catch::Contains("bad.yaml:3:") && Catch::Contains("active_params <= total_params"));
+  CHECK_THAT(error_of(with(kInference, "output_tokens: 512", "output_tokens: 0")),
+             Catch::Contains("target.inference.output_tokens"));
+  CHECK_THAT(error_of(with(kInference, "mbu: 0.6", "mbu: 1.5")),
+             Catch::Contains("target.inference.mbu") && Catch::Contains("0 < x <= 1"));
+  CHECK_THAT(error_of(with(kInference, "max_batch: 128", "max_batch: 1.5")),
+             Catch::Contains("target.inference.max_batch"));
+  CHECK_THAT(error_of(with(kInference, "total_params: 405.0e9", "model: gpt-9, total_params: 1")),
+             Catch::Contains("target.inference.model") && Catch::Contains("llama-3.1-70b"));
+  CHECK_THAT(error_of(with(kInference, "tokens_per_second", "tokens_per_sec")),
+             Catch::Contains("unknown field 'tokens_per_sec'"));
 }
