@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "dcplan/schedule/detail/dominance.hpp"
+#include "dcplan/schedule/detail/lp_bound.hpp"
 
 namespace dcplan::detail {
 
@@ -31,7 +32,7 @@ struct window {
 class searcher {
 public:
   searcher(const scenario& sc, const std::vector<phase>& cands, objective o, std::uint64_t limit)
-      : sc_(sc), s_(*sc.schedule), o_(o), limit_(limit), Y_(s_.years) {
+      : sc_(sc), s_(*sc.schedule), o_(o), limit_(limit), Y_(s_.years), lp_(sc, cands, o) {
     std::map<std::tuple<int, int, int>, std::size_t> at;
     for (const phase& p : cands) {
       const auto key = std::make_tuple(p.fig.d, p.key.site, p.key.sourcing);
@@ -46,6 +47,20 @@ public:
       pools_[at[std::make_tuple(cands[i].fig.d, cands[i].key.site, cands[i].key.sourcing)]]
           .push_back(i);
     cands_ = &cands;
+    // Pools with the largest phases first: the decisions that move the objective most are made
+    // near the root, where the LP bound prunes whole subtrees (docs/schedules.md, the numbers).
+    // Any order is exact: every schedule is still reached unless a bound excludes it.
+    std::vector<double> largest(k, 0.0);
+    for (std::size_t q = 0; q < k; ++q)
+      for (std::size_t i : pools_[q])
+        largest[q] = std::max(largest[q], phase_objective(cands[i], o_));
+    std::vector<std::size_t> by(k);
+    for (std::size_t q = 0; q < k; ++q) by[q] = q;
+    std::stable_sort(by.begin(), by.end(),
+                     [&](std::size_t a, std::size_t b) { return largest[a] > largest[b]; });
+    std::vector<std::vector<std::size_t>> sorted;
+    for (std::size_t q : by) sorted.push_back(std::move(pools_[q]));
+    pools_ = std::move(sorted);
     // Within a pool, the cheapest FLOP/s first: good schedules early tighten the bound.
     for (auto& pool : pools_)
       std::stable_sort(pool.begin(), pool.end(), [&](std::size_t a, std::size_t b) {
@@ -58,10 +73,11 @@ public:
     covered_.assign(Y_, 0.0);
     capex_.assign(Y_, 0.0);
     use_.assign(sc_.sites.size() * 3 * Y_, 0.0);
-    root_bound_ = bound(0, 0.0);
+    root_bound_ = std::max(bound(0, 0.0), lp_.solve());
     dfs(0, 0.0);
     search_result r;
     r.nodes = nodes_;
+    r.lp_solves = lp_.solves();
     r.proven = !stopped_;
     if (near_.empty()) {
       r.found = false;
@@ -103,6 +119,16 @@ private:
   double root_bound_ = 0;
   std::uint64_t nodes_ = 0;
   bool stopped_ = false;
+  lp_bound lp_; // columns of the pools above the current node fixed to their choices
+
+  // Pool k's columns: the one chosen (`pick`, or none when it is npos) at [1, 1], the others at
+  // [0, 0]; `free_pool` puts them back to [0, 1].
+  void fix_pool(std::size_t k, std::size_t pick) {
+    for (std::size_t i : pools_[k]) lp_.set_column(i, i == pick ? 1.0 : 0.0, i == pick ? 1.0 : 0.0);
+  }
+  void free_pool(std::size_t k) {
+    for (std::size_t i : pools_[k]) lp_.set_column(i, 0.0, 1.0);
+  }
 
   double ratio(const phase& p) const { return phase_objective(p, o_) / p.fig.effective_flops; }
   double& use(int site, int m, int t) {
@@ -229,13 +255,25 @@ private:
       leaf();
       return;
     }
+    // The LP bound (lp_bound.hpp): a node it proves infeasible, or whose least completion costs
+    // more than kSlack beyond the incumbent, holds no schedule of the tie window.
+    const double lb = lp_.solve();
+    if (std::isinf(lb) || lb > best_ + kSlack * std::fabs(best_)) return;
     // Undo by recomputing from the stack would be exact; adding and subtracting the same double
     // can leave a last-bit residue, so the state is saved and restored instead.
     const std::vector<double> covered = covered_, capex = capex_, use = use_;
-    for (std::size_t i : pools_[k]) {
+    // Children in the order of their values in this node's LP, largest first (then the cheapest
+    // FLOP/s first), "none" last: the LP's choice is tried first. Order only.
+    std::vector<std::size_t> order = pools_[k];
+    std::vector<double> x(cands_->size());
+    for (std::size_t i : order) x[i] = lp_.value(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return x[a] > x[b]; });
+    for (std::size_t i : order) {
       const phase& p = (*cands_)[i];
       if (!fits(p)) continue;
       apply(p, 1.0);
+      fix_pool(k, i);
       stack_.push_back(i);
       dfs(k + 1, cost + phase_objective(p, o_));
       stack_.pop_back();
@@ -243,7 +281,9 @@ private:
       capex_ = capex;
       use_ = use;
     }
+    fix_pool(k, static_cast<std::size_t>(-1));
     dfs(k + 1, cost);
+    free_pool(k);
   }
 };
 

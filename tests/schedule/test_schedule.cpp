@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "dcplan/scenario/space.hpp"
+#include "dcplan/schedule/detail/lp_bound.hpp"
 #include "dcplan/schedule/detail/search.hpp"
 #include "dcplan/schedule/schedule.hpp"
 
@@ -143,4 +144,63 @@ TEST_CASE("the small golden's schedule meets every constraint") {
   CHECK(check_schedule(sc, r.phases).empty());
   // Independently of check_schedule: demand per period from the periods' sums.
   for (const schedule_period& p : r.periods) CHECK(p.effective_flops >= p.demand_effective_flops);
+}
+
+TEST_CASE("the LP bound at random nodes never exceeds the best completion, by brute force") {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0.0, 4.0e17);
+  int checked = 0, infeasible_nodes = 0;
+  for (int trial = 0; trial < 10; ++trial) {
+    scenario sc = load_scenario(kSmall);
+    for (double& d : sc.schedule->demand_effective_flops) d = u(rng);
+    if (trial % 2 == 1) sc.schedule->capex_budget = std::vector<double>{2.0e7, 1.5e7, 1.0e7};
+    if (trial % 5 == 3) sc.obj = objective::carbon;
+    const std::vector<phase> c = run_phase_pass(sc, 2).candidates;
+    std::map<std::tuple<int, int, int>, std::vector<std::size_t>> by_pool;
+    for (std::size_t j = 0; j < c.size(); ++j)
+      by_pool[{c[j].key.d, c[j].key.site, c[j].key.sourcing}].push_back(j);
+    std::vector<std::vector<std::size_t>> P;
+    for (auto& kv : by_pool) P.push_back(kv.second);
+    detail::lp_bound lp(sc, c, sc.obj);
+    for (int node = 0; node < 12; ++node) {
+      // A node: pools 0..k-1 decided at random (0: none, i: P[q][i - 1]), the rest free.
+      const std::size_t k = std::uniform_int_distribution<std::size_t>(0, P.size())(rng);
+      std::vector<std::size_t> pick(P.size(), 0);
+      for (std::size_t q = 0; q < P.size(); ++q)
+        for (std::size_t i = 0; i < P[q].size(); ++i) lp.set_column(P[q][i], 0.0, 1.0);
+      for (std::size_t q = 0; q < k; ++q) {
+        pick[q] = std::uniform_int_distribution<std::size_t>(0, P[q].size())(rng);
+        for (std::size_t i = 0; i < P[q].size(); ++i) {
+          const double x = pick[q] == i + 1 ? 1.0 : 0.0;
+          lp.set_column(P[q][i], x, x);
+        }
+      }
+      const double lb = lp.solve();
+      // Brute force over the completions: every choice for pools k.. .
+      double z = INFINITY;
+      while (true) {
+        std::vector<phase> s;
+        for (std::size_t q = 0; q < P.size(); ++q)
+          if (pick[q]) s.push_back(c[P[q][pick[q] - 1]]);
+        std::sort(s.begin(), s.end(),
+                  [](const phase& a, const phase& b) { return a.index < b.index; });
+        if (check_schedule(sc, s).empty()) {
+          double v = 0;
+          for (const phase& p : s) v += phase_objective(p, sc.obj);
+          z = std::min(z, v);
+        }
+        std::size_t q = k;
+        while (q < P.size() && ++pick[q] > P[q].size()) pick[q++] = 0;
+        if (q == P.size()) break;
+      }
+      if (std::isinf(z)) {
+        ++infeasible_nodes; // no completion: any bound is valid
+        continue;
+      }
+      ++checked;
+      CHECK(lb <= z + 1e-12 * std::fabs(z));
+    }
+  }
+  REQUIRE(checked > 0);
+  CHECK(checked + infeasible_nodes == 120);
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The exact schedule search (MODEL.md "A schedule"; docs/schedules.md): a depth-first branch
-// and bound over pools (site, sourcing, d) in the order (d, site, sourcing), each pool taking
-// none or one of its candidates.
+// and bound over pools (site, sourcing, d), the pools with the largest phases first, each pool
+// taking one of its candidates (in the order of their values in the node's LP) or none.
 //
 // Pruning, each valid for every completion of a partial schedule:
 // - capacity: the phases still to choose add at most, to period t, the sum over the remaining
@@ -13,6 +13,11 @@
 //   FLOP/s it adds to each period it serves at these prices). Only each serving window's least
 //   ratio matters, so y is built by coordinate ascent over at most 55 windows; any y so built
 //   satisfies every constraint, which is all the bound needs.
+// - LP: the LP relaxation of the rest with every row of MODEL.md "A schedule" (demand, site
+//   limits, capex budgets, one phase per pool), solved by CLP and returned as a proven bound;
+//   lp_bound.hpp states why it never exceeds a completion's objective. A node is pruned only
+//   when a bound exceeds the incumbent by kSlack (1e-9) of it, so never a schedule within the
+//   1e-12 tie window.
 // - limits: a phase that breaks a site's limit or the period's capex budget is never added
 //   (every phase's use is >= 0, so adding more never repairs it).
 // Leaves are rechecked exactly (sums in key order, MODEL.md), and every schedule within the
@@ -31,14 +36,15 @@ struct search_result {
   double lower_bound = 0;
   bool proven = true;
   std::uint64_t nodes = 0;
+  std::uint64_t lp_solves = 0;
 };
 
 /// The best schedule over `candidates` (key order) under MODEL.md's tie rule.
-search_result search_schedule(const scenario &sc, const std::vector<phase> &candidates, objective o,
+search_result search_schedule(const scenario& sc, const std::vector<phase>& candidates, objective o,
                               std::uint64_t work_limit);
 
 /// MODEL.md's tie rule between two schedules of tied objective: fewer phases, then the sorted
 /// keys (phase indices in key order) compared in order. True when `a` goes first.
-bool tie_before(const std::vector<phase> &a, const std::vector<phase> &b);
+bool tie_before(const std::vector<phase>& a, const std::vector<phase>& b);
 
 } // namespace dcplan::detail
