@@ -53,6 +53,7 @@ struct plan_command {
   /// (top_k, shares, progress, cancel) is filled in per run.
   engine_options engine;
   portfolio_options portfolio;
+  std::uint64_t schedule_work_limit = 0; // --schedule-work-limit: search nodes; 0: none
 };
 
 /// `dcplan sensitivity`.

@@ -87,6 +87,10 @@ void add_portfolio_options(CLI::App& plan, plan_command& c) {
                   "best portfolio found and a proven lower bound, marked not proven (0: no "
                   "limit; the target's optimum is always proven)")
       ->default_val(kDefaultCurveWorkLimit);
+  plan.add_option("--schedule-work-limit", c.schedule_work_limit,
+                  "With a schedule block: how many search nodes the schedule search may examine; "
+                  "a search that reaches it reports its best schedule found and a proven lower "
+                  "bound, marked not proven (0: no limit)");
 }
 
 // The overrides of the scenario's target and budgets.

@@ -88,6 +88,7 @@ int run_schedule(const plan_command &c, const scenario &sc) {
   pending_output json(json_out ? "-" : o.json_path);
   schedule_options opt;
   opt.threads = c.engine.threads;
+  opt.work_limit = c.schedule_work_limit;
   const steady::time_point t0 = steady::now();
   const schedule_result r = solve_schedule(sc, opt);
   if (json.active())
