@@ -96,8 +96,10 @@ int run_schedule(const plan_command &c, const scenario &sc) {
   if (!json.is_stdout() && !o.quiet) std::cout << schedule_table(sc, r) << std::flush;
   if (r.feasible) return exit_ok;
   if (json.is_stdout() || o.quiet)
-    std::cerr << "dcplan: no schedule meets every period's demand (exit " << exit_infeasible
-              << ")\n";
+    std::cerr << (r.proven ? "dcplan: no schedule meets every period's demand (exit "
+                           : "dcplan: the work limit stopped the search before it found a "
+                             "schedule (exit ")
+              << exit_infeasible << ")\n";
   return exit_infeasible;
 }
 

@@ -38,6 +38,11 @@ nlohmann::ordered_json phase_json(const scenario &sc, const phase &p) {
   return j;
 }
 
+// A schedule's objective in its unit: tCO2 over the schedule (carbon) or USD (tco).
+std::string schedule_objective_text(objective o, double v) {
+  return o == objective::carbon ? fmt::format("{:.6g} tCO2", v) : human_usd(v);
+}
+
 } // namespace
 
 nlohmann::ordered_json schedule_json(const scenario &sc, const schedule_result &r) {
@@ -46,7 +51,7 @@ nlohmann::ordered_json schedule_json(const scenario &sc, const schedule_result &
   j["objective"] = to_string(r.obj);
   j["feasible"] = f;
   j["objective_value"] = or_null(f, r.objective_value);
-  j["lower_bound"] = or_null(f, r.lower_bound);
+  j["lower_bound"] = or_null(f || !r.proven, r.lower_bound);
   j["proven"] = r.proven;
   j["npv_cost_usd"] = or_null(f, r.npv_cost_usd);
   j["capex_usd"] = or_null(f, r.capex_usd);
@@ -102,7 +107,12 @@ std::string schedule_table(const scenario &sc, const schedule_result &r) {
                   "candidates, {} kept, {} search nodes)\n",
                   to_string(sc.obj), s.start_year, s.start_year + s.years - 1, r.plans_evaluated,
                   r.counts[feasible], r.candidates_kept, r.search_nodes);
-  if (!r.feasible) out += "No schedule meets every period's demand within the limits.\n";
+  if (!r.feasible && !r.proven)
+    out += fmt::format("The work limit stopped the search before it found a schedule; the "
+                       "optimum, if any, is at least {}.\n",
+                       schedule_objective_text(sc.obj, r.lower_bound));
+  else if (!r.feasible)
+    out += "No schedule meets every period's demand within the limits.\n";
   const auto name = [&](const phase &p) {
     return fmt::format("{}/{} {} x{:.0f} ({}, {})", sc.site_meta[p.key.site].id,
                        to_string(static_cast<sourcing>(p.key.sourcing)),
@@ -126,11 +136,10 @@ std::string schedule_table(const scenario &sc, const schedule_result &r) {
   }
   if (r.feasible) {
     out += fmt::format("\nobjective ({}): {}{}\n", to_string(sc.obj),
-                       sc.obj == objective::carbon ? fmt::format("{:.6g} tCO2", r.objective_value)
-                                                   : human_usd(r.objective_value),
-                       r.proven
-                           ? " (proven optimal)"
-                           : fmt::format(" (not proven; optimum >= {})", human_usd(r.lower_bound)));
+                       schedule_objective_text(sc.obj, r.objective_value),
+                       r.proven ? " (proven optimal)"
+                                : fmt::format(" (not proven; optimum >= {})",
+                                              schedule_objective_text(sc.obj, r.lower_bound)));
     out += fmt::format("npv cost {}  capex {}  {:.6g} tCO2 over the schedule\n",
                        human_usd(r.npv_cost_usd), human_usd(r.capex_usd), r.tco2);
   }

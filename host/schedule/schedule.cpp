@@ -20,6 +20,8 @@ schedule_result solve_schedule(const scenario &sc, const schedule_options &opt) 
   r.search_nodes = s.nodes;
   r.proven = s.proven;
   r.feasible = s.found;
+  // A search stopped by the work limit before it found a schedule still has a proven bound.
+  if (!s.proven) r.lower_bound = s.lower_bound;
   if (s.found) {
     r.phases = s.chosen;
     r.objective_value = s.objective_value;
