@@ -194,7 +194,7 @@ nlohmann::ordered_json sensitivity_json(const scenario &sc, const sensitivity_re
     return x;
   };
   nlohmann::ordered_json j;
-  j["model_version"] = 1;
+  j["model_version"] = 2;
   j["backend"] = backend_name(r.backend);
   j["baseline"] = {{"tco_usd", num(r.feasible ? r.best_tco : NAN)},
                    {"plan", plan_or_null(r.feasible, r.best)}};
