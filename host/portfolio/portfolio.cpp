@@ -180,26 +180,9 @@ portfolio_solution solve_portfolio_max_flops_brute_force(const portfolio_problem
 }
 
 void check_portfolio_scenario(const scenario& sc) {
-  if (sc.training)
-    throw input_error(sc.file, 0, 0, "target.portfolio",
-                      "a training target is one cluster and never a portfolio; give "
-                      "target.effective_flops for a fleet");
-  if (sc.obj == objective::ready_months)
-    throw input_error(sc.file, 0, 0, "objective",
-                      std::string("the ") + to_string(sc.obj) +
-                          " objective does not sum over a portfolio; valid for portfolios: tco, "
-                          "capex, carbon, effective_flops");
-  if (sc.obj == objective::effective_flops) {
-    // MODEL.md "Portfolios": the most FLOP/s within the budgets, so a budget must bound it.
-    if (!sc.budget_capex_usd && !sc.budget_tco_usd)
-      throw input_error(sc.file, 0, 0, "budget",
-                        "a portfolio under the effective_flops objective maximises FLOP/s within "
-                        "the budgets: give budget.capex_usd or budget.tco_usd (or both)");
-    return;
-  }
-  if (!sc.target_effective_flops)
-    throw input_error(sc.file, 0, 0, "target.effective_flops",
-                      "a portfolio needs a fleet target: give target.effective_flops");
+  std::string field;
+  const std::string why = portfolio_ineligibility(sc, &field);
+  if (!why.empty()) throw input_error(sc.file, 0, 0, field, why);
 }
 
 portfolio_report run_portfolio(const scenario& sc, const plan_space& sp, backend_kind backend,

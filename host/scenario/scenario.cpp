@@ -165,6 +165,32 @@ const char* to_string(objective o) { return name_in(kObjectiveNames, o); }
 const char* to_string(precision p) { return name_in(kPrecisionNames, p); }
 const char* to_string(sourcing m) { return name_in(kSourcingNames, m); }
 
+std::string portfolio_ineligibility(const scenario& sc, std::string* field, bool complete) {
+  const auto no = [field](const char* f, std::string why) {
+    *field = f;
+    return why;
+  };
+  if (sc.training)
+    return no("target.portfolio", "a training target is one cluster and never a portfolio; give "
+                                  "target.effective_flops for a fleet");
+  if (sc.obj == objective::ready_months)
+    return no("objective", std::string("the ") + to_string(sc.obj) +
+                               " objective does not sum over a portfolio; valid for portfolios: "
+                               "tco, capex, carbon, effective_flops");
+  if (!complete) return "";
+  if (sc.obj == objective::effective_flops) {
+    // The most FLOP/s within the budgets, so a budget must bound it.
+    if (!sc.budget_capex_usd && !sc.budget_tco_usd)
+      return no("budget", "a portfolio under the effective_flops objective maximises FLOP/s "
+                          "within the budgets: give budget.capex_usd or budget.tco_usd (or both)");
+    return "";
+  }
+  if (!sc.target_effective_flops)
+    return no("target.effective_flops",
+              "a portfolio needs a fleet target: give target.effective_flops");
+  return "";
+}
+
 const char* reason_name(int r) {
   static const char* names[kReasonCount] = {"feasible", "year",   "cooling",  "rack",   "fabric",
                                             "power",    "target", "deadline", "budget", "replica"};

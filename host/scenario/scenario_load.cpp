@@ -641,14 +641,9 @@ private:
               "{active_params, tokens, days}; only the effective_flops objective needs neither");
     if (const located* p = t.find("portfolio")) sc_.portfolio = read_bool(*p, "target.portfolio");
     if (sc_.portfolio) {
-      if (sc_.training)
-        fail_at(*t.find("portfolio"), "target.portfolio",
-                "a training target is one cluster and never a portfolio");
-      if (sc_.obj == objective::ready_months)
-        fail_at(*t.find("portfolio"), "target.portfolio",
-                std::string("the ") + to_string(sc_.obj) +
-                    " objective does not sum over a portfolio; valid for portfolios: tco, capex, "
-                    "carbon, effective_flops");
+      std::string field;
+      const std::string why = portfolio_ineligibility(sc_, &field, false);
+      if (!why.empty()) fail_at(*t.find("portfolio"), "target.portfolio", why);
     }
     if (t.find("deadline_months")) {
       sc_.deadline_months = t.non_negative("deadline_months");

@@ -158,6 +158,13 @@ std::string deadline_warning(double months);
 /// Checks the cross-field rules of MODEL.md "Scenario file" after command-line overrides.
 void validate_scenario(const scenario& sc);
 
+/// Why the scenario cannot be a portfolio run (MODEL.md "Portfolios"), or "" when it can: the
+/// one statement of portfolio eligibility, for the scenario file (located errors) and the
+/// portfolio optimizer alike. `field` receives the field to name. With `complete` false (while
+/// the file is still being read, before the budgets) only the target's and objective's rules
+/// apply.
+std::string portfolio_ineligibility(const scenario& sc, std::string* field, bool complete = true);
+
 /// One name of an enumerator, as scenario files, the command line and the reports spell it.
 template <class E>
 struct enum_name {
