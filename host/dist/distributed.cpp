@@ -246,7 +246,7 @@ std::vector<risk_figures> apply_risk_ranks(const scenario &sc, const plan_space 
   return apply_risk(sc, sp, r, top, threads, &given);
 }
 
-void abort_on(std::exception_ptr e) {
+void abort_on(const std::exception_ptr& e) {
   std::string message;
   const int code = exit_code_of(e, &message); // the exit codes of one process
   abort_all(message, code);

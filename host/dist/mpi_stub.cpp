@@ -7,7 +7,7 @@
 namespace dcplan::dist {
 
 session::session(int *, char ***) {}
-session::~session() = default;
+session::~session() {}  // nothing to finalize without MPI
 
 const world &this_world() {
   static const world w;

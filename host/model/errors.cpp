@@ -21,7 +21,7 @@ input_error::input_error(std::string file, int line, int column, std::string fie
       file_(std::move(file)), line_(line), column_(column), field_(std::move(field)),
       message_(std::move(message)) {}
 
-int exit_code_of(std::exception_ptr e, std::string *message) {
+int exit_code_of(const std::exception_ptr& e, std::string* message) {
   std::string text;
   int code = exit_internal;
   try {

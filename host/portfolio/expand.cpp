@@ -186,6 +186,7 @@ void dominance_search::search(std::size_t beam) {
       std::sort(by_bound.begin(), by_bound.end(),
                 [](const auto &a, const auto &b) { return a.second < b.second; });
       std::vector<state> narrow;
+      narrow.reserve(by_bound.size());
       for (const auto &b : by_bound) narrow.push_back(next[b.second]);
       next.swap(narrow);
     }

@@ -97,6 +97,7 @@ void order_by_budget(std::vector<pool_data> &pools, const portfolio_problem &p) 
   std::stable_sort(key.begin(), key.end(),
                    [](const auto &x, const auto &y) { return x.first < y.first; });
   std::vector<pool_data> sorted;
+  sorted.reserve(key.size());
   for (const auto &[k, i] : key) sorted.push_back(std::move(pools[i]));
   pools.swap(sorted);
 }

@@ -162,12 +162,13 @@ std::string frontier_chart(const scenario &sc, const plan_space &sp,
   const auto colour_of = [&](int a) -> std::string {
     auto it = colour.find(a);
     if (it != colour.end()) return it->second;
-    const std::string col = systems.size() < kPaletteSize ? kPalette[systems.size()] : kOther;
+    std::string col = systems.size() < kPaletteSize ? kPalette[systems.size()] : kOther;
     systems.push_back(a);
     colour[a] = col;
     return col;
   };
   std::vector<plan_ref> refs;
+  refs.reserve(shown.size());
   for (const std::size_t i : shown) refs.push_back(plan_of_index(sp, points[i].index));
   for (const plan_ref &r : refs) colour_of(r.system);
   if (chosen) colour_of(chosen->ref.system);
@@ -273,7 +274,7 @@ std::string breakdown_chart(const scenario &sc, const std::vector<shown_plan> &p
   c.add(pattern_defs("cb"));
   // Legend across the top, two rows of three.
   for (int k = 0; k < 6; ++k) {
-    const double x = 20 + (k % 3) * 300, y = 14 + (k / 3) * 22;
+    const double x = 20 + (k % 3) * 300, y = 14 + static_cast<double>(k / 3) * 22;
     c.rect(x, y, 16, 14, fmt::format("url(#cb-{})", kParts[k].key), "stroke=\"#333\"");
     c.text(x + 22, y + 12, kParts[k].name, "start", "legend");
   }

@@ -14,7 +14,7 @@ std::string kind_of(const YAML::Node &n) {
   if (n.IsMap()) return "a mapping";
   if (n.IsSequence()) return "a list";
   if (n.IsNull()) return "nothing (null)";
-  const std::string v = n.Scalar();
+  const std::string& v = n.Scalar();
   return "'" + (v.size() > 60 ? v.substr(0, 57) + "..." : v) + "'";
 }
 

@@ -88,7 +88,7 @@ std::vector<risk_figures> apply_risk_ranks(const scenario &sc, const plan_space 
 /// Prints "dcplan: rank N: <message>" and ends every rank with exit status `code`.
 [[noreturn]] void abort_all(const std::string &message, int code);
 /// abort_all with the message and exit code of run_cli's handler for exception `e`.
-[[noreturn]] void abort_on(std::exception_ptr e);
+[[noreturn]] void abort_on(const std::exception_ptr& e);
 
 /// Test hook of the MPI build: throws on the rank named by DCPLAN_TEST_FAIL_RANK, if any.
 void test_fail_hook();

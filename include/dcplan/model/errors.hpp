@@ -58,6 +58,6 @@ class interrupted_error : public std::runtime_error {
 /// The exit code of the command line for exception `e`, and in `message` (when not null) what
 /// it prints after "dcplan: ": the one mapping of README "Exit codes", for one process and for
 /// MPI ranks alike.
-int exit_code_of(std::exception_ptr e, std::string *message);
+int exit_code_of(const std::exception_ptr& e, std::string* message);
 
 } // namespace dcplan
