@@ -18,9 +18,9 @@ struct loaded {
   dcplan::plan_space sp;
 };
 
-const loaded &scenario_named(const std::string &name) {
+const loaded& scenario_named(const std::string& name) {
   static std::map<std::string, std::unique_ptr<loaded>> cache;
-  auto &slot = cache[name];
+  auto& slot = cache[name];
   if (!slot) {
     slot = std::make_unique<loaded>();
     slot->sc = dcplan::load_builtin_scenario(name);
@@ -39,9 +39,9 @@ constexpr double kRecordBytesPerPlan =
     sizeof(dcplan::site_rec) + sizeof(dcplan::system_rec) + sizeof(dcplan::accelerator_rec) +
     sizeof(dcplan::cooling_rec) + sizeof(dcplan::fabric_rec) + sizeof(dcplan::combo);
 
-void run(benchmark::State &state, const std::string &name, dcplan::backend_kind kind,
+void run(benchmark::State& state, const std::string& name, dcplan::backend_kind kind,
          bool reference) {
-  const loaded &l = scenario_named(name);
+  const loaded& l = scenario_named(name);
   if (kind == dcplan::backend_kind::cuda && !dcplan::cuda_device_available()) {
     state.SkipWithError("no usable CUDA device");
     return;

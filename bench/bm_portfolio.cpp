@@ -23,7 +23,7 @@ struct fixture {
   pool_candidates_result fr;
 };
 
-fixture &data() {
+fixture& data() {
   static fixture f = [] {
     fixture x{load_scenario(DCPLAN_SOURCE_DIR "/configs/bench-portfolio.yaml"), {}, {}};
     x.sp = build_space(x.sc);
@@ -33,7 +33,7 @@ fixture &data() {
   return f;
 }
 
-portfolio_problem problem(const fixture &f) {
+portfolio_problem problem(const fixture& f) {
   portfolio_problem p;
   p.items = f.fr.items;
   p.capex_budget = f.sc.budget_capex_usd;
@@ -41,8 +41,8 @@ portfolio_problem problem(const fixture &f) {
   return p;
 }
 
-void BM_pool_candidates_cpu(benchmark::State &state) {
-  fixture &f = data();
+void BM_pool_candidates_cpu(benchmark::State& state) {
+  fixture& f = data();
   for (auto _ : state)
     benchmark::DoNotOptimize(find_pool_candidates_cpu(f.sc, f.sp, engine_options{}));
   state.counters["plans_per_s"] = benchmark::Counter(static_cast<double>(f.sp.total),
@@ -50,8 +50,8 @@ void BM_pool_candidates_cpu(benchmark::State &state) {
   state.counters["frontier"] = static_cast<double>(f.fr.items.size());
 }
 
-void BM_portfolio_solve(benchmark::State &state) {
-  fixture &f = data();
+void BM_portfolio_solve(benchmark::State& state) {
+  fixture& f = data();
   const portfolio_problem p = problem(f);
   const double required = f.sc.globals().required_effective_flops;
   portfolio_solution s;
@@ -60,18 +60,18 @@ void BM_portfolio_solve(benchmark::State &state) {
   state.counters["nodes"] = static_cast<double>(s.nodes);
 }
 
-void BM_portfolio_report(benchmark::State &state) {
-  fixture &f = data();
+void BM_portfolio_report(benchmark::State& state) {
+  fixture& f = data();
   for (auto _ : state)
     benchmark::DoNotOptimize(run_portfolio(f.sc, f.sp, backend_kind::cpu, engine_options{}));
 }
 
-void BM_portfolio_cbc(benchmark::State &state) {
+void BM_portfolio_cbc(benchmark::State& state) {
   if (std::system("command -v cbc > /dev/null 2>&1") != 0) {
     state.SkipWithError("cbc is not installed (Debian package coinor-cbc)");
     return;
   }
-  fixture &f = data();
+  fixture& f = data();
   const double required = f.sc.globals().required_effective_flops;
   const auto dir = std::filesystem::temp_directory_path() / "dcplan-bench-cbc";
   std::filesystem::create_directories(dir);
@@ -80,7 +80,7 @@ void BM_portfolio_cbc(benchmark::State &state) {
   std::ofstream(lp) << portfolio_lp(f.sc, f.sp, f.fr.items, required);
   // CBC may not prove this optimum for a long time: it stops after DCPLAN_BENCH_CBC_SECONDS
   // (600 by default), and the label says whether it had proved the optimum by then.
-  const char *limit = std::getenv("DCPLAN_BENCH_CBC_SECONDS");
+  const char* limit = std::getenv("DCPLAN_BENCH_CBC_SECONDS");
   const std::string cmd = fmt::format(
       "cbc '{}' sec {} ratioGap 0 allowableGap 0 solve solution '{}.sol' > '{}.log' 2>&1", lp,
       limit != nullptr ? std::atof(limit) : 600.0, lp, lp);

@@ -33,24 +33,24 @@ struct fixture {
     sc.uncert = u;
     engine_options opt;
     opt.top_k = u.plans;
-    for (const rank_key &k : evaluate_plans_cpu(sc, sp, opt).top) top.push_back(k.index);
+    for (const rank_key& k : evaluate_plans_cpu(sc, sp, opt).top) top.push_back(k.index);
   }
 };
 
-fixture &shared() {
+fixture& shared() {
   static fixture f;
   return f;
 }
 
-void set_counters(benchmark::State &state, std::uint64_t plans, std::uint64_t draws) {
+void set_counters(benchmark::State& state, std::uint64_t plans, std::uint64_t draws) {
   state.counters["plans"] = static_cast<double>(plans);
   state.counters["draws"] = static_cast<double>(draws);
   state.counters["evals/s"] = benchmark::Counter(static_cast<double>(plans * draws),
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void BM_risk_cpu(benchmark::State &state) {
-  fixture &f = shared();
+void BM_risk_cpu(benchmark::State& state) {
+  fixture& f = shared();
   scenario sc = f.sc;
   sc.uncert->scenarios = static_cast<std::uint64_t>(state.range(0));
   for (auto _ : state) {
@@ -66,16 +66,16 @@ BENCHMARK(BM_risk_cpu)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-void BM_risk_cuda(benchmark::State &state) {
+void BM_risk_cuda(benchmark::State& state) {
   std::string why;
   if (!cuda_device_available(&why)) {
     state.SkipWithError(("no usable CUDA device: " + why).c_str());
     return;
   }
-  fixture &f = shared();
+  fixture& f = shared();
   scenario sc = f.sc;
   sc.uncert->scenarios = static_cast<std::uint64_t>(state.range(0));
-  const std::vector<std::uint64_t> &plans = f.top;
+  const std::vector<std::uint64_t>& plans = f.top;
   for (auto _ : state) {
     auto r = evaluate_risk_cuda(sc, f.sp, plans);
     benchmark::DoNotOptimize(r.data());

@@ -21,8 +21,8 @@ cuda_failure classify_cuda(cudaError_t status);
 
 /// Clears the error and throws resource_error (unavailable, out of memory) or cuda_error (a
 /// fault) naming `call`, `file` and `line`; `hint`, when given, ends an out-of-memory message.
-[[noreturn]] void throw_cuda_status(cudaError_t status, const char *call, const char *file,
-                                    int line, const char *hint = nullptr);
+[[noreturn]] void throw_cuda_status(cudaError_t status, const char* call, const char* file,
+                                    int line, const char* hint = nullptr);
 
 } // namespace dcplan::detail
 

@@ -18,7 +18,7 @@ namespace {
 __global__ void probe_kernel() {}
 
 template <class T>
-std::uint64_t bytes_of(const std::vector<T> &v) {
+std::uint64_t bytes_of(const std::vector<T>& v) {
   return sizeof(T) * v.size();
 }
 
@@ -49,7 +49,7 @@ namespace {
 
 // The one place that turns a failed CUDA status into dcplan's error; `what` names the call and
 // where it ran.
-[[noreturn]] void throw_classified(cudaError_t status, const std::string &what, const char *hint) {
+[[noreturn]] void throw_classified(cudaError_t status, const std::string& what, const char* hint) {
   cudaGetLastError(); // clears a non-sticky error; a sticky one stays with the context
   const std::string detail =
       what + ": " + cudaGetErrorName(status) + ": " + cudaGetErrorString(status);
@@ -67,22 +67,22 @@ namespace {
 
 } // namespace
 
-void throw_cuda_status(cudaError_t status, const char *call, const char *file, int line,
-                       const char *hint) {
+void throw_cuda_status(cudaError_t status, const char* call, const char* file, int line,
+                       const char* hint) {
   throw_classified(
       status, std::string("CUDA call ") + call + " failed at " + file + ":" + std::to_string(line),
       hint);
 }
 
-void rethrow_device_error(const char *where, const char *file, int line, const char *hint) {
+void rethrow_device_error(const char* where, const char* file, int line, const char* hint) {
   const std::string at = std::string(where) + " at " + file + ":" + std::to_string(line);
   try {
     throw;
-  } catch (const thrust::system_error &e) {
+  } catch (const thrust::system_error& e) {
     if (e.code().category() != thrust::cuda_category()) throw;
     throw_classified(static_cast<cudaError_t>(e.code().value()),
                      std::string("CUDA work in ") + at + " (" + e.what() + ")", hint);
-  } catch (const std::bad_alloc &e) {
+  } catch (const std::bad_alloc& e) {
     cudaGetLastError();
     throw resource_error("CUDA: out of device memory in " + at + " (" + e.what() + ")" +
                          (hint ? std::string("; ") + hint : std::string()));
@@ -94,7 +94,7 @@ void require_cuda_device() {
   if (!cuda_device_available(&why)) throw resource_error(no_cuda_device_message(why));
 }
 
-device_scenario::device_scenario(const scenario &sc)
+device_scenario::device_scenario(const scenario& sc)
     : accelerators_(to_device(sc.accelerators)), systems_(to_device(sc.systems)),
       cooling_(to_device(sc.cooling)), fabrics_(to_device(sc.fabrics)),
       sites_(to_device(sc.sites)), model_{thrust::raw_pointer_cast(accelerators_.data()),
@@ -106,7 +106,7 @@ device_scenario::device_scenario(const scenario &sc)
       bytes_(bytes_of(sc.accelerators) + bytes_of(sc.systems) + bytes_of(sc.cooling) +
              bytes_of(sc.fabrics) + bytes_of(sc.sites)) {}
 
-device_scenario::device_scenario(const scenario &sc, const plan_space &sp) : device_scenario(sc) {
+device_scenario::device_scenario(const scenario& sc, const plan_space& sp) : device_scenario(sc) {
   combos_ = to_device(sp.combos);
   starts_ = to_device(sp.starts);
   space_ =
@@ -117,7 +117,7 @@ device_scenario::device_scenario(const scenario &sc, const plan_space &sp) : dev
 
 } // namespace detail
 
-bool cuda_device_available(std::string *why) {
+bool cuda_device_available(std::string* why) {
   int n = 0;
   cudaError_t e = cudaGetDeviceCount(&n);
   if (e == cudaSuccess && n == 0) e = cudaErrorNoDevice;

@@ -19,7 +19,7 @@ void require_cuda_device();
 
 /// A copy of a host vector on the current device.
 template <class T>
-thrust::device_vector<T> to_device(const std::vector<T> &v) {
+thrust::device_vector<T> to_device(const std::vector<T>& v) {
   return thrust::device_vector<T>(v.begin(), v.end());
 }
 
@@ -28,14 +28,14 @@ thrust::device_vector<T> to_device(const std::vector<T> &v) {
 /// point into this object's buffers.
 class device_scenario {
 public:
-  explicit device_scenario(const scenario &sc);
-  device_scenario(const scenario &sc, const plan_space &sp);
-  device_scenario(const device_scenario &) = delete;
-  device_scenario &operator=(const device_scenario &) = delete;
+  explicit device_scenario(const scenario& sc);
+  device_scenario(const scenario& sc, const plan_space& sp);
+  device_scenario(const device_scenario&) = delete;
+  device_scenario& operator=(const device_scenario&) = delete;
 
-  const model_view &model() const { return model_; }
+  const model_view& model() const { return model_; }
   /// The plan space's view; only for an object built with a plan space.
-  const space_view &space() const { return space_; }
+  const space_view& space() const { return space_; }
   /// Device memory held, in bytes (the fixed part of the engine's memory budget).
   std::uint64_t bytes() const { return bytes_; }
 
@@ -57,8 +57,8 @@ private:
 /// (Thrust's failed device allocation) is resource_error, out of device memory, with `hint`
 /// appended; dcplan's own errors and anything else pass unchanged. `where`, `file` and `line`
 /// name the code that ran the device work.
-[[noreturn]] void rethrow_device_error(const char *where, const char *file, int line,
-                                       const char *hint);
+[[noreturn]] void rethrow_device_error(const char* where, const char* file, int line,
+                                       const char* hint);
 
 } // namespace dcplan::detail
 

@@ -21,14 +21,14 @@ namespace {
 
 // Hands a feasible plan's key to the candidate buffer when it beats the current K-th best.
 struct candidate_sink {
-  rank_key *buf;
-  unsigned long long *count;
+  rank_key* buf;
+  unsigned long long* count;
   unsigned long long cap;
   rank_key threshold;
   bool full;
   bool enabled;
   int obj;
-  __host__ __device__ void operator()(const plan_figures &f, std::uint64_t index) const {
+  __host__ __device__ void operator()(const plan_figures& f, std::uint64_t index) const {
 #if defined(__CUDA_ARCH__)
     if (!enabled) return;
     const rank_key k = make_rank_key(f, obj, index);
@@ -41,8 +41,8 @@ struct candidate_sink {
 
 // One thread per piece of a combination: the exact range pruning of detail::reduce_range, the
 // code the CPU backend runs; counts are summed per thread, then once per thread into `counts`.
-__global__ void pruned_kernel(model_view v, space_view s, const detail::piece *pieces, int n,
-                              candidate_sink sink, unsigned long long *counts) {
+__global__ void pruned_kernel(model_view v, space_view s, const detail::piece* pieces, int n,
+                              candidate_sink sink, unsigned long long* counts) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= n) return;
   std::uint64_t c[kReasonCount] = {};
@@ -53,8 +53,8 @@ __global__ void pruned_kernel(model_view v, space_view s, const detail::piece *p
 
 } // namespace
 
-engine_result evaluate_plans_cuda(const scenario &sc, const plan_space &sp,
-                                  const engine_options &opt) {
+engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
+                                  const engine_options& opt) {
   detail::require_cuda_device();
   int dev = 0;
   DCPLAN_CUDA_TRY(cudaGetDevice(&dev));
@@ -64,8 +64,8 @@ engine_result evaluate_plans_cuda(const scenario &sc, const plan_space &sp,
   engine_result r;
   try {
     const detail::device_scenario on_device(sc, sp);
-    const model_view &v = on_device.model();
-    const space_view &s = on_device.space();
+    const model_view& v = on_device.model();
+    const space_view& s = on_device.space();
     const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
     const std::uint64_t range_b = range.first, range_e = range.second;
     const std::uint64_t range_n = range_e - range_b;
@@ -88,7 +88,7 @@ engine_result evaluate_plans_cuda(const scenario &sc, const plan_space &sp,
         cand.resize(static_cast<std::size_t>(std::max<std::uint64_t>(1, std::min(chunk, range_n))));
         keys.resize(cand.size());
         break;
-      } catch (const std::bad_alloc &) {
+      } catch (const std::bad_alloc&) {
         cudaGetLastError();
         cand.clear();
         cand.shrink_to_fit();
@@ -100,7 +100,7 @@ engine_result evaluate_plans_cuda(const scenario &sc, const plan_space &sp,
     }
     detail::reduce_state st;
     st.k = opt.top_k;
-    const auto fetch = [](const auto *src, std::size_t n, auto *dst) {
+    const auto fetch = [](const auto* src, std::size_t n, auto* dst) {
       if (n == 0) return;
       DCPLAN_CUDA_TRY(cudaMemcpy(dst, src, n * sizeof(*src), cudaMemcpyDeviceToHost));
     };
@@ -109,7 +109,7 @@ engine_result evaluate_plans_cuda(const scenario &sc, const plan_space &sp,
     thrust::device_vector<double> flag(pts.size());
     thrust::device_vector<frontier_point> front; // the running frontier, for the next chunk
     detail::frontier_state fr;
-    const auto publish = [&front](const std::vector<frontier_point> &p) {
+    const auto publish = [&front](const std::vector<frontier_point>& p) {
       front.assign(p.begin(), p.end());
       return detail::frontier_view{thrust::raw_pointer_cast(front.data()), p.size()};
     };
@@ -140,7 +140,7 @@ engine_result evaluate_plans_cuda(const scenario &sc, const plan_space &sp,
         if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
         const std::size_t j = std::min(pieces.size(), i + (std::size_t{1} << 18));
         thrust::fill(dcount.begin(), dcount.end(), 0ull);
-        unsigned long long *cnt = thrust::raw_pointer_cast(dcount.data());
+        unsigned long long* cnt = thrust::raw_pointer_cast(dcount.data());
         const bool full = st.top.size() >= st.k;
         const candidate_sink sink{thrust::raw_pointer_cast(cbuf.data()),
                                   cnt,

@@ -15,15 +15,15 @@
 
 namespace dcplan {
 
-pool_candidates_result find_pool_candidates_cuda(const scenario &sc, const plan_space &sp,
-                                                 const engine_options &opt) {
+pool_candidates_result find_pool_candidates_cuda(const scenario& sc, const plan_space& sp,
+                                                 const engine_options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   detail::require_cuda_device();
   pool_candidates_result r;
   try {
     const detail::device_scenario on_device(sc, sp);
-    const model_view &v = on_device.model();
-    const space_view &s = on_device.space();
+    const model_view& v = on_device.model();
+    const space_view& s = on_device.space();
     const pareto_dims d = pareto_dims_of(sc);
     const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 24);
     const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);

@@ -14,14 +14,14 @@
 
 namespace dcplan {
 
-std::vector<risk_figures> evaluate_risk_cuda(const scenario &sc, const plan_space &sp,
-                                             const std::vector<std::uint64_t> &indices) {
+std::vector<risk_figures> evaluate_risk_cuda(const scenario& sc, const plan_space& sp,
+                                             const std::vector<std::uint64_t>& indices) {
   if (!sc.uncert || indices.empty()) return {};
   detail::require_cuda_device();
   std::vector<risk_figures> out(indices.size());
   try {
     const detail::device_scenario on_device(sc);
-    const model_view &v = on_device.model();
+    const model_view& v = on_device.model();
     const std::uint64_t S = sc.uncert->scenarios;
     thrust::device_vector<risk_draw> draws(S);
     thrust::transform(thrust::cuda::par, thrust::counting_iterator<std::uint64_t>(0),

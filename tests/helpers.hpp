@@ -9,7 +9,7 @@
 
 namespace dcplan::test {
 
-inline const char *kTiny = R"(objective: tco
+inline const char* kTiny = R"(objective: tco
 target:
   effective_flops: 1.0e16
 finance: {horizon_years: 4, discount_rate: 0.1, utilization: 0.75, maintenance_rate: 0.02, staff_usd_per_mw_year: 200000}
@@ -34,9 +34,9 @@ sites:
 )";
 
 /// kTiny with each `from` replaced by `to` (each must occur).
-inline std::string tiny_text(const std::vector<std::pair<std::string, std::string>> &subs = {}) {
+inline std::string tiny_text(const std::vector<std::pair<std::string, std::string>>& subs = {}) {
   std::string t = kTiny;
-  for (const auto &[from, to] : subs) {
+  for (const auto& [from, to] : subs) {
     const auto pos = t.find(from);
     if (pos == std::string::npos) throw std::logic_error("test substitution not found: " + from);
     t.replace(pos, from.size(), to);
@@ -44,7 +44,7 @@ inline std::string tiny_text(const std::vector<std::pair<std::string, std::strin
   return t;
 }
 
-inline scenario tiny(const std::vector<std::pair<std::string, std::string>> &subs = {}) {
+inline scenario tiny(const std::vector<std::pair<std::string, std::string>>& subs = {}) {
   return load_scenario_text(tiny_text(subs), "tiny.yaml", ".");
 }
 

@@ -14,7 +14,7 @@
 namespace dcplan {
 namespace {
 
-const char *const kExamples =
+const char* const kExamples =
     "Examples:\n"
     "  dcplan plan                      plan the built-in default scenario\n"
     "  dcplan plan my.yaml --json out.json --top 20\n"
@@ -31,7 +31,7 @@ struct commands {
   cli::sensitivity_command sensitivity;
   CLI::App *plan_app, *validate_app, *explain_app, *catalog_app, *sensitivity_app;
 
-  explicit commands(CLI::App &app)
+  explicit commands(CLI::App& app)
       : plan_app(cli::add_plan_command(app, plan)),
         validate_app(cli::add_validate_command(app, validate)),
         explain_app(cli::add_explain_command(app, explain)),
@@ -41,7 +41,7 @@ struct commands {
 
 // Runs the parsed subcommand. Under MPI only `plan` is shared out; rank 0 alone runs the others,
 // and a rank that fails ends every rank (never a partial answer from some ranks).
-int dispatch(commands &c, const std::atomic<bool> *cancel) {
+int dispatch(commands& c, const std::atomic<bool>* cancel) {
   if (c.plan_app->parsed()) {
     c.plan.run.format_given = c.plan_app->count("--format") > 0;
     if (!dist::distributed()) return cli::run_plan_command(c.plan, cancel);
@@ -61,7 +61,7 @@ int dispatch(commands &c, const std::atomic<bool> *cancel) {
 
 } // namespace
 
-int run_cli(int argc, char **argv, const std::atomic<bool> *cancel) {
+int run_cli(int argc, char** argv, const std::atomic<bool>* cancel) {
   CLI::App app{"dcplan: plan AI data-center build-outs; evaluates every candidate plan (site, "
                "sourcing, system, cooling, fabric, size) and ranks those that meet the target."};
   app.require_subcommand(1);
@@ -70,7 +70,7 @@ int run_cli(int argc, char **argv, const std::atomic<bool> *cancel) {
   commands c(app);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError &e) {
+  } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? exit_ok : exit_bad_input;
   }

@@ -19,7 +19,7 @@ extern "C" void on_sigint(int) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   std::signal(SIGINT, on_sigint);
   std::signal(SIGTERM, on_sigint);
   const dcplan::dist::session mpi(&argc, &argv); // docs/distributed.md; nothing without a launcher

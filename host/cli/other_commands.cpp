@@ -13,7 +13,7 @@
 
 namespace dcplan::cli {
 
-int run_validate_command(const validate_command &c) {
+int run_validate_command(const validate_command& c) {
   const scenario sc = load_scenario(c.scenario_path);
   const plan_space sp = build_space(sc);
   std::cout << fmt::format("{}: valid; {} plans ({} sites, {} systems, {} coolings, {} fabrics)\n",
@@ -22,7 +22,7 @@ int run_validate_command(const validate_command &c) {
   return exit_ok;
 }
 
-int run_explain_command(const explain_command &c) {
+int run_explain_command(const explain_command& c) {
   const scenario sc =
       c.scenario_path == "default" ? load_default_scenario() : load_scenario(c.scenario_path);
   const plan_ref p = parse_plan_spec(sc, c.plan);
@@ -32,7 +32,7 @@ int run_explain_command(const explain_command &c) {
   return exit_ok;
 }
 
-int run_catalog_command(const catalog_command &c) {
+int run_catalog_command(const catalog_command& c) {
   const scenario cat = load_builtin_catalog();
   pending_output out(c.json_path);
   if (out.active()) out.commit(catalog_json(cat, c.list).dump(1) + "\n");
@@ -40,7 +40,7 @@ int run_catalog_command(const catalog_command &c) {
   return exit_ok;
 }
 
-int run_sensitivity_command(const sensitivity_command &c, const std::atomic<bool> *cancel) {
+int run_sensitivity_command(const sensitivity_command& c, const std::atomic<bool>* cancel) {
   const scenario sc = load_scenario(c.scenario_path);
   pending_output json(c.json_path);
   engine_options opt = c.engine;

@@ -11,7 +11,7 @@
 
 namespace dcplan::cli {
 
-void plan_outputs::check_stdout_claims(const run_options &o) {
+void plan_outputs::check_stdout_claims(const run_options& o) {
   const int to_stdout = (o.format_given ? 1 : 0) + (o.json_path == "-") + (o.csv_path == "-") +
                         (o.report_path == "-") + (o.milp_path == "-");
   if (to_stdout > 1)
@@ -20,7 +20,7 @@ void plan_outputs::check_stdout_claims(const run_options &o) {
                       "--report - and --milp -");
 }
 
-plan_outputs::plan_outputs(const run_options &o, bool lead)
+plan_outputs::plan_outputs(const run_options& o, bool lead)
     : o_(o), lead_(lead), shown_(o.format == "table" || !lead ? "" : "-") {
   open();
 }
@@ -45,8 +45,8 @@ bool plan_outputs::stdout_taken() const {
          shown_.active();
 }
 
-void plan_outputs::write(const scenario &sc, const plan_space &sp, const engine_result &r,
-                         const run_info &info, const std::optional<portfolio_report> &port) {
+void plan_outputs::write(const scenario& sc, const plan_space& sp, const engine_result& r,
+                         const run_info& info, const std::optional<portfolio_report>& port) {
   if (milp_->active() && port)
     milp_->commit(portfolio_lp(sc, sp, port->candidates, sc.globals().required_effective_flops));
   if (json_->active() || o_.format == "json") {

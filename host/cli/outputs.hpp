@@ -15,11 +15,11 @@ class plan_outputs {
 public:
   /// Throws input_error when more than one of --format, --json -, --csv -, --report - and
   /// --milp - claims standard output.
-  static void check_stdout_claims(const run_options &o);
+  static void check_stdout_claims(const run_options& o);
 
   /// Checks the output paths and makes their temporary files (output_error when one cannot be
   /// written).
-  plan_outputs(const run_options &o, bool lead);
+  plan_outputs(const run_options& o, bool lead);
   /// Removes the temporary files until open(): under MPI, rank 0 makes them only after the last
   /// step shared with the other ranks, so that a rank ended by another's failure leaves none.
   void close();
@@ -31,11 +31,11 @@ public:
   bool stdout_taken() const;
 
   /// Writes every output the command line asked for: the MILP, the JSON, the CSV, the HTML.
-  void write(const scenario &sc, const plan_space &sp, const engine_result &r, const run_info &info,
-             const std::optional<portfolio_report> &port);
+  void write(const scenario& sc, const plan_space& sp, const engine_result& r, const run_info& info,
+             const std::optional<portfolio_report>& port);
 
 private:
-  const run_options &o_;
+  const run_options& o_;
   bool lead_;
   std::optional<pending_output> json_, csv_, html_, milp_;
   pending_output shown_; // --format json|csv on standard output

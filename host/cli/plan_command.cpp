@@ -27,8 +27,8 @@ double seconds_since(steady::time_point t) {
 }
 
 // The scenario with the command line's overrides, checked for a portfolio run.
-scenario load_plan_scenario(const plan_command &c) {
-  const run_options &o = c.run;
+scenario load_plan_scenario(const plan_command& c) {
+  const run_options& o = c.run;
   scenario sc = o.scenario_path.empty() ? load_default_scenario() : load_scenario(o.scenario_path);
   apply_overrides(sc, c.overrides);
   if (o.portfolio) sc.portfolio = true;
@@ -42,11 +42,11 @@ scenario load_plan_scenario(const plan_command &c) {
 
 // The engine's options for this run: the command line's, the top K that risk needs, this rank's
 // share of the space, and the cost frontier where an output shows it.
-engine_options engine_options_for(const plan_command &c, const scenario &sc, const plan_space &sp,
-                                  const std::atomic<bool> *cancel) {
+engine_options engine_options_for(const plan_command& c, const scenario& sc, const plan_space& sp,
+                                  const std::atomic<bool>* cancel) {
   engine_options opt = c.engine;
   opt.top_k = risk_top_k(sc, c.run.top);
-  const dist::world &w = dist::this_world();
+  const dist::world& w = dist::this_world();
   if (w.size > 1) {
     std::tie(opt.range_begin, opt.range_end) = dist::share_of(sp, w.rank, w.size);
     if (opt.threads == 0) opt.threads = dist::default_threads();
@@ -60,9 +60,9 @@ engine_options engine_options_for(const plan_command &c, const scenario &sc, con
 
 // The table on standard output unless an output took it, and the exit code: infeasible when
 // no plan (or, for a portfolio run, no portfolio) passes every test.
-int finish(const run_options &o, const plan_outputs &out, const scenario &sc, const plan_space &sp,
-           const engine_result &r, const run_info &info,
-           const std::optional<portfolio_report> &port) {
+int finish(const run_options& o, const plan_outputs& out, const scenario& sc, const plan_space& sp,
+           const engine_result& r, const run_info& info,
+           const std::optional<portfolio_report>& port) {
   const bool stdout_taken = out.stdout_taken();
   if (!stdout_taken && !o.quiet) {
     const bool color = use_color(::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"));
@@ -82,8 +82,8 @@ int finish(const run_options &o, const plan_outputs &out, const scenario &sc, co
 
 // MODEL.md "Schedules": a scenario with a schedule block runs the schedule optimizer instead of
 // the engine; --json and --format json write its report, the table goes to standard output.
-int run_schedule(const plan_command &c, const scenario &sc) {
-  const run_options &o = c.run;
+int run_schedule(const plan_command& c, const scenario& sc) {
+  const run_options& o = c.run;
   const bool json_out = o.format == "json" && o.json_path.empty();
   pending_output json(json_out ? "-" : o.json_path);
   schedule_options opt;
@@ -105,7 +105,7 @@ int run_schedule(const plan_command &c, const scenario &sc) {
 
 } // namespace
 
-int run_plan_command(const plan_command &c, const std::atomic<bool> *cancel) {
+int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
   plan_outputs::check_stdout_claims(c.run);
   const scenario sc = load_plan_scenario(c);
   if (sc.schedule) return run_schedule(c, sc);

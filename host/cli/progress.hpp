@@ -11,8 +11,8 @@ class progress_bar {
 public:
   explicit progress_bar(std::chrono::steady_clock::time_point start) : start_(start) {}
   ~progress_bar();
-  progress_bar(const progress_bar &) = delete;
-  progress_bar &operator=(const progress_bar &) = delete;
+  progress_bar(const progress_bar&) = delete;
+  progress_bar& operator=(const progress_bar&) = delete;
 
   /// Redraws the bar: `done` of `total` plans evaluated.
   void draw(std::uint64_t done, std::uint64_t total);

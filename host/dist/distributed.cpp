@@ -21,20 +21,20 @@ namespace {
 constexpr std::uint64_t kPiece = std::uint64_t{1} << 16;
 
 // The first piece boundary at or below plan index t.
-std::uint64_t align_down(const plan_space &sp, std::uint64_t t) {
+std::uint64_t align_down(const plan_space& sp, std::uint64_t t) {
   if (t >= sp.total) return sp.total;
   const int k = find_combo(sp.view(), t);
   return sp.starts[k] + (t - sp.starts[k]) / kPiece * kPiece;
 }
 
 template <class T>
-void put(std::vector<char> &out, const T &x) {
-  const char *p = reinterpret_cast<const char *>(&x);
+void put(std::vector<char>& out, const T& x) {
+  const char* p = reinterpret_cast<const char*>(&x);
   out.insert(out.end(), p, p + sizeof(T));
 }
 
 template <class T>
-T take(const std::vector<char> &in, std::size_t &at) {
+T take(const std::vector<char>& in, std::size_t& at) {
   if (at + sizeof(T) > in.size()) throw std::runtime_error("a rank sent a truncated result");
   T x;
   std::memcpy(&x, in.data() + at, sizeof(T));
@@ -44,7 +44,7 @@ T take(const std::vector<char> &in, std::size_t &at) {
 
 } // namespace
 
-std::pair<std::uint64_t, std::uint64_t> share_of(const plan_space &sp, int rank, int size) {
+std::pair<std::uint64_t, std::uint64_t> share_of(const plan_space& sp, int rank, int size) {
   const auto cut = [&](int r) -> std::uint64_t {
     if (r <= 0) return 0;
     if (r >= size) return sp.total;
@@ -62,7 +62,7 @@ int default_threads() {
   return std::max(1, cores / std::max(1, this_world().local_size));
 }
 
-engine_result merge_engine_results(const std::vector<engine_result> &parts, std::size_t top_k,
+engine_result merge_engine_results(const std::vector<engine_result>& parts, std::size_t top_k,
                                    bool pruned) {
   engine_result r;
   if (parts.empty()) return r;
@@ -70,7 +70,7 @@ engine_result merge_engine_results(const std::vector<engine_result> &parts, std:
   r.threads = parts[0].threads;
   r.device = parts[0].device;
   std::vector<rank_key> all;
-  for (const engine_result &p : parts) {
+  for (const engine_result& p : parts) {
     r.plans_evaluated += p.plans_evaluated;
     for (int k = 0; k < kReasonCount; ++k) r.counts[k] += p.counts[k];
     all.insert(all.end(), p.top.begin(), p.top.end());
@@ -88,13 +88,13 @@ engine_result merge_engine_results(const std::vector<engine_result> &parts, std:
   // candidates: sorted by TCO, then FLOP/s descending, then index, a point is on it when its FLOP/s
   // rise above every earlier point's (docs/report.md "The cost frontier").
   std::vector<frontier_point> pts;
-  for (const engine_result &p : parts) {
+  for (const engine_result& p : parts) {
     r.has_frontier = r.has_frontier || p.has_frontier;
     pts.insert(pts.end(), p.frontier.begin(), p.frontier.end());
   }
   std::sort(pts.begin(), pts.end(), frontier_before);
   double best_eff = -1;
-  for (const frontier_point &q : pts)
+  for (const frontier_point& q : pts)
     if (q.eff > best_eff) {
       r.frontier.push_back(q);
       best_eff = q.eff;
@@ -110,17 +110,17 @@ engine_result merge_engine_results(const std::vector<engine_result> &parts, std:
 }
 
 std::vector<pool_candidate>
-merge_candidate_parts(const std::vector<std::vector<pool_candidate>> &parts, pareto_dims d) {
+merge_candidate_parts(const std::vector<std::vector<pool_candidate>>& parts, pareto_dims d) {
   // Dominance is a strict partial order, so every plan dominated in the whole space is
   // dominated by an undominated one, which its own share kept: the sweep over the union of the
   // shares' pool candidates gives the whole space's pool candidates exactly.
   std::vector<pool_candidate> all;
-  for (const auto &p : parts) all.insert(all.end(), p.begin(), p.end());
+  for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
   std::sort(all.begin(), all.end(), detail::pool_then_rank{});
   return sweep_sorted(all.data(), all.size(), d);
 }
 
-engine_result merge_results(const engine_result &mine, std::size_t top_k, bool pruned) {
+engine_result merge_results(const engine_result& mine, std::size_t top_k, bool pruned) {
   if (!distributed()) return mine;
   test_fail_hook();
   std::vector<char> buf;
@@ -129,16 +129,16 @@ engine_result merge_results(const engine_result &mine, std::size_t top_k, bool p
   put(buf, mine.closest_flops);
   put(buf, mine.closest_index);
   put(buf, static_cast<std::uint64_t>(mine.top.size()));
-  for (const rank_key &x : mine.top) put(buf, x);
+  for (const rank_key& x : mine.top) put(buf, x);
   put(buf, static_cast<std::uint64_t>(mine.has_frontier ? 1 : 0));
   put(buf, static_cast<std::uint64_t>(mine.frontier.size()));
-  for (const frontier_point &x : mine.frontier) put(buf, x);
+  for (const frontier_point& x : mine.frontier) put(buf, x);
   const std::vector<std::vector<char>> all = gather_to_root(buf);
   if (this_world().rank != 0) return mine;
   std::vector<engine_result> parts(all.size());
   for (std::size_t i = 0; i < all.size(); ++i) {
     std::size_t at = 0;
-    engine_result &p = parts[i];
+    engine_result& p = parts[i];
     p.plans_evaluated = take<std::uint64_t>(all[i], at);
     for (int k = 0; k < kReasonCount; ++k) p.counts[k] = take<std::uint64_t>(all[i], at);
     p.closest_flops = take<double>(all[i], at);
@@ -155,12 +155,13 @@ engine_result merge_results(const engine_result &mine, std::size_t top_k, bool p
   return merge_engine_results(parts, top_k, pruned);
 }
 
-std::optional<portfolio_report> run_portfolio_ranks(const scenario &sc, const plan_space &sp,
-                                                    backend_kind backend, const engine_options &opt,
-                                                    const portfolio_options &popt) {
+std::optional<portfolio_report> run_portfolio_ranks(const scenario& sc, const plan_space& sp,
+                                                    backend_kind backend, const engine_options& opt,
+                                                    const portfolio_options& popt) {
   if (!distributed()) return run_portfolio(sc, sp, backend, opt, popt);
   check_portfolio_scenario(sc);
-  pool_candidates_result fr = find_pool_candidates(portfolio_candidate_scenario(sc), sp, backend, opt);
+  pool_candidates_result fr =
+      find_pool_candidates(portfolio_candidate_scenario(sc), sp, backend, opt);
   std::vector<char> buf(fr.items.size() * sizeof(pool_candidate));
   if (!buf.empty()) std::memcpy(buf.data(), fr.items.data(), buf.size());
   const std::vector<std::vector<char>> all = gather_to_root(buf);
@@ -174,9 +175,9 @@ std::optional<portfolio_report> run_portfolio_ranks(const scenario &sc, const pl
   return solve_portfolio_report(sc, std::move(fr), opt, popt);
 }
 
-std::vector<risk_figures> apply_risk_ranks(const scenario &sc, const plan_space &sp,
-                                           engine_result &r, std::size_t top, int threads) {
-  const world &w = this_world();
+std::vector<risk_figures> apply_risk_ranks(const scenario& sc, const plan_space& sp,
+                                           engine_result& r, std::size_t top, int threads) {
+  const world& w = this_world();
   if (!distributed()) return apply_risk(sc, sp, r, top, threads);
   // Rank 0 tells every rank the plans to evaluate (none: nothing to share out).
   std::vector<char> msg;
@@ -190,7 +191,7 @@ std::vector<risk_figures> apply_risk_ranks(const scenario &sc, const plan_space 
   std::size_t at = 0;
   const std::uint64_t n = take<std::uint64_t>(msg, at);
   std::vector<std::uint64_t> idx(n);
-  for (auto &i : idx) i = take<std::uint64_t>(msg, at);
+  for (auto& i : idx) i = take<std::uint64_t>(msg, at);
   if (n == 0)
     return w.rank == 0 ? apply_risk(sc, sp, r, top, threads) : std::vector<risk_figures>{};
 
@@ -234,7 +235,7 @@ std::vector<risk_figures> apply_risk_ranks(const scenario &sc, const plan_space 
       // MODEL.md "Risk": the figures from the plan's S sorted TCOs, as one process computes
       // them (sorted values do not depend on the split; sums run in ascending order).
       std::sort(row.begin(), row.end());
-      risk_figures &f = fig[b + p];
+      risk_figures& f = fig[b + p];
       summarize_sorted(row.data(), S, f);
       f.p_meets_target = static_cast<double>(target) / static_cast<double>(S);
       f.p_meets_deadline =
@@ -242,7 +243,7 @@ std::vector<risk_figures> apply_risk_ranks(const scenario &sc, const plan_space 
     }
   }
   if (w.rank != 0) return {};
-  const risk_evaluator given = [&](const std::vector<std::uint64_t> &) { return fig; };
+  const risk_evaluator given = [&](const std::vector<std::uint64_t>&) { return fig; };
   return apply_risk(sc, sp, r, top, threads, &given);
 }
 

@@ -21,14 +21,14 @@ bool g_started = false;
 // A launcher's environment: OpenMPI's mpirun, or PMI / PMIx as srun and other MPIs set it. A
 // plain `dcplan plan` never initializes MPI, so it runs exactly as the build without MPI.
 bool launched() {
-  for (const char *v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
     if (std::getenv(v)) return true;
   return false;
 }
 
 } // namespace
 
-session::session(int *argc, char ***argv) {
+session::session(int* argc, char*** argv) {
   if (!launched()) return;
   int provided = 0;
   // Only the main thread calls MPI; the OpenMP threads of the CPU engine never do.
@@ -57,9 +57,9 @@ session::~session() {
   if (g_started && MPI_Finalized(&fin) == MPI_SUCCESS && !fin) MPI_Finalize();
 }
 
-const world &this_world() { return g_world; }
+const world& this_world() { return g_world; }
 
-std::vector<std::vector<char>> gather_to_root(const std::vector<char> &mine) {
+std::vector<std::vector<char>> gather_to_root(const std::vector<char>& mine) {
   if (g_world.size <= 1) return {mine};
   if (mine.size() > static_cast<std::size_t>(INT_MAX))
     throw resource_error("a rank's result exceeds 2 GiB; use more ranks");
@@ -85,7 +85,7 @@ std::vector<std::vector<char>> gather_to_root(const std::vector<char> &mine) {
   return out;
 }
 
-std::vector<char> broadcast_from_root(const std::vector<char> &mine) {
+std::vector<char> broadcast_from_root(const std::vector<char>& mine) {
   if (g_world.size <= 1) return mine;
   if (mine.size() > static_cast<std::size_t>(INT_MAX))
     throw resource_error("a broadcast exceeds 2 GiB");
@@ -96,7 +96,7 @@ std::vector<char> broadcast_from_root(const std::vector<char> &mine) {
   return out;
 }
 
-void abort_all(const std::string &message, int code) {
+void abort_all(const std::string& message, int code) {
   std::fprintf(stderr, "dcplan: rank %d: %s\n", g_world.rank, message.c_str());
   std::fflush(stderr);
   if (g_started) MPI_Abort(MPI_COMM_WORLD, code);
@@ -106,7 +106,7 @@ void abort_all(const std::string &message, int code) {
 void test_fail_hook() {
   // Test hook (tests/distributed/check_ranks.py): DCPLAN_TEST_FAIL_RANK=N makes rank N throw
   // before the merge, to check that the whole run fails and names the rank.
-  const char *v = std::getenv("DCPLAN_TEST_FAIL_RANK");
+  const char* v = std::getenv("DCPLAN_TEST_FAIL_RANK");
   if (v && *v && std::atoi(v) == g_world.rank)
     throw std::runtime_error("failure injected by DCPLAN_TEST_FAIL_RANK");
 }

@@ -23,8 +23,8 @@ namespace {
 struct top_k {
   std::size_t k;
   std::vector<rank_key> heap;
-  bool wants(const rank_key &x) const { return heap.size() < k || rank_less(x, heap.front()); }
-  void push(const rank_key &x) {
+  bool wants(const rank_key& x) const { return heap.size() < k || rank_less(x, heap.front()); }
+  void push(const rank_key& x) {
     if (k == 0 || !wants(x)) return;
     heap.push_back(x);
     std::push_heap(heap.begin(), heap.end(), rank_less);
@@ -48,13 +48,13 @@ struct thread_acc {
 // Runs `body(piece, thread_acc&)` over every piece on `threads` threads, in batches so that
 // progress is reported and a cancel request is honoured between batches.
 template <class Body>
-std::vector<thread_acc> for_pieces(const plan_space &sp, const engine_options &opt, int threads,
+std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& opt, int threads,
                                    std::size_t k, bool report, Body body) {
   const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
   const std::uint64_t range_b = range.first, range_e = range.second;
   const std::vector<piece> pieces = split_pieces(sp, std::uint64_t{1} << 16, range_b, range_e);
   std::vector<thread_acc> acc(threads);
-  for (auto &a : acc) a.top.k = k;
+  for (auto& a : acc) a.top.k = k;
   const std::uint64_t batch_plans = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 27);
   std::size_t i = 0;
   std::uint64_t done = 0;
@@ -76,21 +76,21 @@ std::vector<thread_acc> for_pieces(const plan_space &sp, const engine_options &o
   return acc;
 }
 
-engine_result fast_path(const scenario &sc, const plan_space &sp, const engine_options &opt,
+engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_options& opt,
                         int threads) {
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
   const int obj = v.g.obj;
   std::vector<thread_acc> acc =
-      for_pieces(sp, opt, threads, opt.top_k, true, [&](const piece &p, thread_acc &a) {
+      for_pieces(sp, opt, threads, opt.top_k, true, [&](const piece& p, thread_acc& a) {
         detail::reduce_range(v, s, p.combo, p.begin, p.end, a.counts,
-                             [&](const plan_figures &f, std::uint64_t index) {
+                             [&](const plan_figures& f, std::uint64_t index) {
                                a.top.push(make_rank_key(f, obj, index));
                              });
       });
   engine_result r;
   std::vector<rank_key> all;
-  for (const auto &a : acc) {
+  for (const auto& a : acc) {
     for (int k = 0; k < kReasonCount; ++k) r.counts[k] += a.counts[k];
     all.insert(all.end(), a.top.heap.begin(), a.top.heap.end());
   }
@@ -102,8 +102,8 @@ engine_result fast_path(const scenario &sc, const plan_space &sp, const engine_o
     // The closest plan (reported only when nothing is feasible): the most effective FLOP/s among
     // plans failing no test but the target, the earlier position winning ties.
     std::vector<thread_acc> near =
-        for_pieces(sp, opt, threads, 0, false, [&](const piece &p, thread_acc &a) {
-          const combo &cb = s.combos[p.combo];
+        for_pieces(sp, opt, threads, 0, false, [&](const piece& p, thread_acc& a) {
+          const combo& cb = s.combos[p.combo];
           for (std::uint64_t j = p.begin; j < p.end; ++j) {
             const plan_figures f =
                 evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing,
@@ -122,7 +122,7 @@ engine_result fast_path(const scenario &sc, const plan_space &sp, const engine_o
             }
           }
         });
-    for (const auto &a : near) {
+    for (const auto& a : near) {
       if (a.closest_flops > r.closest_flops ||
           (a.closest_flops == r.closest_flops && a.closest_index < r.closest_index)) {
         r.closest_flops = a.closest_flops;
@@ -133,7 +133,7 @@ engine_result fast_path(const scenario &sc, const plan_space &sp, const engine_o
   return r;
 }
 
-engine_result reference_path(const scenario &sc, const plan_space &sp, const engine_options &opt) {
+engine_result reference_path(const scenario& sc, const plan_space& sp, const engine_options& opt) {
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
   const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 20);
@@ -143,7 +143,7 @@ engine_result reference_path(const scenario &sc, const plan_space &sp, const eng
   std::vector<rank_key> keys(cand.size());
   detail::reduce_state st;
   st.k = opt.top_k;
-  const auto fetch = [](const auto *src, std::size_t n, auto *dst) {
+  const auto fetch = [](const auto* src, std::size_t n, auto* dst) {
     std::copy(src, src + n, dst);
   };
   for (std::uint64_t b = range_b; b < range_e; b += chunk) {
@@ -162,8 +162,8 @@ engine_result reference_path(const scenario &sc, const plan_space &sp, const eng
 
 // The cost frontier (docs/report.md): one more pass over every plan, chunk by chunk, with the
 // Thrust code the CUDA backend runs.
-std::vector<frontier_point> frontier_pass(const scenario &sc, const plan_space &sp,
-                                          const engine_options &opt) {
+std::vector<frontier_point> frontier_pass(const scenario& sc, const plan_space& sp,
+                                          const engine_options& opt) {
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
   const std::uint64_t chunk = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 20);
@@ -173,10 +173,10 @@ std::vector<frontier_point> frontier_pass(const scenario &sc, const plan_space &
   std::vector<frontier_point> pts(cand.size());
   std::vector<double> flag(pts.size());
   detail::frontier_state fr;
-  const auto fetch = [](const auto *src, std::size_t n, auto *dst) {
+  const auto fetch = [](const auto* src, std::size_t n, auto* dst) {
     std::copy(src, src + n, dst);
   };
-  const auto publish = [](const std::vector<frontier_point> &p) {
+  const auto publish = [](const std::vector<frontier_point>& p) {
     return detail::frontier_view{p.data(), p.size()};
   };
   for (std::uint64_t b = range_b; b < range_e; b += chunk) {
@@ -190,8 +190,8 @@ std::vector<frontier_point> frontier_pass(const scenario &sc, const plan_space &
 
 } // namespace
 
-engine_result evaluate_plans_cpu(const scenario &sc, const plan_space &sp,
-                                 const engine_options &opt) {
+engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
+                                 const engine_options& opt) {
   const detail::omp_threads_guard guard(opt.threads);
   const int threads = guard.count();
 

@@ -6,8 +6,8 @@
 
 namespace dcplan {
 namespace {
-std::string format_input_error(const std::string &file, int line, int column,
-                               const std::string &field, const std::string &message) {
+std::string format_input_error(const std::string& file, int line, int column,
+                               const std::string& field, const std::string& message) {
   std::string where = file;
   if (line > 0) where += fmt::format(":{}:{}", line, column > 0 ? column : 1);
   return field.empty() ? fmt::format("{}: error: {}", where, message)
@@ -26,26 +26,26 @@ int exit_code_of(const std::exception_ptr& e, std::string* message) {
   int code = exit_internal;
   try {
     std::rethrow_exception(e);
-  } catch (const input_error &x) {
+  } catch (const input_error& x) {
     text = x.what();
     code = exit_bad_input;
-  } catch (const output_error &x) {
+  } catch (const output_error& x) {
     text = std::string("error: ") + x.what();
     code = exit_output;
-  } catch (const resource_error &x) {
+  } catch (const resource_error& x) {
     text = std::string("error: ") + x.what();
     code = exit_resource;
-  } catch (const cuda_error &x) {
+  } catch (const cuda_error& x) {
     // A fault of a kernel or a CUDA call while running is a bug, not a missing GPU.
     text = std::string("internal error of the GPU backend (please report it): ") + x.what();
     code = exit_internal;
-  } catch (const interrupted_error &) {
+  } catch (const interrupted_error&) {
     text = "interrupted; no output written";
     code = exit_interrupted;
-  } catch (const std::bad_alloc &) {
+  } catch (const std::bad_alloc&) {
     text = "error: out of memory";
     code = exit_resource;
-  } catch (const std::exception &x) {
+  } catch (const std::exception& x) {
     text = std::string("internal error: ") + x.what();
   } catch (...) {
     text = "internal error: unknown exception";

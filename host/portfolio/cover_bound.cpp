@@ -6,8 +6,8 @@
 
 namespace dcplan::detail {
 
-void cover_bound::build(const std::vector<pool_data> &pools, double required,
-                        const budget_prices &pr) {
+void cover_bound::build(const std::vector<pool_data>& pools, double required,
+                        const budget_prices& pr) {
   required_ = required;
   pr_ = pr;
   cover_.clear();
@@ -27,7 +27,7 @@ void cover_bound::build(const std::vector<pool_data> &pools, double required,
     // plan of G steps or more meets any remaining target alone).
     its.clear();
     double most = 0;
-    for (const pool_candidate &r : pools[i].items) {
+    for (const pool_candidate& r : pools[i].items) {
       const double wt = pr.w(r);
       most = std::max(most, std::fabs(wt));
       // Rounded up; where the quotient rounded down past a whole step, the margin on the
@@ -36,19 +36,19 @@ void cover_bound::build(const std::vector<pool_data> &pools, double required,
       its.push_back({grid_steps(std::max(0.0, steps), G), wt});
     }
     mag += most;
-    std::sort(its.begin(), its.end(), [](const auto &a, const auto &b) {
+    std::sort(its.begin(), its.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
     std::size_t n = 0;
     double least = kInf;
-    for (const auto &e : its)
+    for (const auto& e : its)
       if (e.second < least && e.first > 0) {
         least = e.second;
         its[n++] = e;
       }
     its.resize(n);
     next = h;
-    for (const auto &[st, wt] : its) {
+    for (const auto& [st, wt] : its) {
       const std::size_t top = std::min(st, G);
       for (std::size_t g = 1; g <= top; ++g) next[g] = std::min(next[g], h[0] + wt);
       for (std::size_t g = top + 1; g <= G; ++g) next[g] = std::min(next[g], h[g - st] + wt);

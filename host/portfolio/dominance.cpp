@@ -13,9 +13,9 @@ namespace dcplan::detail {
 // lists differ only in the members each has and the other lacks; the least of those decides:
 // before it the lists agree, and at it the one that has it shows the smaller key. Links are
 // stored after their parents, so the chains are walked back together to where they join.
-bool dominance_search::keys_before(const state &a, const state &b) const {
-  std::vector<const pool_candidate *> &xa = scratch_a_;
-  std::vector<const pool_candidate *> &xb = scratch_b_;
+bool dominance_search::keys_before(const state& a, const state& b) const {
+  std::vector<const pool_candidate*>& xa = scratch_a_;
+  std::vector<const pool_candidate*>& xb = scratch_b_;
   xa.clear();
   xb.clear();
   if (a.item != nullptr) xa.push_back(a.item);
@@ -29,11 +29,11 @@ bool dominance_search::keys_before(const state &a, const state &b) const {
       lb = arena_[static_cast<std::size_t>(lb)].parent;
     }
   }
-  const pool_candidate *least = nullptr;
+  const pool_candidate* least = nullptr;
   bool from_a = false;
-  const auto consider = [&](const std::vector<const pool_candidate *> &mine,
-                            const std::vector<const pool_candidate *> &other, bool is_a) {
-    for (const pool_candidate *r : mine) {
+  const auto consider = [&](const std::vector<const pool_candidate*>& mine,
+                            const std::vector<const pool_candidate*>& other, bool is_a) {
+    for (const pool_candidate* r : mine) {
       if (std::find(other.begin(), other.end(), r) != other.end()) continue; // both have it
       if (least == nullptr || rank_less(key_of(*r), key_of(*least))) {
         least = r;
@@ -47,14 +47,14 @@ bool dominance_search::keys_before(const state &a, const state &b) const {
 }
 
 // e (sorted before s) wins every tie-break against s after any common completion.
-bool dominance_search::wins_ties(const state &e, const state &s) const {
+bool dominance_search::wins_ties(const state& e, const state& s) const {
   if (e.sum[kObj] < s.sum[kObj]) return true;
   if (e.members != s.members) return e.members < s.members;
   return !keys_before(s, e);
 }
 
 // e has at least s's FLOP/s and at most its spend on each budget dominance compares.
-bool dominance_search::covers(const state &e, const state &s) const {
+bool dominance_search::covers(const state& e, const state& s) const {
   return e.sum[kFlops] >= s.sum[kFlops] && (!dims_.capex || e.sum[kCapex] <= s.sum[kCapex]) &&
          (!dims_.tco || e.sum[kTco] <= s.sum[kTco]);
 }
@@ -64,8 +64,8 @@ bool dominance_search::covers(const state &e, const state &s) const {
 // FLOP/s at each spend among the states of smaller objective answers each state in a look-up.
 // Long: the sort, the staircase and the scans share their indices; split, they would not read
 // more easily.
-void dominance_search::filter(std::vector<state> &v) const {
-  std::stable_sort(v.begin(), v.end(), [&](const state &a, const state &b) {
+void dominance_search::filter(std::vector<state>& v) const {
+  std::stable_sort(v.begin(), v.end(), [&](const state& a, const state& b) {
     if (a.sum[kObj] != b.sum[kObj]) return a.sum[kObj] < b.sum[kObj];
     if (a.members != b.members) return a.members < b.members;
     return a.sum[kFlops] > b.sum[kFlops];
@@ -77,7 +77,7 @@ void dominance_search::filter(std::vector<state> &v) const {
     if (e - b > 1)
       std::stable_sort(v.begin() + static_cast<std::ptrdiff_t>(b),
                        v.begin() + static_cast<std::ptrdiff_t>(e),
-                       [&](const state &x, const state &y) { return keys_before(x, y); });
+                       [&](const state& x, const state& y) { return keys_before(x, y); });
     b = e;
   }
   std::vector<state> kept;
@@ -86,9 +86,9 @@ void dominance_search::filter(std::vector<state> &v) const {
   wide best_f = -(wide{1} << 126); // 2 figures: the most FLOP/s among them (below any sum)
   std::map<wide, wide> stair;      // with budgets: x (capex or TCO) -> the most FLOP/s
   const int xk = dims_.capex ? kCapex : kTco;
-  for (const state &s : v) {
+  for (const state& s : v) {
     while (ins < kept.size() && kept[ins].sum[kObj] < s.sum[kObj]) {
-      const state &e = kept[ins++];
+      const state& e = kept[ins++];
       const wide ef = e.sum[kFlops];
       if (!dims_.capex && !dims_.tco) {
         best_f = std::max(best_f, ef);

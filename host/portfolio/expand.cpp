@@ -17,7 +17,7 @@ double dominance_search::limit() const {
 // The fewest members still to add to find r more FLOP/s (the largest plans left first).
 std::size_t dominance_search::min_more(std::size_t i, double r) const {
   if (r <= 0) return 0;
-  const auto &m = more_[i];
+  const auto& m = more_[i];
   return static_cast<std::size_t>(std::lower_bound(m.begin(), m.end(), r) - m.begin());
 }
 
@@ -30,7 +30,7 @@ bool dominance_search::surely_above(double v, double mag) const {
 // Whether a bound v (of a portfolio with at least `members` members) may still beat the
 // incumbent. At or above its objective only the tie-breaks can: fewer members, or as many and
 // smaller ranking keys, which keys_lose tests when the state `s` at stage i is given.
-bool dominance_search::promising(double v, std::size_t members, double mag, const state *s,
+bool dominance_search::promising(double v, std::size_t members, double mag, const state* s,
                                  std::size_t i) const {
   if (!has_limit()) return true;
   const double low = v - kSafe * mag;
@@ -45,11 +45,11 @@ bool dominance_search::promising(double v, std::size_t members, double mag, cons
 // from pools i, i + 1, ...; each of those has a key at least least_key_[i], and sorted lists
 // only grow (element by element, so lexicographically) when an element grows. So the
 // completion with every other member at least_key_[i] bounds them all from below.
-bool dominance_search::keys_lose(std::size_t i, const state &s) const {
+bool dominance_search::keys_lose(std::size_t i, const state& s) const {
   const std::size_t m = best_.members.size();
   if (s.members > m) return true;
   if (s.members < m && !least_key_[i]) return true; // cannot reach m members
-  std::vector<rank_key> &g = scratch_keys_;
+  std::vector<rank_key>& g = scratch_keys_;
   g.clear();
   if (s.item != nullptr) g.push_back(key_of(*s.item));
   for (std::int32_t k = s.parent; k >= 0; k = arena_[static_cast<std::size_t>(k)].parent)
@@ -62,7 +62,7 @@ bool dominance_search::keys_lose(std::size_t i, const state &s) const {
 
 // Whether state s may still lead to a portfolio that beats the incumbent from stage i on: each
 // bound (its own header says why it is valid) in turn, the cheapest and strongest first.
-bool dominance_search::alive(std::size_t i, const state &s) const {
+bool dominance_search::alive(std::size_t i, const state& s) const {
   const double r = required_ - s.f;
   const std::size_t members = s.members + min_more(i, r);
   const auto may = [&](double v, double mag) { return promising(v, members, mag, &s, i); };
@@ -81,12 +81,12 @@ bool dominance_search::alive(std::size_t i, const state &s) const {
 }
 
 // The LP bound of state s from stage i on (w and the priced budgets, see budget_prices).
-double dominance_search::bound(std::size_t i, const state &s) const {
+double dominance_search::bound(std::size_t i, const state& s) const {
   return prices_.w(s) + lp_.objective(i).at(required_ - s.f) - prices_.priced;
 }
 
 // Makes a state's member of this stage a link of the arena.
-void dominance_search::push_link(state &t) {
+void dominance_search::push_link(state& t) {
   if (t.item == nullptr) return;
   arena_.push_back({t.parent, t.item});
   t.parent = static_cast<std::int32_t>(arena_.size() - 1);
@@ -94,7 +94,7 @@ void dominance_search::push_link(state &t) {
 }
 
 std::vector<pool_candidate> dominance_search::members_of(std::int32_t node,
-                                                         const pool_candidate *item) const {
+                                                         const pool_candidate* item) const {
   std::vector<pool_candidate> m;
   if (item != nullptr) m.push_back(*item);
   for (std::int32_t k = node; k >= 0; k = arena_[static_cast<std::size_t>(k)].parent)
@@ -105,13 +105,13 @@ std::vector<pool_candidate> dominance_search::members_of(std::int32_t node,
 // The children of state s at stage i (no member from pool i, or one of its plans) that may
 // still win, to `emit`; complete portfolios go to the incumbent instead.
 template <class Emit>
-void dominance_search::expand(std::size_t i, const state &s, Emit emit) {
+void dominance_search::expand(std::size_t i, const state& s, Emit emit) {
   if (done()) return;
   if ((++nodes_ & 1023) == 0 && cancel_ != nullptr && cancel_->load()) stopped_ = true;
   if (cfg_.work_limit > 0 && work_ >= cfg_.work_limit) stopped_ = limited_ = true;
   ++work_;
   if (done() || !alive(i, s)) return;
-  const pool_data &d = pools_[i];
+  const pool_data& d = pools_[i];
   const double r = required_ - s.f;
   const double lb = lp_.objective(i).at(r);
   const double ws = prices_.w(s);
@@ -125,8 +125,8 @@ void dominance_search::expand(std::size_t i, const state &s, Emit emit) {
     // Every later plan lies at least as far above the hull: none can beat the incumbent.
     if (surely_above(ws + lb - prices_.priced + d.excess[j], mag + d.excess[j])) break;
     ++work_;
-    const pool_candidate &it = d.items[j];
-    const auto &x = d.exact[j];
+    const pool_candidate& it = d.items[j];
+    const auto& x = d.exact[j];
     const state t{s.f + it.flops,
                   s.obj + it.obj,
                   s.capex + it.capex,
@@ -163,14 +163,14 @@ void dominance_search::search(std::size_t beam) {
     // the children outgrow twice what the last such pass left, and at the end.
     const auto prune = [&] {
       next.erase(std::remove_if(next.begin(), next.end(),
-                                [&](const state &t) { return !alive(i + 1, t); }),
+                                [&](const state& t) { return !alive(i + 1, t); }),
                  next.end());
       filter(next);
     };
     next.clear();
     std::size_t kept = 0;
-    for (const state &s : cur) {
-      expand(i, s, [&](const state &t) { next.push_back(t); });
+    for (const state& s : cur) {
+      expand(i, s, [&](const state& t) { next.push_back(t); });
       if (next.size() >= std::max(kMaxStates, 2 * kept)) {
         prune();
         kept = next.size();
@@ -184,13 +184,13 @@ void dominance_search::search(std::size_t beam) {
                        by_bound.end());
       by_bound.resize(beam);
       std::sort(by_bound.begin(), by_bound.end(),
-                [](const auto &a, const auto &b) { return a.second < b.second; });
+                [](const auto& a, const auto& b) { return a.second < b.second; });
       std::vector<state> narrow;
       narrow.reserve(by_bound.size());
-      for (const auto &b : by_bound) narrow.push_back(next[b.second]);
+      for (const auto& b : by_bound) narrow.push_back(next[b.second]);
       next.swap(narrow);
     }
-    for (state &t : next) push_link(t);
+    for (state& t : next) push_link(t);
     cur.swap(next);
     if (beam == 0 && cur.size() > kMaxStates) {
       depth_first(i + 1, cur);
@@ -202,15 +202,15 @@ void dominance_search::search(std::size_t beam) {
 // Depth-first search from stage i over `states` (members already links), best bound first.
 void dominance_search::depth_first(std::size_t i, std::vector<state> states) {
   std::stable_sort(states.begin(), states.end(),
-                   [&](const state &a, const state &b) { return bound(i, a) < bound(i, b); });
-  for (const state &s : states) dive(i, s);
+                   [&](const state& a, const state& b) { return bound(i, a) < bound(i, b); });
+  for (const state& s : states) dive(i, s);
 }
 
 void dominance_search::dive(std::size_t i, state s) {
   if (i == pools_.size()) return;
   std::vector<state> children;
-  expand(i, s, [&](const state &t) { children.push_back(t); });
-  std::stable_sort(children.begin(), children.end(), [&](const state &a, const state &b) {
+  expand(i, s, [&](const state& t) { children.push_back(t); });
+  std::stable_sort(children.begin(), children.end(), [&](const state& a, const state& b) {
     return bound(i + 1, a) < bound(i + 1, b);
   });
   for (state t : children) {

@@ -3,9 +3,9 @@
 
 namespace dcplan::detail {
 
-hull hull_of_sorted(const std::vector<hull_point> &pts) {
+hull hull_of_sorted(const std::vector<hull_point>& pts) {
   hull h;
-  for (const hull_point &p : pts) {
+  for (const hull_point& p : pts) {
     const double f = p.f, c = p.c;
     if (f <= h.f.back()) continue; // equal FLOP/s: the cheapest came first
     while (h.f.size() >= 2) {
@@ -29,15 +29,15 @@ hull lower_hull(std::vector<hull_point> pts) {
   return hull_of_sorted(pts);
 }
 
-std::vector<suffix_bound> suffix_bounds(const std::vector<const hull *> &hulls) {
+std::vector<suffix_bound> suffix_bounds(const std::vector<const hull*>& hulls) {
   std::vector<slope_segment> segs;
   merge_by_slope(
-      hulls.size(), [&](std::size_t i) -> const hull & { return *hulls[i]; },
-      slope_ties::pool_order, segs);
+      hulls.size(), [&](std::size_t i) -> const hull& { return *hulls[i]; }, slope_ties::pool_order,
+      segs);
   std::vector<suffix_bound> out(hulls.size() + 1);
   for (std::size_t i = 0; i < hulls.size(); ++i) {
-    suffix_bound &b = out[i];
-    for (const slope_segment &s : segs) {
+    suffix_bound& b = out[i];
+    for (const slope_segment& s : segs) {
       if (s.pool < i) continue;
       b.cum_f.push_back(b.cum_f.back() + s.df);
       b.cum_c.push_back(b.cum_c.back() + s.dc);

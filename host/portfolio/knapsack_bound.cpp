@@ -9,7 +9,7 @@
 namespace dcplan::detail {
 
 // The budget the tables keep whole: the binding one with the larger priced spend.
-void knapsack_bound::choose_budget(const portfolio_problem &p, const budget_prices &pr) {
+void knapsack_bound::choose_budget(const portfolio_problem& p, const budget_prices& pr) {
   fig_ = -1;
   const double c = p.capex_budget ? pr.mu_c * *p.capex_budget : 0.0;
   const double t = p.tco_budget ? pr.mu_t * *p.tco_budget : 0.0;
@@ -24,8 +24,8 @@ void knapsack_bound::choose_budget(const portfolio_problem &p, const budget_pric
 
 // The tables at price lambda (all stages when `keep`, else only the root's value). Returns the
 // root's bound.
-double knapsack_bound::run(double lam, table *keep) const {
-  const std::vector<pool_data> &pools = *pools_;
+double knapsack_bound::run(double lam, table* keep) const {
+  const std::vector<pool_data>& pools = *pools_;
   const std::size_t k = pools.size(), G = kSteps;
   std::vector<double> h(G + 1, 0.0), next;
   if (keep != nullptr) {
@@ -41,7 +41,7 @@ double knapsack_bound::run(double lam, table *keep) const {
     // no more steps (none weighs 0 at 0 steps).
     its.clear();
     double most = 0;
-    for (const pool_candidate &r : pools[i].items) {
+    for (const pool_candidate& r : pools[i].items) {
       const double wt = r.obj + mu_o_ * other(r) - lam * r.flops;
       most = std::max(most, std::fabs(wt));
       // Rounded down; where the quotient rounded up to a whole step, the margin on the budget
@@ -54,14 +54,14 @@ double knapsack_bound::run(double lam, table *keep) const {
     std::sort(its.begin(), its.end());
     std::size_t n = 0;
     double least = 0;
-    for (const auto &e : its)
+    for (const auto& e : its)
       if (e.second < least) {
         least = e.second;
         its[n++] = e;
       }
     its.resize(n);
     next = h;
-    for (const auto &[st, wt] : its)
+    for (const auto& [st, wt] : its)
       for (std::size_t c = st; c <= G; ++c) next[c] = std::min(next[c], h[c - st] + wt);
     h.swap(next);
     if (keep != nullptr) {
@@ -74,7 +74,7 @@ double knapsack_bound::run(double lam, table *keep) const {
 
 // The price lambda that makes the root's bound the highest: a scan by factors of sqrt 2 around
 // the LP's price per FLOP/s, then golden-section search.
-double knapsack_bound::best_lambda(const suffix_bound &root_lp) const {
+double knapsack_bound::best_lambda(const suffix_bound& root_lp) const {
   const double lam0 = root_lp.price_at(required_);
   if (!(lam0 > 0) || !std::isfinite(lam0)) return 0;
   const auto g = [&](double lam) { return run(lam, nullptr); };
@@ -93,8 +93,8 @@ double knapsack_bound::best_lambda(const suffix_bound &root_lp) const {
   return v > best_v ? x : lams[best];
 }
 
-void knapsack_bound::build(const std::vector<pool_data> &pools, const portfolio_problem &p,
-                           double required, const budget_prices &pr, const suffix_bound &root_lp) {
+void knapsack_bound::build(const std::vector<pool_data>& pools, const portfolio_problem& p,
+                           double required, const budget_prices& pr, const suffix_bound& root_lp) {
   pools_ = &pools;
   required_ = required;
   tables_.clear();

@@ -3,13 +3,13 @@
 
 namespace dcplan::detail {
 
-void lp_suffix_bound::build(const std::vector<pool_data> &pools, const portfolio_problem &p,
-                            const budget_prices &pr) {
+void lp_suffix_bound::build(const std::vector<pool_data>& pools, const portfolio_problem& p,
+                            const budget_prices& pr) {
   p_ = &p;
   pr_ = pr;
   const std::size_t k = pools.size();
-  std::vector<const hull *> ho, hc, ht;
-  for (const pool_data &d : pools) {
+  std::vector<const hull*> ho, hc, ht;
+  for (const pool_data& d : pools) {
     ho.push_back(&d.h_obj);
     hc.push_back(&d.h_capex);
     ht.push_back(&d.h_tco);

@@ -5,8 +5,8 @@
 
 namespace dcplan::detail {
 
-void priced_lp_bound::build(const std::vector<pool_data> &pools, const portfolio_problem &p,
-                            const budget_prices &pr) {
+void priced_lp_bound::build(const std::vector<pool_data>& pools, const portfolio_problem& p,
+                            const budget_prices& pr) {
   prices_.clear();
   if (!(pr.mu_c > 0 || pr.mu_t > 0)) return;
   const std::size_t k = pools.size();
@@ -15,10 +15,10 @@ void priced_lp_bound::build(const std::vector<pool_data> &pools, const portfolio
     e.pr.mu_c = pr.mu_c * scale;
     e.pr.mu_t = pr.mu_t * scale;
     std::vector<hull> hs(k);
-    std::vector<const hull *> hp;
+    std::vector<const hull*> hp;
     for (std::size_t i = 0; i < k; ++i) {
       std::vector<hull_point> pts;
-      for (const auto &r : pools[i].items) pts.push_back({r.flops, e.pr.w(r), 0});
+      for (const auto& r : pools[i].items) pts.push_back({r.flops, e.pr.w(r), 0});
       hs[i] = lower_hull(std::move(pts));
       hp.push_back(&hs[i]);
     }

@@ -5,9 +5,9 @@
 
 namespace dcplan::detail {
 
-double root_lp_bound(const std::vector<pool_data> &pools,
-                     const std::vector<std::vector<std::size_t>> &by_flops,
-                     const portfolio_problem &p, double required, double mu_c, double mu_t) {
+double root_lp_bound(const std::vector<pool_data>& pools,
+                     const std::vector<std::vector<std::size_t>>& by_flops,
+                     const portfolio_problem& p, double required, double mu_c, double mu_t) {
   const budget_prices pr{mu_c, mu_t, 0.0};
   std::vector<hull> hulls(pools.size());
   std::vector<hull_point> pts;
@@ -28,10 +28,10 @@ double root_lp_bound(const std::vector<pool_data> &pools,
   // Only the root is needed: the segments of every pool in order of slope.
   std::vector<slope_segment> seg;
   merge_by_slope(
-      hulls.size(), [&](std::size_t i) -> const hull & { return hulls[i]; },
+      hulls.size(), [&](std::size_t i) -> const hull& { return hulls[i]; },
       slope_ties::smaller_step, seg);
   double f = 0, c = 0;
-  for (const slope_segment &s : seg) {
+  for (const slope_segment& s : seg) {
     if (f + s.df >= required) return c + (required - f) * s.slope - priced(p, mu_c, mu_t);
     f += s.df;
     c += s.dc;
@@ -44,11 +44,11 @@ namespace {
 // The best price of one budget with the other held: a coarse scan by factors of 4 from the
 // ratio of the figures' sizes, then golden-section search (the bound is concave in a price).
 template <class RootBound>
-double best_price(const std::vector<pool_data> &pools, bool capex, double other,
+double best_price(const std::vector<pool_data>& pools, bool capex, double other,
                   RootBound root_bound) {
   double so = 0, sf = 0;
-  for (const pool_data &d : pools)
-    for (const auto &r : d.items) {
+  for (const pool_data& d : pools)
+    for (const auto& r : d.items) {
       so += std::fabs(r.obj);
       sf += capex ? r.capex : r.tco;
     }
@@ -74,11 +74,11 @@ double best_price(const std::vector<pool_data> &pools, bool capex, double other,
 
 } // namespace
 
-budget_prices choose_prices(const std::vector<pool_data> &pools, const portfolio_problem &p,
+budget_prices choose_prices(const std::vector<pool_data>& pools, const portfolio_problem& p,
                             double required) {
   std::vector<std::vector<std::size_t>> by_flops(pools.size());
   for (std::size_t i = 0; i < pools.size(); ++i) {
-    std::vector<std::size_t> &o = by_flops[i];
+    std::vector<std::size_t>& o = by_flops[i];
     for (std::size_t j = 0; j < pools[i].items.size(); ++j) o.push_back(j);
     std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) {
       return pools[i].items[a].flops < pools[i].items[b].flops;
@@ -102,9 +102,9 @@ namespace {
 // The Lagrangian bound at the LP's price per FLOP/s `lambda`: each pool's least reduced cost
 // `m` (w - lambda FLOP/s, or 0 for none), and the gap from that bound to `limit`, widened for
 // rounding. False when the LP gives no finite price, or there is no limit.
-bool reduced_costs(const std::vector<pool_data> &pools, const suffix_bound &root_lp,
-                   const budget_prices &pr, double required, bool has_limit, double limit,
-                   double &lambda, std::vector<double> &m, double &gap) {
+bool reduced_costs(const std::vector<pool_data>& pools, const suffix_bound& root_lp,
+                   const budget_prices& pr, double required, bool has_limit, double limit,
+                   double& lambda, std::vector<double>& m, double& gap) {
   lambda = root_lp.price_at(required);
   if (!(lambda >= 0) || !std::isfinite(lambda)) return false;
   m.assign(pools.size(), 0.0);
@@ -112,7 +112,7 @@ bool reduced_costs(const std::vector<pool_data> &pools, const suffix_bound &root
   double bound = lambda * required - pr.priced,
          scale = std::fabs(lambda * required) + std::fabs(pr.priced) + std::fabs(limit);
   for (std::size_t i = 0; i < pools.size(); ++i) {
-    for (const auto &r : pools[i].items) m[i] = std::min(m[i], pr.w(r) - lambda * r.flops);
+    for (const auto& r : pools[i].items) m[i] = std::min(m[i], pr.w(r) - lambda * r.flops);
     bound += m[i];
     scale += std::fabs(m[i]);
   }
@@ -122,17 +122,17 @@ bool reduced_costs(const std::vector<pool_data> &pools, const suffix_bound &root
 
 } // namespace
 
-bool reduce_pools(std::vector<pool_data> &pools, const suffix_bound &root_lp,
-                  const budget_prices &pr, double required, bool has_limit, double limit) {
+bool reduce_pools(std::vector<pool_data>& pools, const suffix_bound& root_lp,
+                  const budget_prices& pr, double required, bool has_limit, double limit) {
   double lambda = 0, gap = 0;
   std::vector<double> m;
   if (!reduced_costs(pools, root_lp, pr, required, has_limit, limit, lambda, m, gap)) return false;
   bool removed = false;
   for (std::size_t i = 0; i < pools.size(); ++i) {
-    pool_data &d = pools[i];
+    pool_data& d = pools[i];
     const std::size_t before = d.items.size();
     d.items.erase(std::remove_if(d.items.begin(), d.items.end(),
-                                 [&](const pool_candidate &r) {
+                                 [&](const pool_candidate& r) {
                                    return pr.w(r) - lambda * r.flops - m[i] > gap;
                                  }),
                   d.items.end());
@@ -143,7 +143,7 @@ bool reduce_pools(std::vector<pool_data> &pools, const suffix_bound &root_lp,
   // plans becomes the last stage, which the exact last-pool bound checks). One left with no
   // plan and no "none" option ends every state: the incumbent stands.
   pools.erase(std::remove_if(pools.begin(), pools.end(),
-                             [](const pool_data &d) { return d.items.empty() && d.none_ok; }),
+                             [](const pool_data& d) { return d.items.empty() && d.none_ok; }),
               pools.end());
   return removed;
 }

@@ -9,8 +9,8 @@
 
 namespace dcplan::detail {
 
-dominance_search::dominance_search(const portfolio_problem &p, double required,
-                                   const std::atomic<bool> *cancel, search_config cfg)
+dominance_search::dominance_search(const portfolio_problem& p, double required,
+                                   const std::atomic<bool>* cancel, search_config cfg)
     : p_(p), required_(required), cancel_(cancel), cfg_(std::move(cfg)) {
   pools_ = make_pools(p.items);
   qa_ = quanta(p.items.begin(), p.items.end(), pools_.size());
@@ -31,7 +31,7 @@ dominance_search::dominance_search(const portfolio_problem &p, double required,
 }
 
 void dominance_search::prepare_all() {
-  for (pool_data &d : pools_) prepare_pool(d, prices_, qa_);
+  for (pool_data& d : pools_) prepare_pool(d, prices_, qa_);
   const std::size_t k = pools_.size();
   lp_.build(pools_, p_, prices_);
   priced_lp_.build(pools_, p_, prices_);
@@ -48,13 +48,13 @@ void dominance_search::prepare_all() {
   least_key_.assign(pools_.size() + 1, std::nullopt);
   for (std::size_t i = pools_.size(); i-- > 0;) {
     least_key_[i] = least_key_[i + 1];
-    for (const pool_candidate &r : pools_[i].items)
+    for (const pool_candidate& r : pools_[i].items)
       if (!least_key_[i] || rank_less(key_of(r), *least_key_[i])) least_key_[i] = key_of(r);
   }
   last_.build(pools_, p_, required_);
 }
 
-portfolio_solution dominance_search::run(const std::vector<pool_candidate> &seed) {
+portfolio_solution dominance_search::run(const std::vector<pool_candidate>& seed) {
   if (!seed.empty()) offer(evaluate_members(seed, p_, required_));
   if (required_ > 0 && !pools_.empty() && settle_root()) return finish();
   search(0);
@@ -165,11 +165,11 @@ bool dominance_search::solve_staged() {
 void dominance_search::round_lp() {
   std::vector<slope_segment> segs;
   merge_by_slope(
-      pools_.size(), [&](std::size_t i) -> const hull & { return pools_[i].h_obj; },
+      pools_.size(), [&](std::size_t i) -> const hull& { return pools_[i].h_obj; },
       slope_ties::pool_order, segs);
   std::vector<std::size_t> vertex(pools_.size(), 0);
   double f = 0;
-  for (const slope_segment &g : segs) {
+  for (const slope_segment& g : segs) {
     if (f >= required_) break;
     f += g.df;
     vertex[g.pool] = g.k;
@@ -190,7 +190,7 @@ void dominance_search::offer(portfolio_solution s) {
   if (!s.feasible || !portfolio_better(s, best_)) return;
   best_ = std::move(s);
   best_keys_.clear();
-  for (const pool_candidate &r : best_.members) best_keys_.push_back(key_of(r));
+  for (const pool_candidate& r : best_.members) best_keys_.push_back(key_of(r));
   std::sort(best_keys_.begin(), best_keys_.end(), rank_less);
 }
 

@@ -8,26 +8,26 @@
 namespace dcplan {
 namespace {
 
-void add_meta(nlohmann::ordered_json &j, const entry_meta &m) {
+void add_meta(nlohmann::ordered_json& j, const entry_meta& m) {
   if (!m.name.empty()) j["name"] = m.name;
   j["source"] = m.source;
   j["status"] = m.status;
   if (!m.notes.empty()) j["notes"] = m.notes;
 }
 
-std::string cut(const std::string &s, std::size_t n) {
+std::string cut(const std::string& s, std::size_t n) {
   return s.size() <= n ? s : s.substr(0, n - 3) + "...";
 }
 
 } // namespace
 
-nlohmann::ordered_json catalog_json(const scenario &sc, const std::string &list) {
+nlohmann::ordered_json catalog_json(const scenario& sc, const std::string& list) {
   nlohmann::ordered_json out;
   const bool all = list.empty();
   if (all || list == "accelerators") {
-    auto &arr = out["accelerators"] = nlohmann::ordered_json::array();
+    auto& arr = out["accelerators"] = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < sc.accelerators.size(); ++i) {
-      const accelerator_rec &a = sc.accelerators[i];
+      const accelerator_rec& a = sc.accelerators[i];
       nlohmann::ordered_json j;
       j["id"] = sc.accelerator_meta[i].id;
       j["peak_bf16_flops"] = a.peak_bf16_flops;
@@ -41,9 +41,9 @@ nlohmann::ordered_json catalog_json(const scenario &sc, const std::string &list)
     }
   }
   if (all || list == "systems") {
-    auto &arr = out["systems"] = nlohmann::ordered_json::array();
+    auto& arr = out["systems"] = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < sc.systems.size(); ++i) {
-      const system_rec &s = sc.systems[i];
+      const system_rec& s = sc.systems[i];
       nlohmann::ordered_json j;
       j["id"] = sc.system_meta[i].id;
       j["accelerator"] = sc.accelerator_meta[s.accelerator].id;
@@ -61,9 +61,9 @@ nlohmann::ordered_json catalog_json(const scenario &sc, const std::string &list)
     }
   }
   if (all || list == "sites") {
-    auto &arr = out["sites"] = nlohmann::ordered_json::array();
+    auto& arr = out["sites"] = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < sc.sites.size(); ++i) {
-      const site_rec &s = sc.sites[i];
+      const site_rec& s = sc.sites[i];
       nlohmann::ordered_json j;
       j["id"] = sc.site_meta[i].id;
       j["grid_mw"] = s.grid_mw;
@@ -86,9 +86,9 @@ nlohmann::ordered_json catalog_json(const scenario &sc, const std::string &list)
     }
   }
   if (all || list == "cooling") {
-    auto &arr = out["cooling"] = nlohmann::ordered_json::array();
+    auto& arr = out["cooling"] = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < sc.cooling.size(); ++i) {
-      const cooling_rec &c = sc.cooling[i];
+      const cooling_rec& c = sc.cooling[i];
       nlohmann::ordered_json j;
       j["id"] = sc.cooling_meta[i].id;
       j["rank"] = c.rank;
@@ -100,9 +100,9 @@ nlohmann::ordered_json catalog_json(const scenario &sc, const std::string &list)
     }
   }
   if (all || list == "fabrics") {
-    auto &arr = out["fabrics"] = nlohmann::ordered_json::array();
+    auto& arr = out["fabrics"] = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < sc.fabrics.size(); ++i) {
-      const fabric_rec &f = sc.fabrics[i];
+      const fabric_rec& f = sc.fabrics[i];
       nlohmann::ordered_json j;
       j["id"] = sc.fabric_meta[i].id;
       j["radix"] = static_cast<long long>(f.radix);
@@ -116,12 +116,12 @@ nlohmann::ordered_json catalog_json(const scenario &sc, const std::string &list)
   return out;
 }
 
-std::string catalog_table(const scenario &sc, const std::string &list) {
+std::string catalog_table(const scenario& sc, const std::string& list) {
   std::string o;
   const bool all = list.empty();
-  auto sources = [&](const std::vector<entry_meta> &metas) {
+  auto sources = [&](const std::vector<entry_meta>& metas) {
     o += "  sources:\n";
-    for (const auto &m : metas) o += fmt::format("    {:<14} [{}] {}\n", m.id, m.status, m.source);
+    for (const auto& m : metas) o += fmt::format("    {:<14} [{}] {}\n", m.id, m.status, m.source);
     o += "\n";
   };
   if (all || list == "accelerators") {
@@ -129,7 +129,7 @@ std::string catalog_table(const scenario &sc, const std::string &list) {
                      sc.accelerators.size(), "id", "name", "bf16 dense", "fp8 dense", "HBM GB",
                      "TB/s", "TDP W", "year");
     for (std::size_t i = 0; i < sc.accelerators.size(); ++i) {
-      const auto &a = sc.accelerators[i];
+      const auto& a = sc.accelerators[i];
       o += fmt::format("  {:<14} {:<34} {:>12} {:>12} {:>7g} {:>7g} {:>6g} {:>5}\n",
                        sc.accelerator_meta[i].id, cut(sc.accelerator_meta[i].name, 34),
                        human_flops(a.peak_bf16_flops), human_flops(a.peak_fp8_flops), a.hbm_gb,
@@ -143,7 +143,7 @@ std::string catalog_table(const scenario &sc, const std::string &list) {
         sc.systems.size(), "id", "accelerator", "accel", "node kW", "price", "RU", "cooling", "MFU",
         "lead", "cloud/h");
     for (std::size_t i = 0; i < sc.systems.size(); ++i) {
-      const auto &s = sc.systems[i];
+      const auto& s = sc.systems[i];
       o += fmt::format("  {:<14} {:<12} {:>5g} {:>8g} {:>9} {:>5g} {:<8} {:>5g} {:>5g} {:>8}\n",
                        sc.system_meta[i].id, sc.accelerator_meta[s.accelerator].id,
                        s.accelerators_per_node, s.node_power_kw, human_usd(s.node_price_usd),
@@ -158,7 +158,7 @@ std::string catalog_table(const scenario &sc, const std::string &list) {
                      sc.sites.size(), "id", "grid MW", "$/kWh", "kgCO2", "PUE+", "build", "power",
                      "colo $/kW-mo, MW", "cloud accel, x price");
     for (std::size_t i = 0; i < sc.sites.size(); ++i) {
-      const auto &s = sc.sites[i];
+      const auto& s = sc.sites[i];
       o += fmt::format(
           "  {:<10} {:>7g} {:>7g} {:>6g} {:>6g} {:>5g} {:>6g} {:>18} {:>22}\n", sc.site_meta[i].id,
           s.grid_mw, s.energy_usd_per_kwh, s.carbon_kg_per_kwh, s.pue_adjust,
@@ -175,7 +175,7 @@ std::string catalog_table(const scenario &sc, const std::string &list) {
     o += fmt::format("cooling ({})\n  {:<10} {:>5} {:>5} {:>10} {:>10}\n", sc.cooling.size(), "id",
                      "rank", "PUE", "max rack kW", "$/kW");
     for (std::size_t i = 0; i < sc.cooling.size(); ++i) {
-      const auto &c = sc.cooling[i];
+      const auto& c = sc.cooling[i];
       o += fmt::format("  {:<10} {:>5g} {:>5g} {:>10g} {:>10g}\n", sc.cooling_meta[i].id, c.rank,
                        c.pue, c.max_rack_kw, c.capex_usd_per_kw);
     }
@@ -185,7 +185,7 @@ std::string catalog_table(const scenario &sc, const std::string &list) {
     o += fmt::format("fabrics ({})\n  {:<10} {:>6} {:>10} {:>8} {:>9}\n", sc.fabrics.size(), "id",
                      "radix", "$/accel", "W/accel", "scaling_k");
     for (std::size_t i = 0; i < sc.fabrics.size(); ++i) {
-      const auto &f = sc.fabrics[i];
+      const auto& f = sc.fabrics[i];
       o += fmt::format("  {:<10} {:>6g} {:>10g} {:>8g} {:>9g}\n", sc.fabric_meta[i].id, f.radix,
                        f.cost_usd_per_accel, f.power_w_per_accel, f.scaling_k);
     }

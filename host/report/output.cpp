@@ -44,7 +44,7 @@ void pending_output::discard() {
   }
 }
 
-void pending_output::commit(const std::string &content) {
+void pending_output::commit(const std::string& content) {
   if (path_.empty()) return;
   if (path_ == "-") {
     std::cout << content << std::flush;

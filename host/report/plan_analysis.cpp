@@ -6,9 +6,9 @@
 
 namespace dcplan {
 
-cost_breakdown breakdown_of(const scenario &sc, const plan_ref &ref, const plan_figures &f) {
+cost_breakdown breakdown_of(const scenario& sc, const plan_ref& ref, const plan_figures& f) {
   const globals_rec g = sc.globals();
-  const site_rec &site = sc.sites[ref.site];
+  const site_rec& site = sc.sites[ref.site];
   cost_breakdown b;
   const auto m = static_cast<sourcing>(ref.sourcing);
   if (m == sourcing::cloud) {
@@ -29,7 +29,7 @@ cost_breakdown breakdown_of(const scenario &sc, const plan_ref &ref, const plan_
   return b;
 }
 
-std::string binding_constraint(const scenario &sc, const plan_ref &ref) {
+std::string binding_constraint(const scenario& sc, const plan_ref& ref) {
   const double step = sc.node_step;
   if (ref.nodes > step) {
     plan_ref smaller = ref;
@@ -44,7 +44,7 @@ std::string binding_constraint(const scenario &sc, const plan_ref &ref) {
   return "none";
 }
 
-std::vector<std::size_t> thin_frontier(const std::vector<frontier_point> &pts,
+std::vector<std::size_t> thin_frontier(const std::vector<frontier_point>& pts,
                                        std::size_t max_points) {
   std::vector<std::size_t> keep;
   if (pts.size() <= max_points) {
@@ -68,11 +68,11 @@ std::vector<std::size_t> thin_frontier(const std::vector<frontier_point> &pts,
   return keep;
 }
 
-nlohmann::ordered_json frontier_json(const scenario &sc, const plan_space &sp,
-                                     const std::vector<frontier_point> &pts) {
+nlohmann::ordered_json frontier_json(const scenario& sc, const plan_space& sp,
+                                     const std::vector<frontier_point>& pts) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const std::size_t i : thin_frontier(pts)) {
-    const frontier_point &p = pts[i];
+    const frontier_point& p = pts[i];
     const plan_ref ref = plan_of_index(sp, p.index);
     nlohmann::ordered_json j;
     j["site"] = sc.site_meta[ref.site].id;

@@ -18,18 +18,18 @@ namespace {
 
 // Okabe & Ito, "Color Universal Design" (2008): blue, vermillion, bluish green, reddish
 // purple, orange, sky blue, yellow.
-const char *const kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+const char* const kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                 "#E69F00", "#56B4E9", "#F0E442"};
 constexpr int kPaletteSize = 7;
-const char *const kOther = "#999999";
+const char* const kOther = "#999999";
 
 std::string num(double x) { return fmt::format("{}", x); }
 
-const char *source_name(int m) { return to_string(static_cast<sourcing>(m)); }
+const char* source_name(int m) { return to_string(static_cast<sourcing>(m)); }
 
 // A marker of sourcing m centred at (x, y): build a circle, colo a square, cloud a triangle.
-std::string marker(int m, double x, double y, double r, const std::string &fill,
-                   const std::string &attrs) {
+std::string marker(int m, double x, double y, double r, const std::string& fill,
+                   const std::string& attrs) {
   using svg::px;
   if (m == static_cast<int>(sourcing::colo))
     return fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}>",
@@ -53,10 +53,10 @@ std::string usd_tick(double v) { return v == 0 ? "$0" : human_usd(v); }
 
 // The kinds of cost of the breakdown, with their colour and hatching.
 struct part {
-  const char *key;
-  const char *name;
-  const char *colour;
-  const char *overlay; // drawn over the colour in a 8x8 tile
+  const char* key;
+  const char* name;
+  const char* colour;
+  const char* overlay; // drawn over the colour in a 8x8 tile
 };
 const part kParts[] = {
     {"hardware", "Hardware (nodes, fabric, racks)", "#0072B2", ""},
@@ -76,9 +76,9 @@ const part kParts[] = {
      "stroke-width=\"1.4\"/>"},
 };
 
-std::string pattern_defs(const std::string &prefix) {
+std::string pattern_defs(const std::string& prefix) {
   std::string d = "<defs>";
-  for (const part &p : kParts)
+  for (const part& p : kParts)
     d += fmt::format(
         "<pattern id=\"{}-{}\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect "
         "width=\"8\" height=\"8\" fill=\"{}\"/>{}</pattern>",
@@ -91,15 +91,15 @@ std::string pattern_defs(const std::string &prefix) {
   return d + "</defs>";
 }
 
-double part_value(const cost_breakdown &b, int k) {
+double part_value(const cost_breakdown& b, int k) {
   const double v[] = {b.hardware, b.facility, b.energy, b.maintenance_staff, b.colo_fees, b.cloud};
   return v[k];
 }
 
 // What sets a plan's ready_months (MODEL.md "Figures of a plan", ready_months).
-std::string ready_driver(const scenario &sc, const plan_ref &ref) {
-  const site_rec &s = sc.sites[ref.site];
-  const system_rec &a = sc.systems[ref.system];
+std::string ready_driver(const scenario& sc, const plan_ref& ref) {
+  const site_rec& s = sc.sites[ref.site];
+  const system_rec& a = sc.systems[ref.system];
   const auto m = static_cast<sourcing>(ref.sourcing);
   if (m == sourcing::cloud) return "cloud capacity";
   if (m == sourcing::colo)
@@ -114,16 +114,16 @@ constexpr double kDaysPerMonth = 30.4375; // MODEL.md "Feasibility", test 7
 
 } // namespace
 
-std::string plan_label(const scenario &sc, const shown_plan &p) {
+std::string plan_label(const scenario& sc, const shown_plan& p) {
   return fmt::format("{} {} \u00b7 {} \u00b7 {} \u00b7 {} nodes",
                      p.rank > 0 ? "#" + std::to_string(p.rank) : std::string("closest"),
                      sc.site_meta[p.ref.site].id, sc.system_meta[p.ref.system].id,
                      source_name(p.ref.sourcing), grouped(p.ref.nodes));
 }
 
-std::string frontier_chart(const scenario &sc, const plan_space &sp,
-                           const std::vector<frontier_point> &points,
-                           const std::vector<std::size_t> &shown, const shown_plan *chosen) {
+std::string frontier_chart(const scenario& sc, const plan_space& sp,
+                           const std::vector<frontier_point>& points,
+                           const std::vector<std::size_t>& shown, const shown_plan* chosen) {
   const globals_rec g = sc.globals();
   const double left = 96, right = 700, top = 24, bottom = 430, W = 960, H = 490;
   svg::canvas c(W, H, "Cost frontier: TCO against effective compute",
@@ -170,13 +170,13 @@ std::string frontier_chart(const scenario &sc, const plan_space &sp,
   std::vector<plan_ref> refs;
   refs.reserve(shown.size());
   for (const std::size_t i : shown) refs.push_back(plan_of_index(sp, points[i].index));
-  for (const plan_ref &r : refs) colour_of(r.system);
+  for (const plan_ref& r : refs) colour_of(r.system);
   if (chosen) colour_of(chosen->ref.system);
 
   // The frontier as a step line: from one point, compute up to the next costs the next's TCO.
   std::string path;
   for (std::size_t k = 0; k < shown.size(); ++k) {
-    const frontier_point &p = points[shown[k]];
+    const frontier_point& p = points[shown[k]];
     if (k == 0) {
       path += fmt::format("M{},{}", svg::px(xs(p.eff)), svg::px(ys(p.tco)));
     } else {
@@ -200,8 +200,8 @@ std::string frontier_chart(const scenario &sc, const plan_space &sp,
 
   c.add("<g class=\"points\">");
   for (std::size_t k = 0; k < shown.size(); ++k) {
-    const frontier_point &p = points[shown[k]];
-    const plan_ref &r = refs[k];
+    const frontier_point& p = points[shown[k]];
+    const plan_ref& r = refs[k];
     const std::string tip = fmt::format(
         "{} {} {} {} {} x{}: {} for TCO {} (capex {})", sc.site_meta[r.site].id,
         sc.system_meta[r.system].id, r.cooling < 0 ? "-" : sc.cooling_meta[r.cooling].id,
@@ -264,7 +264,7 @@ std::string frontier_chart(const scenario &sc, const plan_space &sp,
   return c.str();
 }
 
-std::string breakdown_chart(const scenario &sc, const std::vector<shown_plan> &plans) {
+std::string breakdown_chart(const scenario& sc, const std::vector<shown_plan>& plans) {
   const double left = 330, right = 850, W = 960, row = 30, top = 64;
   const double bottom = top + row * std::max<std::size_t>(plans.size(), 1);
   const double H = bottom + 56;
@@ -284,7 +284,7 @@ std::string breakdown_chart(const scenario &sc, const std::vector<shown_plan> &p
   }
   std::vector<cost_breakdown> parts;
   double most = 0;
-  for (const shown_plan &p : plans) {
+  for (const shown_plan& p : plans) {
     parts.push_back(breakdown_of(sc, p.ref, p.f));
     most = std::max(most, parts.back().total());
   }
@@ -311,7 +311,7 @@ std::string breakdown_chart(const scenario &sc, const std::vector<shown_plan> &p
   return c.str();
 }
 
-std::string timeline_chart(const scenario &sc, const std::vector<shown_plan> &plans) {
+std::string timeline_chart(const scenario& sc, const std::vector<shown_plan>& plans) {
   const bool training = sc.training.has_value();
   const double left = 330, right = training ? 720 : 790, W = 960, row = 30, top = 44;
   const double bottom = top + row * std::max<std::size_t>(plans.size(), 1);
@@ -338,7 +338,7 @@ std::string timeline_chart(const scenario &sc, const std::vector<shown_plan> &pl
     return c.str();
   }
   double most = sc.deadline_months.value_or(0);
-  for (const shown_plan &p : plans) {
+  for (const shown_plan& p : plans) {
     double end = p.f.ready_months;
     if (training) end += p.f.job_days / kDaysPerMonth;
     most = std::max(most, end);
@@ -349,7 +349,7 @@ std::string timeline_chart(const scenario &sc, const std::vector<shown_plan> &pl
       training ? "Months from the decision (training run: job days / 30.4375)"
                : "Months from the decision");
   for (std::size_t i = 0; i < plans.size(); ++i) {
-    const shown_plan &p = plans[i];
+    const shown_plan& p = plans[i];
     const double y = top + row * i + 5, h = row - 10;
     c.text(left - 10, y + h / 2 + 4, plan_label(sc, p), "end", "row-label");
     const double r = p.f.ready_months;
@@ -378,8 +378,8 @@ std::string timeline_chart(const scenario &sc, const std::vector<shown_plan> &pl
   return c.str();
 }
 
-std::string feasibility_chart(const engine_result &r) {
-  static const char *const what[kReasonCount] = {"passes every test",
+std::string feasibility_chart(const engine_result& r) {
+  static const char* const what[kReasonCount] = {"passes every test",
                                                  "accelerator not available by the target year",
                                                  "cooling below the system's minimum",
                                                  "a node does not fit in a rack",

@@ -19,7 +19,7 @@ namespace {
 using charts::shown_plan;
 using svg::esc;
 
-const char *kStyle = R"(
+const char* kStyle = R"(
 :root { color-scheme: light; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Helvetica, Arial, sans-serif;
        color: #111; background: #fff; max-width: 1240px; margin: 24px auto; padding: 0 16px; }
@@ -73,23 +73,23 @@ footer { margin-top: 32px; font-size: 11px; color: #444; border-top: 1px solid #
 std::string num(double x) { return fmt::format("{}", x); }
 
 // A numeric cell: the rounded text, and the exact figure under its JSON key.
-std::string cell(const char *key, double v, const std::string &shown) {
+std::string cell(const char* key, double v, const std::string& shown) {
   if (std::isnan(v)) return fmt::format("<td class=\"n\" data-k=\"{}\">n/a</td>", key);
   return fmt::format("<td class=\"n\" data-k=\"{}\" data-v=\"{}\">{}</td>", key, num(v),
                      esc(shown));
 }
 
-std::string text_cell(const std::string &s, const char *cls = nullptr) {
+std::string text_cell(const std::string& s, const char* cls = nullptr) {
   return fmt::format("<td{}>{}</td>", cls ? fmt::format(" class=\"{}\"", cls) : "", esc(s));
 }
 
-std::string cooling_id(const scenario &sc, const plan_ref &r) {
+std::string cooling_id(const scenario& sc, const plan_ref& r) {
   return r.cooling < 0 ? std::string("-") : sc.cooling_meta[r.cooling].id;
 }
 
 std::string months(double m) { return fmt::format("{:g} months", m); }
 
-const char *objective_words(objective o) {
+const char* objective_words(objective o) {
   switch (o) {
   case objective::capex:
     return "lowest capital cost (capex)";
@@ -104,11 +104,11 @@ const char *objective_words(objective o) {
   }
 }
 
-std::string answer_sentence(const scenario &sc, const shown_plan &p) {
-  const plan_ref &r = p.ref;
-  const plan_figures &f = p.f;
-  const entry_meta &sm = sc.site_meta[r.site];
-  const std::string &site = sm.id;
+std::string answer_sentence(const scenario& sc, const shown_plan& p) {
+  const plan_ref& r = p.ref;
+  const plan_figures& f = p.f;
+  const entry_meta& sm = sc.site_meta[r.site];
+  const std::string& site = sm.id;
   const std::string sys = sc.system_meta[r.system].id;
   const std::string fab = sc.fabric_meta[r.fabric].id;
   std::string how;
@@ -139,12 +139,12 @@ std::string answer_sentence(const scenario &sc, const shown_plan &p) {
   return s;
 }
 
-std::string question_section(const scenario &sc, const engine_result &r,
-                             const std::vector<shown_plan> &plans) {
+std::string question_section(const scenario& sc, const engine_result& r,
+                             const std::vector<shown_plan>& plans) {
   const globals_rec g = sc.globals();
   std::string h =
       "<section id=\"question\"><h2>The question and the answer</h2><dl class=\"question\">";
-  const auto row = [&](const std::string &k, const std::string &v) {
+  const auto row = [&](const std::string& k, const std::string& v) {
     h += "<dt>" + esc(k) + "</dt><dd>" + esc(v) + "</dd>";
   };
   if (sc.training) {
@@ -175,7 +175,7 @@ std::string question_section(const scenario &sc, const engine_result &r,
     h += "<p class=\"answer\" id=\"answer\"><strong>Answer:</strong> " +
          esc(answer_sentence(sc, plans.front())) + "</p>";
   } else if (!plans.empty()) {
-    const shown_plan &p = plans.front();
+    const shown_plan& p = plans.front();
     h += fmt::format(
         "<p class=\"answer\" id=\"answer\"><strong>Answer:</strong> no plan passes every test. "
         "The closest, {}, reaches {} of the {} required.</p>",
@@ -188,26 +188,26 @@ std::string question_section(const scenario &sc, const engine_result &r,
   return h + "</section>";
 }
 
-std::string plans_table(const scenario &sc, const std::vector<shown_plan> &plans,
+std::string plans_table(const scenario& sc, const std::vector<shown_plan>& plans,
                         bool feasible_run) {
   std::string h = "<section id=\"plans\"><h2>";
   h += feasible_run ? "The top plans" : "The closest plan";
   h += "</h2><div class=\"scroll\"><table class=\"plans\"><thead><tr>";
-  std::vector<std::pair<const char *, bool>> heads = {{"#", true},
-                                                      {"site", false},
-                                                      {"system", false},
-                                                      {"cooling", false},
-                                                      {"fabric", false},
-                                                      {"sourcing", false},
-                                                      {"nodes", true},
-                                                      {"accelerators", true},
-                                                      {"effective compute", true},
-                                                      {"capex", true},
-                                                      {"TCO", true},
-                                                      {"opex / year", true},
-                                                      {"facility power", true},
-                                                      {"ready (months)", true},
-                                                      {"$ / PFLOP-day", true}};
+  std::vector<std::pair<const char*, bool>> heads = {{"#", true},
+                                                     {"site", false},
+                                                     {"system", false},
+                                                     {"cooling", false},
+                                                     {"fabric", false},
+                                                     {"sourcing", false},
+                                                     {"nodes", true},
+                                                     {"accelerators", true},
+                                                     {"effective compute", true},
+                                                     {"capex", true},
+                                                     {"TCO", true},
+                                                     {"opex / year", true},
+                                                     {"facility power", true},
+                                                     {"ready (months)", true},
+                                                     {"$ / PFLOP-day", true}};
   if (sc.training) {
     heads.push_back({"job days", true});
     heads.push_back({"job cost", true});
@@ -215,11 +215,11 @@ std::string plans_table(const scenario &sc, const std::vector<shown_plan> &plans
     heads.push_back({"t CO2 / year", true});
   }
   if (feasible_run) heads.push_back({"binding", false});
-  for (const auto &[name, right] : heads)
+  for (const auto& [name, right] : heads)
     h += fmt::format("<th{}>{}</th>", right ? " class=\"n\"" : "", esc(name));
   h += "</tr></thead><tbody>";
-  for (const shown_plan &p : plans) {
-    const plan_figures &f = p.f;
+  for (const shown_plan& p : plans) {
+    const plan_figures& f = p.f;
     h += fmt::format("<tr data-rank=\"{}\">", p.rank);
     h += fmt::format("<td class=\"n\">{}</td>", p.rank > 0 ? std::to_string(p.rank) : "-");
     h += text_cell(sc.site_meta[p.ref.site].id) + text_cell(sc.system_meta[p.ref.system].id) +
@@ -251,7 +251,7 @@ std::string plans_table(const scenario &sc, const std::vector<shown_plan> &plans
   return h + "</section>";
 }
 
-std::string figure(int n, const std::string &svg, const std::string &caption) {
+std::string figure(int n, const std::string& svg, const std::string& caption) {
   return fmt::format("<figure>{}<figcaption><strong>Figure {}.</strong> {}</figcaption></figure>",
                      svg, n, caption);
 }
@@ -263,16 +263,16 @@ struct catalog_table {
   std::vector<std::vector<std::string>> rows;
 };
 
-std::string render_catalog(const catalog_table &t, const std::vector<entry_meta> &meta) {
+std::string render_catalog(const catalog_table& t, const std::vector<entry_meta>& meta) {
   std::string h =
       "<h3>" + esc(t.title) + "</h3><div class=\"scroll\"><table><thead><tr><th>id</th>";
-  for (const std::string &c : t.heads) h += "<th class=\"n\">" + esc(c) + "</th>";
+  for (const std::string& c : t.heads) h += "<th class=\"n\">" + esc(c) + "</th>";
   h += "<th>status</th><th>source</th></tr></thead><tbody>";
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
-    const entry_meta &m = meta[i];
+    const entry_meta& m = meta[i];
     h += "<tr><td>" + esc(m.id) +
          (m.name.empty() ? "" : "<br><span class=\"src\">" + esc(m.name) + "</span>") + "</td>";
-    for (const std::string &c : t.rows[i]) h += "<td class=\"n\">" + esc(c) + "</td>";
+    for (const std::string& c : t.rows[i]) h += "<td class=\"n\">" + esc(c) + "</td>";
     h += "<td>" + esc(m.status.empty() ? "-" : m.status) + "</td>";
     h += "<td class=\"src\">" +
          esc(m.source.empty() ? "scenario file" : without_url_schemes(m.source)) + "</td></tr>";
@@ -282,10 +282,10 @@ std::string render_catalog(const catalog_table &t, const std::vector<entry_meta>
 
 std::string g3(double x) { return fmt::format("{:.4g}", x); }
 
-std::string assumptions_section(const scenario &sc) {
+std::string assumptions_section(const scenario& sc) {
   std::string h = "<section id=\"assumptions\"><h2>Assumptions and sources</h2>";
   h += "<h3>Finance and facility (scenario file)</h3><table class=\"narrow\"><tbody>";
-  const auto row = [&](const char *k, const std::string &v) {
+  const auto row = [&](const char* k, const std::string& v) {
     h += "<tr><td>" + esc(k) + "</td><td class=\"n\">" + esc(v) + "</td></tr>";
   };
   row("horizon", fmt::format("{:g} years", sc.horizon_years));
@@ -305,7 +305,7 @@ std::string assumptions_section(const scenario &sc) {
 
   catalog_table acc{
       "Accelerators", {"bf16 peak", "fp8 peak", "HBM (GB)", "TDP (W)", "available"}, {}};
-  for (const accelerator_rec &a : sc.accelerators)
+  for (const accelerator_rec& a : sc.accelerators)
     acc.rows.push_back({human_flops(a.peak_bf16_flops), human_flops(a.peak_fp8_flops),
                         fmt::format("{:g}", a.hbm_gb), fmt::format("{:g}", a.tdp_w),
                         std::to_string(a.available_year)});
@@ -315,7 +315,7 @@ std::string assumptions_section(const scenario &sc) {
                     {"accelerator", "per node", "node power", "node price", "MFU", "lead (months)",
                      "min cooling", "cloud $/accel-hour"},
                     {}};
-  for (const system_rec &a : sc.systems)
+  for (const system_rec& a : sc.systems)
     sys.rows.push_back({sc.accelerator_meta[a.accelerator].id,
                         fmt::format("{:g}", a.accelerators_per_node),
                         human_power_kw(a.node_power_kw), human_usd(a.node_price_usd), g3(a.mfu),
@@ -324,14 +324,14 @@ std::string assumptions_section(const scenario &sc) {
   h += render_catalog(sys, sc.system_meta);
 
   catalog_table cool{"Cooling", {"rank", "PUE", "max rack power", "capex per kW"}, {}};
-  for (const cooling_rec &c : sc.cooling)
+  for (const cooling_rec& c : sc.cooling)
     cool.rows.push_back({fmt::format("{:g}", c.rank), g3(c.pue), human_power_kw(c.max_rack_kw),
                          human_usd(c.capex_usd_per_kw)});
   h += render_catalog(cool, sc.cooling_meta);
 
   catalog_table fab{
       "Fabrics", {"radix", "cost per accelerator", "W per accelerator", "scaling k"}, {}};
-  for (const fabric_rec &f : sc.fabrics)
+  for (const fabric_rec& f : sc.fabrics)
     fab.rows.push_back({fmt::format("{:g}", f.radix), human_usd(f.cost_usd_per_accel),
                         fmt::format("{:g}", f.power_w_per_accel), g3(f.scaling_k)});
   h += render_catalog(fab, sc.fabric_meta);
@@ -340,7 +340,7 @@ std::string assumptions_section(const scenario &sc) {
                      {"grid", "energy $/kWh", "kg CO2/kWh", "PUE adjust", "build cost x",
                       "power lead (months)", "colo", "cloud"},
                      {}};
-  for (const site_rec &s : sc.sites)
+  for (const site_rec& s : sc.sites)
     site.rows.push_back({human_power_kw(s.grid_mw * 1000), g3(s.energy_usd_per_kwh),
                          g3(s.carbon_kg_per_kwh), g3(s.pue_adjust), g3(s.build_cost_multiplier),
                          fmt::format("{:g}", s.power_lead_months),
@@ -359,15 +359,15 @@ std::string assumptions_section(const scenario &sc) {
 } // namespace
 
 std::string without_url_schemes(std::string s) {
-  for (const char *scheme : {"https://", "http://"}) {
+  for (const char* scheme : {"https://", "http://"}) {
     const std::string k = scheme;
     for (std::size_t p; (p = s.find(k)) != std::string::npos;) s.erase(p, k.size());
   }
   return s;
 }
 
-std::string run_html(const scenario &sc, const plan_space &sp, const engine_result &r,
-                     const run_info &info, const report_extras &extras) {
+std::string run_html(const scenario& sc, const plan_space& sp, const engine_result& r,
+                     const run_info& info, const report_extras& extras) {
   // A page stays readable: the table lists at most kTablePlans plans, the charts kChartPlans
   // (the JSON and CSV hold every reported plan).
   constexpr std::size_t kTablePlans = 50, kChartPlans = 10;
@@ -422,7 +422,7 @@ std::string run_html(const scenario &sc, const plan_space &sp, const engine_resu
     cap += "This run did not compute it.";
   }
   if (sc.globals().has_target) cap += " Plans right of the dashed line meet the target.";
-  const shown_plan *chosen = plans.empty() ? nullptr : &plans.front();
+  const shown_plan* chosen = plans.empty() ? nullptr : &plans.front();
   h += "<section id=\"frontier\"><h2>What each level of compute costs</h2>";
   h += figure(1, charts::frontier_chart(sc, sp, r.frontier, shown, chosen), esc(cap));
   h += "</section>";

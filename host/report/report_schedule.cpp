@@ -14,9 +14,9 @@ nlohmann::ordered_json or_null(bool has, double x) {
   return has ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
 }
 
-std::string cooling_id(const scenario &sc, int c) { return c < 0 ? "-" : sc.cooling_meta[c].id; }
+std::string cooling_id(const scenario& sc, int c) { return c < 0 ? "-" : sc.cooling_meta[c].id; }
 
-nlohmann::ordered_json phase_json(const scenario &sc, const phase &p) {
+nlohmann::ordered_json phase_json(const scenario& sc, const phase& p) {
   const int y0 = sc.schedule->start_year;
   nlohmann::ordered_json j;
   j["decision_year"] = y0 + p.fig.d;
@@ -45,7 +45,7 @@ std::string schedule_objective_text(objective o, double v) {
 
 } // namespace
 
-nlohmann::ordered_json schedule_json(const scenario &sc, const schedule_result &r) {
+nlohmann::ordered_json schedule_json(const scenario& sc, const schedule_result& r) {
   nlohmann::ordered_json j;
   const bool f = r.feasible;
   j["objective"] = to_string(r.obj);
@@ -57,10 +57,10 @@ nlohmann::ordered_json schedule_json(const scenario &sc, const schedule_result &
   j["capex_usd"] = or_null(f, r.capex_usd);
   j["tco2"] = or_null(f, r.tco2);
   nlohmann::ordered_json phases = nlohmann::ordered_json::array();
-  for (const phase &p : r.phases) phases.push_back(phase_json(sc, p));
+  for (const phase& p : r.phases) phases.push_back(phase_json(sc, p));
   j["phases"] = std::move(phases);
   nlohmann::ordered_json periods = nlohmann::ordered_json::array();
-  for (const schedule_period &p : r.periods) {
+  for (const schedule_period& p : r.periods) {
     nlohmann::ordered_json x;
     x["year"] = p.year;
     x["demand_effective_flops"] = p.demand_effective_flops;
@@ -78,7 +78,7 @@ nlohmann::ordered_json schedule_json(const scenario &sc, const schedule_result &
   return j;
 }
 
-nlohmann::ordered_json schedule_run_json(const scenario &sc, const schedule_result &r,
+nlohmann::ordered_json schedule_run_json(const scenario& sc, const schedule_result& r,
                                          double seconds, int threads) {
   nlohmann::ordered_json j;
   j["model_version"] = 2;
@@ -100,8 +100,8 @@ nlohmann::ordered_json schedule_run_json(const scenario &sc, const schedule_resu
   return j;
 }
 
-std::string schedule_table(const scenario &sc, const schedule_result &r) {
-  const schedule_spec &s = *sc.schedule;
+std::string schedule_table(const scenario& sc, const schedule_result& r) {
+  const schedule_spec& s = *sc.schedule;
   std::string out =
       fmt::format("schedule: the least {} build-out meeting demand {}..{} ({} phases evaluated, {} "
                   "candidates, {} kept, {} search nodes)\n",
@@ -113,18 +113,18 @@ std::string schedule_table(const scenario &sc, const schedule_result &r) {
                        schedule_objective_text(sc.obj, r.lower_bound));
   else if (!r.feasible)
     out += "No schedule meets every period's demand within the limits.\n";
-  const auto name = [&](const phase &p) {
+  const auto name = [&](const phase& p) {
     return fmt::format("{}/{} {} x{:.0f} ({}, {})", sc.site_meta[p.key.site].id,
                        to_string(static_cast<sourcing>(p.key.sourcing)),
                        sc.system_meta[p.key.system].id, p.fig.nodes, cooling_id(sc, p.key.cooling),
                        sc.fabric_meta[p.key.fabric].id);
   };
-  for (const schedule_period &p : r.periods) {
+  for (const schedule_period& p : r.periods) {
     const int t = p.year - s.start_year;
     out += fmt::format("\n{}  demand {}  capacity {}  capex {}  cost {}  ({} serving)\n", p.year,
                        human_flops(p.demand_effective_flops), human_flops(p.effective_flops),
                        human_usd(p.capex_usd), human_usd(p.cost_usd), p.phases_serving);
-    for (const phase &x : r.phases) {
+    for (const phase& x : r.phases) {
       if (x.fig.d == t)
         out +=
             fmt::format("  decide   {}: {}, in service {}..{}\n", name(x), human_usd(x.fig.capex),

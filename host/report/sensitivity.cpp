@@ -19,12 +19,12 @@ constexpr double kZ90 = 1.2815515655446004;
 
 double normal_z(double q) { return q < 0.5 ? -kZ90 : kZ90; }
 
-bool same_plan(const risk_plan &a, const risk_plan &b) {
+bool same_plan(const risk_plan& a, const risk_plan& b) {
   return a.site == b.site && a.system == b.system && a.cooling == b.cooling &&
          a.fabric == b.fabric && a.sourcing == b.sourcing && a.nodes == b.nodes;
 }
 
-plan_ref ref_of(const risk_plan &p) {
+plan_ref ref_of(const risk_plan& p) {
   return {p.site, p.system, p.cooling, p.fabric, p.sourcing, p.nodes};
 }
 
@@ -35,8 +35,8 @@ struct search_best {
   backend_kind backend = backend_kind::cpu;
 };
 
-search_best best_of(const scenario &sc, backend_kind kind, const engine_options &opt,
-                    std::string *notice) {
+search_best best_of(const scenario& sc, backend_kind kind, const engine_options& opt,
+                    std::string* notice) {
   const plan_space sp = build_space(sc);
   engine_options o = opt;
   o.top_k = 1;
@@ -63,7 +63,7 @@ std::string value_text(risk_input i, double v) {
   }
 }
 
-std::string plan_text(const scenario &sc, const risk_plan &p) {
+std::string plan_text(const scenario& sc, const risk_plan& p) {
   return fmt::format(
       "{} {} {} {} {} x{:g} nodes", sc.site_meta[p.site].id, sc.system_meta[p.system].id,
       p.cooling < 0 ? "-" : sc.cooling_meta[p.cooling].id, sc.fabric_meta[p.fabric].id,
@@ -72,7 +72,7 @@ std::string plan_text(const scenario &sc, const risk_plan &p) {
 
 } // namespace
 
-const char *to_string(risk_input i) {
+const char* to_string(risk_input i) {
   switch (i) {
   case risk_input::energy_price:
     return "energy_price";
@@ -87,7 +87,7 @@ const char *to_string(risk_input i) {
   }
 }
 
-risk_draw quantile_draw(const uncertainty &u, risk_input i, double q) {
+risk_draw quantile_draw(const uncertainty& u, risk_input i, double q) {
   risk_draw d{1.0, 1.0, 1.0, 0.0, 0.0};
   const double z = normal_z(q);
   switch (i) {
@@ -110,22 +110,22 @@ risk_draw quantile_draw(const uncertainty &u, risk_input i, double q) {
   return d;
 }
 
-scenario apply_draw_to_scenario(const scenario &sc, const risk_draw &d) {
+scenario apply_draw_to_scenario(const scenario& sc, const risk_draw& d) {
   scenario out = sc;
-  for (site_rec &s : out.sites) apply_draw(s, d);
-  for (system_rec &a : out.systems) apply_draw(a, d);
-  for (fabric_rec &f : out.fabrics) apply_draw(f, d);
+  for (site_rec& s : out.sites) apply_draw(s, d);
+  for (system_rec& a : out.systems) apply_draw(a, d);
+  for (fabric_rec& f : out.fabrics) apply_draw(f, d);
   out.construction_months = out.construction_months + d.delay_months;
   return out;
 }
 
-sensitivity_result run_sensitivity(const scenario &sc, backend_kind kind, const engine_options &opt,
-                                   std::string *notice) {
+sensitivity_result run_sensitivity(const scenario& sc, backend_kind kind, const engine_options& opt,
+                                   std::string* notice) {
   if (!sc.uncert)
     throw input_error(sc.file, 0, 0, "uncertainty",
                       "sensitivity needs an uncertainty block (MODEL.md \"Risk\") naming the "
                       "inputs to vary");
-  const uncertainty &u = *sc.uncert;
+  const uncertainty& u = *sc.uncert;
   sensitivity_result res;
   const search_best base = best_of(sc, kind, opt, notice);
   res.backend = base.backend;
@@ -138,11 +138,11 @@ sensitivity_result run_sensitivity(const scenario &sc, backend_kind kind, const 
                                                 {risk_input::cloud_price, u.has_cloud},
                                                 {risk_input::mfu, u.has_mfu},
                                                 {risk_input::delay_months, u.has_delay}};
-  for (const auto &[input, present] : inputs) {
+  for (const auto& [input, present] : inputs) {
     if (!present) continue;
     sensitivity_row row;
     row.input = input;
-    for (sensitivity_point *pt : {&row.low, &row.high}) {
+    for (sensitivity_point* pt : {&row.low, &row.high}) {
       pt->quantile = pt == &row.low ? 0.1 : 0.9;
       const risk_draw d = quantile_draw(u, input, pt->quantile);
       switch (input) {
@@ -175,7 +175,7 @@ sensitivity_result run_sensitivity(const scenario &sc, backend_kind kind, const 
   }
   // A tornado: largest effect first; an input that leaves no feasible plan ranks above all.
   std::stable_sort(res.rows.begin(), res.rows.end(),
-                   [](const sensitivity_row &a, const sensitivity_row &b) {
+                   [](const sensitivity_row& a, const sensitivity_row& b) {
                      const bool an = std::isnan(a.effect_usd), bn = std::isnan(b.effect_usd);
                      if (an != bn) return an;
                      return !an && a.effect_usd > b.effect_usd;
@@ -183,8 +183,8 @@ sensitivity_result run_sensitivity(const scenario &sc, backend_kind kind, const 
   return res;
 }
 
-nlohmann::ordered_json sensitivity_json(const scenario &sc, const sensitivity_result &r) {
-  const auto plan_or_null = [&](bool feasible, const risk_plan &p) -> nlohmann::ordered_json {
+nlohmann::ordered_json sensitivity_json(const scenario& sc, const sensitivity_result& r) {
+  const auto plan_or_null = [&](bool feasible, const risk_plan& p) -> nlohmann::ordered_json {
     if (!feasible) return nullptr;
     const plan_ref ref = ref_of(p);
     return plan_record(sc, ref, evaluate_ref(sc, ref));
@@ -199,11 +199,11 @@ nlohmann::ordered_json sensitivity_json(const scenario &sc, const sensitivity_re
   j["baseline"] = {{"tco_usd", num(r.feasible ? r.best_tco : NAN)},
                    {"plan", plan_or_null(r.feasible, r.best)}};
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (const sensitivity_row &row : r.rows) {
+  for (const sensitivity_row& row : r.rows) {
     nlohmann::ordered_json o;
     o["input"] = to_string(row.input);
     o["effect_usd"] = num(row.effect_usd);
-    for (const sensitivity_point *pt : {&row.low, &row.high}) {
+    for (const sensitivity_point* pt : {&row.low, &row.high}) {
       nlohmann::ordered_json p;
       p["quantile"] = pt->quantile;
       p["value"] = pt->value;
@@ -225,7 +225,7 @@ nlohmann::ordered_json sensitivity_json(const scenario &sc, const sensitivity_re
   return j;
 }
 
-std::string sensitivity_table(const scenario &sc, const sensitivity_result &r) {
+std::string sensitivity_table(const scenario& sc, const sensitivity_result& r) {
   std::string out =
       fmt::format("dcplan sensitivity: {} (backend: {})\n", sc.file, backend_name(r.backend));
   if (!r.feasible) {
@@ -236,13 +236,13 @@ std::string sensitivity_table(const scenario &sc, const sensitivity_result &r) {
   }
   out += "\n";
   double widest = 0;
-  for (const auto &row : r.rows)
+  for (const auto& row : r.rows)
     if (!std::isnan(row.effect_usd)) widest = std::max(widest, row.effect_usd);
   const std::vector<std::string> head = {"input",      "p10",   "TCO at p10", "p90",
                                          "TCO at p90", "swing", "",           "best plan changes"};
   std::vector<std::vector<std::string>> cells;
-  for (const auto &row : r.rows) {
-    const auto tco = [](const sensitivity_point &p) {
+  for (const auto& row : r.rows) {
+    const auto tco = [](const sensitivity_point& p) {
       return p.feasible ? human_usd(p.best_tco) : std::string("none feasible");
     };
     std::string changes = row.low.best_changes && row.high.best_changes ? "at p10 and p90"
@@ -260,9 +260,9 @@ std::string sensitivity_table(const scenario &sc, const sensitivity_result &r) {
   std::vector<std::size_t> w(head.size());
   for (std::size_t c = 0; c < head.size(); ++c) {
     w[c] = head[c].size();
-    for (const auto &row : cells) w[c] = std::max(w[c], row[c].size());
+    for (const auto& row : cells) w[c] = std::max(w[c], row[c].size());
   }
-  const auto line = [&](const std::vector<std::string> &row) {
+  const auto line = [&](const std::vector<std::string>& row) {
     std::string l;
     for (std::size_t c = 0; c < row.size(); ++c)
       l += (c ? "  " : "") + row[c] + std::string(w[c] - row[c].size(), ' ');
@@ -270,7 +270,7 @@ std::string sensitivity_table(const scenario &sc, const sensitivity_result &r) {
     return l + "\n";
   };
   out += line(head);
-  for (const auto &row : cells) out += line(row);
+  for (const auto& row : cells) out += line(row);
   if (r.rows.empty()) out += "(the uncertainty block varies no input)\n";
   return out;
 }

@@ -62,13 +62,13 @@ double nice_ceil(double x) {
   return 10 * p;
 }
 
-void log_domain(double &lo, double &hi) {
+void log_domain(double& lo, double& hi) {
   lo = std::pow(10.0, std::floor(std::log10(lo)));
   hi = std::pow(10.0, std::ceil(std::log10(hi)));
   if (hi <= lo) hi = lo * 10;
 }
 
-std::vector<double> ticks(const scale &s, int target) {
+std::vector<double> ticks(const scale& s, int target) {
   std::vector<double> out;
   const double lo = std::min(s.d0, s.d1), hi = std::max(s.d0, s.d1);
   const auto inside = [&](double v) { return v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9); };
@@ -97,30 +97,30 @@ std::vector<double> ticks(const scale &s, int target) {
 canvas::canvas(double width, double height, std::string title, std::string desc)
     : w_(width), h_(height), title_(std::move(title)), desc_(std::move(desc)) {}
 
-void canvas::add(const std::string &markup) { body_ += markup; }
+void canvas::add(const std::string& markup) { body_ += markup; }
 
-void canvas::line(double x1, double y1, double x2, double y2, const std::string &cls) {
+void canvas::line(double x1, double y1, double x2, double y2, const std::string& cls) {
   body_ += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" class=\"{}\"/>", px(x1),
                        px(y1), px(x2), px(y2), cls);
 }
 
-void canvas::rect(double x, double y, double w, double h, const std::string &fill,
-                  const std::string &extra) {
+void canvas::rect(double x, double y, double w, double h, const std::string& fill,
+                  const std::string& extra) {
   body_ += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}{}/>",
                        px(x), px(y), px(std::max(0.0, w)), px(std::max(0.0, h)), fill,
                        extra.empty() ? "" : " ", extra);
 }
 
-void canvas::text(double x, double y, std::string_view s, const std::string &anchor,
-                  const std::string &cls) {
+void canvas::text(double x, double y, std::string_view s, const std::string& anchor,
+                  const std::string& cls) {
   body_ += fmt::format("<text x=\"{}\" y=\"{}\"{}{}>{}</text>", px(x), px(y),
                        anchor == "start" ? "" : " text-anchor=\"" + anchor + "\"",
                        cls.empty() ? "" : " class=\"" + cls + "\"", esc(s));
 }
 
-void canvas::x_axis(const scale &s, double y, double grid_top,
-                    const std::vector<double> &tick_values, const formatter &label,
-                    const std::string &title) {
+void canvas::x_axis(const scale& s, double y, double grid_top,
+                    const std::vector<double>& tick_values, const formatter& label,
+                    const std::string& title) {
   line(std::min(s.r0, s.r1), y, std::max(s.r0, s.r1), y, "axis");
   for (const double v : tick_values) {
     const double x = s(v);
@@ -131,9 +131,9 @@ void canvas::x_axis(const scale &s, double y, double grid_top,
   text((s.r0 + s.r1) / 2, y + 40, title, "middle", "axis-title");
 }
 
-void canvas::y_axis(const scale &s, double x, double grid_right,
-                    const std::vector<double> &tick_values, const formatter &label,
-                    const std::string &title) {
+void canvas::y_axis(const scale& s, double x, double grid_right,
+                    const std::vector<double>& tick_values, const formatter& label,
+                    const std::string& title) {
   line(x, std::min(s.r0, s.r1), x, std::max(s.r0, s.r1), "axis");
   for (const double v : tick_values) {
     const double y = s(v);

@@ -23,11 +23,11 @@ struct scale {
 /// Tick values inside the domain: powers of ten on a log scale (with 2 and 5 between them when
 /// it spans under two decades; every other power when over eight); 1, 2 or 5 times a power of
 /// ten on a linear one, about `target` of them.
-std::vector<double> ticks(const scale &s, int target = 6);
+std::vector<double> ticks(const scale& s, int target = 6);
 /// The smallest of 1, 2, 2.5, 5 times a power of ten that is >= x (x > 0).
 double nice_ceil(double x);
 /// Widens [lo, hi] to whole powers of ten around it (lo, hi > 0).
-void log_domain(double &lo, double &hi);
+void log_domain(double& lo, double& hi);
 
 using formatter = std::function<std::string(double)>;
 
@@ -37,19 +37,19 @@ class canvas {
 public:
   canvas(double width, double height, std::string title, std::string desc);
   /// Appends raw SVG markup (already escaped).
-  void add(const std::string &markup);
-  void line(double x1, double y1, double x2, double y2, const std::string &cls);
-  void rect(double x, double y, double w, double h, const std::string &fill,
-            const std::string &extra = "");
+  void add(const std::string& markup);
+  void line(double x1, double y1, double x2, double y2, const std::string& cls);
+  void rect(double x, double y, double w, double h, const std::string& fill,
+            const std::string& extra = "");
   /// Text at (x, y); anchor is start, middle or end.
-  void text(double x, double y, std::string_view s, const std::string &anchor = "start",
-            const std::string &cls = "");
+  void text(double x, double y, std::string_view s, const std::string& anchor = "start",
+            const std::string& cls = "");
   /// The horizontal axis at pixel row y: ticks, grid lines up to `grid_top`, labels, title.
-  void x_axis(const scale &s, double y, double grid_top, const std::vector<double> &tick_values,
-              const formatter &label, const std::string &title);
+  void x_axis(const scale& s, double y, double grid_top, const std::vector<double>& tick_values,
+              const formatter& label, const std::string& title);
   /// The vertical axis at pixel column x: ticks, grid lines up to `grid_right`, labels, title.
-  void y_axis(const scale &s, double x, double grid_right, const std::vector<double> &tick_values,
-              const formatter &label, const std::string &title);
+  void y_axis(const scale& s, double x, double grid_right, const std::vector<double>& tick_values,
+              const formatter& label, const std::string& title);
   std::string str() const;
 
 private:

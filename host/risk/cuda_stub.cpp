@@ -11,4 +11,4 @@ std::vector<risk_figures> evaluate_risk_cuda(const scenario&, const plan_space&,
       no_cuda_device_message("this build of dcplan has no CUDA backend (built without nvcc)"));
 }
 
-}  // namespace dcplan
+} // namespace dcplan

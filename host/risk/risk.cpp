@@ -24,7 +24,8 @@ risk_params make_risk_params(const uncertainty& u) {
   return p;
 }
 
-std::vector<risk_plan> risk_plans_of(const plan_space& sp, const std::vector<std::uint64_t>& indices) {
+std::vector<risk_plan> risk_plans_of(const plan_space& sp,
+                                     const std::vector<std::uint64_t>& indices) {
   const space_view v = sp.view();
   std::vector<risk_plan> out;
   out.reserve(indices.size());
@@ -52,7 +53,7 @@ std::vector<risk_figures> apply_risk(const scenario& sc, const plan_space& sp, e
       fig = (*evaluate)(idx);
     else if (n > 0)
       fig = r.backend == backend_kind::cuda ? evaluate_risk_cuda(sc, sp, idx)
-                                : evaluate_risk_cpu(sc, sp, idx, threads);
+                                            : evaluate_risk_cpu(sc, sp, idx, threads);
     if (sc.obj == objective::p90_tco || sc.obj == objective::cvar95_tco) {
       // MODEL.md "Risk": re-rank the top `plans` by the risk figure; the stable sort keeps the
       // deterministic rank among ties.
@@ -77,4 +78,4 @@ std::vector<risk_figures> apply_risk(const scenario& sc, const plan_space& sp, e
   return fig;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

@@ -71,4 +71,4 @@ risk_samples risk_samples_cpu(const scenario& sc, const plan_space& sp,
   return r;
 }
 
-}  // namespace dcplan
+} // namespace dcplan

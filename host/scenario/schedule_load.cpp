@@ -10,7 +10,7 @@
 namespace dcplan::detail {
 namespace {
 
-std::string kind_of(const YAML::Node &n) {
+std::string kind_of(const YAML::Node& n) {
   if (n.IsMap()) return "a mapping";
   if (n.IsSequence()) return "a list";
   if (n.IsNull()) return "nothing (null)";
@@ -18,19 +18,19 @@ std::string kind_of(const YAML::Node &n) {
   return "'" + (v.size() > 60 ? v.substr(0, 57) + "..." : v) + "'";
 }
 
-double number(const located &v, const std::string &field) {
+double number(const located& v, const std::string& field) {
   if (!v.node.IsScalar()) fail_at(v, field, "expected a number, got " + kind_of(v.node));
   double x = 0;
   try {
     x = v.node.as<double>();
-  } catch (const YAML::Exception &) {
+  } catch (const YAML::Exception&) {
     fail_at(v, field, "expected a number, got " + kind_of(v.node));
   }
   if (!std::isfinite(x)) fail_at(v, field, "must be a finite number, got " + kind_of(v.node));
   return x;
 }
 
-int whole(const located &v, const std::string &field, int lo, int hi) {
+int whole(const located& v, const std::string& field, int lo, int hi) {
   const double x = number(v, field);
   if (x != std::floor(x) || x < lo || x > hi)
     fail_at(v, field, fmt::format("{} is not valid; valid: a whole number {}..{}", x, lo, hi));
@@ -38,7 +38,7 @@ int whole(const located &v, const std::string &field, int lo, int hi) {
 }
 
 // A yearly decline: 0 <= x < 1 (0.15 for 15% a year).
-double decline(const located &v, const std::string &field) {
+double decline(const located& v, const std::string& field) {
   const double x = number(v, field);
   if (!(x >= 0 && x < 1))
     fail_at(v, field,
@@ -47,7 +47,7 @@ double decline(const located &v, const std::string &field) {
 }
 
 // A per-period list of `years` numbers, each > 0 (positive) or >= 0.
-std::vector<double> per_period(const located &v, const std::string &field, int years,
+std::vector<double> per_period(const located& v, const std::string& field, int years,
                                bool positive) {
   if (!v.node.IsSequence())
     fail_at(v, field,
@@ -69,12 +69,12 @@ std::vector<double> per_period(const located &v, const std::string &field, int y
   return out;
 }
 
-void check_keys(const located &map, const std::vector<std::string> &valid) {
+void check_keys(const located& map, const std::vector<std::string>& valid) {
   for (auto it = map.node.begin(); it != map.node.end(); ++it) {
     const std::string k = it->first.Scalar();
     if (std::find(valid.begin(), valid.end(), k) != valid.end()) continue;
     std::string all;
-    for (const auto &x : valid) all += (all.empty() ? "" : ", ") + x;
+    for (const auto& x : valid) all += (all.empty() ? "" : ", ") + x;
     std::string msg = "unknown field '" + k + "'";
     const std::string hint = closest_key(k, valid);
     if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
@@ -83,8 +83,8 @@ void check_keys(const located &map, const std::vector<std::string> &valid) {
 }
 
 // Every rule that ties the schedule to the rest of the file.
-void check_exclusive(const located &root, const scenario &sc) {
-  for (const char *k : {"target", "budget", "uncertainty", "reliability"}) {
+void check_exclusive(const located& root, const scenario& sc) {
+  for (const char* k : {"target", "budget", "uncertainty", "reliability"}) {
     if (!root.node[k]) continue;
     const std::string why =
         std::string(k) == "target"
@@ -105,9 +105,9 @@ void check_exclusive(const located &root, const scenario &sc) {
 }
 
 // The entries' schedule-only fields, when there is no schedule.
-void refuse_entry_fields(const schedule_entry_fields &f) {
-  const auto refuse = [](const std::vector<std::optional<located>> &slots,
-                         const std::vector<std::string> &paths, const char *key) {
+void refuse_entry_fields(const schedule_entry_fields& f) {
+  const auto refuse = [](const std::vector<std::optional<located>>& slots,
+                         const std::vector<std::string>& paths, const char* key) {
     for (std::size_t i = 0; i < slots.size(); ++i)
       if (slots[i])
         fail_at(*slots[i], paths[i] + "." + key,
@@ -120,7 +120,7 @@ void refuse_entry_fields(const schedule_entry_fields &f) {
 
 } // namespace
 
-std::vector<std::string> with_schedule_keys(const std::string &list,
+std::vector<std::string> with_schedule_keys(const std::string& list,
                                             std::vector<std::string> keys) {
   if (list == "systems") {
     keys.push_back("price_decline");
@@ -131,27 +131,27 @@ std::vector<std::string> with_schedule_keys(const std::string &list,
   return keys;
 }
 
-void note_schedule_system(schedule_entry_fields &f, const located *price_decline,
-                          const located *cloud_price_decline, const std::string &path) {
-  const auto opt = [](const located *v) { return v ? std::optional<located>(*v) : std::nullopt; };
+void note_schedule_system(schedule_entry_fields& f, const located* price_decline,
+                          const located* cloud_price_decline, const std::string& path) {
+  const auto opt = [](const located* v) { return v ? std::optional<located>(*v) : std::nullopt; };
   f.price_decline.push_back(opt(price_decline));
   f.cloud_price_decline.push_back(opt(cloud_price_decline));
   f.system_paths.push_back(path);
 }
 
-void note_schedule_site(schedule_entry_fields &f, const located *grid_mw_by_year,
-                        const std::string &path) {
+void note_schedule_site(schedule_entry_fields& f, const located* grid_mw_by_year,
+                        const std::string& path) {
   f.grid_mw_by_year.push_back(grid_mw_by_year ? std::optional<located>(*grid_mw_by_year)
                                               : std::nullopt);
   f.site_paths.push_back(path);
 }
 
-located target_or_empty(const located &root) {
+located target_or_empty(const located& root) {
   if (root.node["target"] || !root.node["schedule"]) return located{root.node["target"], root.file};
   return located{YAML::Node(YAML::NodeType::Map), root.file};
 }
 
-void read_schedule(const located &root, const schedule_entry_fields &f, scenario &sc) {
+void read_schedule(const located& root, const schedule_entry_fields& f, scenario& sc) {
   const YAML::Node block = root.node["schedule"];
   if (!block) {
     refuse_entry_fields(f);
@@ -163,13 +163,13 @@ void read_schedule(const located &root, const schedule_entry_fields &f, scenario
              {"start_year", "years", "demand_effective_flops", "capex_budget_usd", "price_decline",
               "cloud_price_decline", "hardware_life_years", "cloud_term_years"});
   check_exclusive(root, sc);
-  const auto need = [&](const char *k) {
+  const auto need = [&](const char* k) {
     if (!block[k] || block[k].IsNull())
       fail_at(block[k] ? located{block[k], root.file} : b, std::string("schedule.") + k,
               std::string("missing required field '") + k + "'");
     return located{block[k], root.file};
   };
-  const auto field = [](const char *k) { return std::string("schedule.") + k; };
+  const auto field = [](const char* k) { return std::string("schedule.") + k; };
   schedule_spec s;
   s.start_year = whole(need("start_year"), field("start_year"), 2000, 2100);
   s.years = whole(need("years"), field("years"), 1, 10);
@@ -188,7 +188,7 @@ void read_schedule(const located &root, const schedule_entry_fields &f, scenario
     s.cloud_term_years = whole(need("cloud_term_years"), field("cloud_term_years"), 1, s.years);
 
   for (std::size_t i = 0; i < f.price_decline.size(); ++i) {
-    const auto own = [&](const std::optional<located> &v, const char *key) {
+    const auto own = [&](const std::optional<located>& v, const char* key) {
       return v ? std::optional<double>(decline(*v, f.system_paths[i] + "." + key)) : std::nullopt;
     };
     s.system_price_decline.push_back(own(f.price_decline[i], "price_decline"));

@@ -18,20 +18,20 @@ struct schedule_entry_fields {
 };
 
 /// The keys a `list` entry may carry: `keys` plus the schedule-only ones of systems and sites.
-std::vector<std::string> with_schedule_keys(const std::string &list, std::vector<std::string> keys);
+std::vector<std::string> with_schedule_keys(const std::string& list, std::vector<std::string> keys);
 /// Records where a systems entry (path "systems.ID") writes its schedule-only fields.
-void note_schedule_system(schedule_entry_fields &f, const located *price_decline,
-                          const located *cloud_price_decline, const std::string &path);
+void note_schedule_system(schedule_entry_fields& f, const located* price_decline,
+                          const located* cloud_price_decline, const std::string& path);
 /// Records where a sites entry (path "sites.ID") writes grid_mw_by_year.
-void note_schedule_site(schedule_entry_fields &f, const located *grid_mw_by_year,
-                        const std::string &path);
+void note_schedule_site(schedule_entry_fields& f, const located* grid_mw_by_year,
+                        const std::string& path);
 /// The `target` block of `root`, or an empty mapping when a schedule stands in for it.
-located target_or_empty(const located &root);
+located target_or_empty(const located& root);
 
 /// Reads the top-level `schedule` block of `root` into `sc.schedule` with the entries' fields,
 /// and checks every rule of MODEL.md "Schedules" (no target, budget, uncertainty or reliability
 /// with a schedule; objective tco or carbon; list lengths; ranges). Without a schedule block, an
 /// entry's schedule-only field is an error. Throws input_error with file, line and column.
-void read_schedule(const located &root, const schedule_entry_fields &fields, scenario &sc);
+void read_schedule(const located& root, const schedule_entry_fields& fields, scenario& sc);
 
 } // namespace dcplan::detail

@@ -11,9 +11,9 @@
 
 namespace dcplan {
 
-double node_limit(const scenario &sc, int s, int a, int c, sourcing m) {
-  const site_rec &site = sc.sites[s];
-  const system_rec &sys = sc.systems[a];
+double node_limit(const scenario& sc, int s, int a, int c, sourcing m) {
+  const site_rec& site = sc.sites[s];
+  const system_rec& sys = sc.systems[a];
   double n_hi = 0;
   switch (m) {
   case sourcing::build:
@@ -39,14 +39,14 @@ constexpr double kMaxFigure = 1e300;
 // Counts (accelerators, racks) are reported as exact whole numbers.
 constexpr double kMaxCount = 9007199254740992.0; // 2^53
 
-void fail_overflow(const scenario &sc, const std::string &field, const std::string &what) {
+void fail_overflow(const scenario& sc, const std::string& field, const std::string& what) {
   throw input_error(sc.file, 0, 0, field,
                     what + " is beyond what a double holds (above 1e300); some figure of the "
                            "scenario is far out of scale");
 }
 
 // The scenario-wide constants of MODEL.md "Figures of a plan" and "Feasibility", test 6.
-void check_globals(const scenario &sc) {
+void check_globals(const scenario& sc) {
   const globals_rec g = sc.globals();
   const auto ok = [](double x) { return std::isfinite(x) && std::fabs(x) <= kMaxFigure; };
   if (sc.training && !(ok(g.total_flops) && ok(g.required_effective_flops)))
@@ -59,8 +59,8 @@ void check_globals(const scenario &sc) {
 // The smallest and largest plan of a combination bound its figures (each grows with the node
 // count, and effective FLOP/s, the divisor of the rest, is smallest at an end of the range: at
 // the smallest plan, or with goodput, which falls with the node count, possibly at the largest).
-void check_combo(const scenario &sc, const model_view &v, const combo &cb, double node_step) {
-  const entry_meta &sys = sc.system_meta[cb.system];
+void check_combo(const scenario& sc, const model_view& v, const combo& cb, double node_step) {
+  const entry_meta& sys = sc.system_meta[cb.system];
   const double lo = node_step, hi = static_cast<double>(cb.count) * node_step;
   const plan_figures a =
       evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, lo);
@@ -77,7 +77,7 @@ void check_combo(const scenario &sc, const model_view &v, const combo &cb, doubl
                                   where(hi), sc.systems[cb.system].accelerators_per_node,
                                   b.accelerators));
   const struct {
-    const char *name;
+    const char* name;
     double plan_figures::*field;
   } figures[] = {{"it_kw", &plan_figures::it_kw},
                  {"facility_kw", &plan_figures::facility_kw},
@@ -91,11 +91,11 @@ void check_combo(const scenario &sc, const model_view &v, const combo &cb, doubl
                  {"accelerator_hours", &plan_figures::accelerator_hours},
                  {"job_energy_mwh", &plan_figures::job_energy_mwh},
                  {"job_cost_usd", &plan_figures::job_cost_usd}};
-  for (const plan_figures *p : {&a, &b}) {
+  for (const plan_figures* p : {&a, &b}) {
     // NaN marks a figure that is not computed (racks when per_rack is 0; job figures without a
     // training target); anything else must be a finite number within the bound.
     const bool racks_ok = cb.sourcing == static_cast<int>(sourcing::cloud) || !std::isnan(p->racks);
-    for (const auto &fig : figures) {
+    for (const auto& fig : figures) {
       const double x = p->*fig.field;
       const bool job = fig.name[0] == 'j' || fig.name[0] == 'a';
       if (std::isnan(x) && (!racks_ok || (job && !sc.training))) continue;
@@ -114,13 +114,13 @@ void check_combo(const scenario &sc, const model_view &v, const combo &cb, doubl
 
 } // namespace
 
-plan_space build_space(const scenario &sc) {
+plan_space build_space(const scenario& sc) {
   plan_space sp;
   sp.node_step = sc.node_step;
   const double limit = 9223372036854775808.0; // 2^63
   double total = 0;
   std::uint64_t start = 0;
-  const auto allowed = [](const std::vector<int> &only, int x) {
+  const auto allowed = [](const std::vector<int>& only, int x) {
     return only.empty() || std::find(only.begin(), only.end(), x) != only.end();
   };
   auto add = [&](int s, int a, int c, int f, sourcing m) {
@@ -163,24 +163,24 @@ plan_space build_space(const scenario &sc) {
                       "and search.node_step)");
   check_globals(sc);
   const model_view v = make_model_view(sc);
-  for (const combo &cb : sp.combos) check_combo(sc, v, cb, sp.node_step);
+  for (const combo& cb : sp.combos) check_combo(sc, v, cb, sp.node_step);
   return sp;
 }
 
-model_view make_model_view(const scenario &sc) {
+model_view make_model_view(const scenario& sc) {
   return {sc.accelerators.data(), sc.systems.data(), sc.cooling.data(),
           sc.fabrics.data(),      sc.sites.data(),   sc.globals()};
 }
 
-plan_ref plan_of_index(const plan_space &sp, std::uint64_t index) {
+plan_ref plan_of_index(const plan_space& sp, std::uint64_t index) {
   const space_view v = sp.view();
   const int k = find_combo(v, index);
-  const combo &c = sp.combos[k];
+  const combo& c = sp.combos[k];
   return {c.site,   c.system,   c.cooling,
           c.fabric, c.sourcing, static_cast<double>(index - sp.starts[k] + 1) * sp.node_step};
 }
 
-plan_figures evaluate_ref(const scenario &sc, const plan_ref &p) {
+plan_figures evaluate_ref(const scenario& sc, const plan_ref& p) {
   return evaluate_plan(make_model_view(sc), p.site, p.system, p.cooling, p.fabric, p.sourcing,
                        p.nodes);
 }

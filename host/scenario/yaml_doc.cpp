@@ -16,7 +16,7 @@ namespace {
 constexpr std::size_t kMaxFileBytes = 64u << 20; // a scenario is text; this guards memory
 constexpr int kMaxDepth = 32;                    // nesting deeper than any schema needs
 
-void check_text(const std::string &text, const std::string &name) {
+void check_text(const std::string& text, const std::string& name) {
   if (text.find('\0') != std::string::npos)
     throw input_error(name, 0, 0, "", "this is a binary file, not a YAML scenario");
   // Invalid UTF-8 is binary data too; report the line it is on.
@@ -35,7 +35,7 @@ void check_text(const std::string &text, const std::string &name) {
   }
 }
 
-void check_node(const located &v, int depth) {
+void check_node(const located& v, int depth) {
   if (depth > kMaxDepth) fail_at(v, "", "nesting is deeper than any scenario field allows");
   if (v.node.IsMap()) {
     std::set<std::string> seen;
@@ -54,14 +54,14 @@ void check_node(const located &v, int depth) {
 
 } // namespace
 
-void fail_at(const located &v, const std::string &field, const std::string &message) {
+void fail_at(const located& v, const std::string& field, const std::string& message) {
   const std::string file = v.file ? *v.file : std::string("<input>");
   const bool has_mark = v.node.IsDefined() && v.node.Mark().line >= 0;
   throw input_error(file, has_mark ? v.line() : 0, has_mark ? v.column() : 0, field, message);
 }
 
-document parse_document(const std::string &text, const std::string &name,
-                        const std::string &base_dir, bool builtin) {
+document parse_document(const std::string& text, const std::string& name,
+                        const std::string& base_dir, bool builtin) {
   if (text.size() > kMaxFileBytes)
     throw input_error(name, 0, 0, "", "the file is larger than 64 MiB; a scenario is far smaller");
   check_text(text, name);
@@ -71,7 +71,7 @@ document parse_document(const std::string &text, const std::string &name,
   d.builtin = builtin;
   try {
     d.root.node = YAML::Load(text);
-  } catch (const YAML::Exception &e) {
+  } catch (const YAML::Exception& e) {
     throw input_error(name, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax error: " + e.msg);
   }
   if (!d.root.node.IsDefined() || d.root.node.IsNull())
@@ -81,7 +81,7 @@ document parse_document(const std::string &text, const std::string &name,
   return d;
 }
 
-document read_document(const std::string &path) {
+document read_document(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec))
     throw input_error(path, 0, 0, "", "is a directory, not a scenario file");
@@ -97,7 +97,7 @@ document read_document(const std::string &path) {
   return parse_document(text, path, p.parent_path().string(), false);
 }
 
-document read_include(const document &from, const located &where, const std::string &path) {
+document read_include(const document& from, const located& where, const std::string& path) {
   if (path.empty()) fail_at(where, "include", "an include path is empty");
   if (!from.builtin) {
     fs::path p(path);
@@ -110,22 +110,22 @@ document read_include(const document &from, const located &where, const std::str
   if (from.builtin && !from.base_dir.empty())
     rel = (fs::path(from.base_dir) / rel).lexically_normal().generic_string();
   if (rel.rfind("configs/", 0) == 0) rel = rel.substr(8);
-  if (const std::string *text = find_resource(rel)) {
+  if (const std::string* text = find_resource(rel)) {
     fs::path dir = fs::path(rel).parent_path();
     return parse_document(*text, "<built-in>/" + rel, dir.generic_string(), true);
   }
   std::string valid;
-  for (const auto &n : resource_names())
+  for (const auto& n : resource_names())
     if (n.rfind("catalog/", 0) == 0) valid += (valid.empty() ? "" : ", ") + n;
   fail_at(where, "include",
           "cannot find '" + path + "' next to the scenario nor among the built-in files (" + valid +
               ")");
 }
 
-std::string closest_key(const std::string &key, const std::vector<std::string> &valid) {
+std::string closest_key(const std::string& key, const std::vector<std::string>& valid) {
   std::string best;
   std::size_t best_d = 3; // suggest only close misspellings
-  for (const auto &v : valid) {
+  for (const auto& v : valid) {
     std::vector<std::size_t> prev(v.size() + 1), cur(v.size() + 1);
     for (std::size_t j = 0; j <= v.size(); ++j) prev[j] = j;
     for (std::size_t i = 1; i <= key.size(); ++i) {

@@ -28,16 +28,16 @@ struct document {
 };
 
 /// Parses text; throws input_error for binary data, syntax errors and duplicate keys.
-document parse_document(const std::string &text, const std::string &name,
-                        const std::string &base_dir, bool builtin);
+document parse_document(const std::string& text, const std::string& name,
+                        const std::string& base_dir, bool builtin);
 /// Reads and parses a file; throws input_error when it cannot be read.
-document read_document(const std::string &path);
+document read_document(const std::string& path);
 /// Resolves an include relative to `from`: on disk first, then among the built-in files.
-document read_include(const document &from, const located &where, const std::string &path);
+document read_include(const document& from, const located& where, const std::string& path);
 
-[[noreturn]] void fail_at(const located &v, const std::string &field, const std::string &message);
+[[noreturn]] void fail_at(const located& v, const std::string& field, const std::string& message);
 
 /// The key closest to `key` among `valid`, for "did you mean" hints, or "".
-std::string closest_key(const std::string &key, const std::vector<std::string> &valid);
+std::string closest_key(const std::string& key, const std::vector<std::string>& valid);
 
 } // namespace dcplan::detail

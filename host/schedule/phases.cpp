@@ -19,8 +19,8 @@ struct schedule_constants {
   std::unique_ptr<bool[]> grid_by_year;
   schedule_view view{};
 
-  explicit schedule_constants(const scenario &sc) {
-    const schedule_spec &s = *sc.schedule;
+  explicit schedule_constants(const scenario& sc) {
+    const schedule_spec& s = *sc.schedule;
     const int Y = s.years;
     const double r = sc.discount_rate;
     for (int x = 0; x <= Y; ++x) df.push_back(std::pow(1 + r, -static_cast<double>(x)));
@@ -41,7 +41,7 @@ struct schedule_constants {
     }
     grid_by_year.reset(new bool[sc.sites.size() + 1]);
     for (std::size_t i = 0; i < sc.sites.size(); ++i) {
-      const std::vector<double> *by =
+      const std::vector<double>* by =
           s.site_grid_mw_by_year.size() > i ? &s.site_grid_mw_by_year[i] : nullptr;
       grid_by_year[i] = by && !by->empty();
       grid_max.push_back(grid_by_year[i] ? *std::max_element(by->begin(), by->end())
@@ -60,7 +60,7 @@ struct schedule_constants {
 };
 
 // MODEL.md "A phase": n up to v1's n_hi with the largest grid_mw_by_year value.
-scenario with_largest_grid(const scenario &sc, const schedule_view &v) {
+scenario with_largest_grid(const scenario& sc, const schedule_view& v) {
   scenario out = sc;
   for (std::size_t i = 0; i < out.sites.size(); ++i) out.sites[i].grid_mw = v.grid_max_mw[i];
   return out;
@@ -68,7 +68,7 @@ scenario with_largest_grid(const scenario &sc, const schedule_view &v) {
 
 } // namespace
 
-phase_pass_result run_phase_pass(const scenario &sc, int threads) {
+phase_pass_result run_phase_pass(const scenario& sc, int threads) {
   const schedule_constants k(sc);
   const scenario wide = with_largest_grid(sc, k.view);
   const plan_space sp = build_space(wide);
@@ -90,13 +90,13 @@ phase_pass_result run_phase_pass(const scenario &sc, int threads) {
       const std::uint64_t i = begin + static_cast<std::uint64_t>(j);
       const int d = static_cast<int>(i / sp.total);
       const plan_ref p = plan_of_index(sp, i % sp.total);
-      phase &x = buf[static_cast<std::size_t>(j)];
+      phase& x = buf[static_cast<std::size_t>(j)];
       x.key = {d, p.site, p.system, p.cooling, p.fabric, p.sourcing, p.nodes};
       x.index = i;
       x.fig =
           evaluate_phase(mv, k.view, p.site, p.system, p.cooling, p.fabric, p.sourcing, p.nodes, d);
     }
-    for (const phase &x : buf) {
+    for (const phase& x : buf) {
       ++out.counts[x.fig.reason];
       if (x.fig.reason == feasible) out.candidates.push_back(x);
     }

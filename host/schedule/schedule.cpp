@@ -7,7 +7,7 @@
 
 namespace dcplan {
 
-schedule_result solve_schedule(const scenario &sc, const schedule_options &opt) {
+schedule_result solve_schedule(const scenario& sc, const schedule_options& opt) {
   schedule_result r;
   r.obj = sc.obj;
   phase_pass_result pass = run_phase_pass(sc, opt.threads);
@@ -27,7 +27,7 @@ schedule_result solve_schedule(const scenario &sc, const schedule_options &opt) 
     r.objective_value = s.objective_value;
     r.lower_bound = s.lower_bound;
     // MODEL.md: the schedule's npv_cost_usd, capex_usd and tco2 sum its phases in key order.
-    for (const phase &p : r.phases) {
+    for (const phase& p : r.phases) {
       r.npv_cost_usd += p.fig.npv_cost;
       r.capex_usd += p.fig.capex;
       r.tco2 += p.fig.tco2;

@@ -37,13 +37,13 @@ fs::path scratch() {
   return d;
 }
 
-std::string write(const std::string &name, const std::string &text) {
+std::string write(const std::string& name, const std::string& text) {
   const fs::path p = scratch() / name;
   std::ofstream(p) << text;
   return p.string();
 }
 
-std::string slurp(const std::string &p) {
+std::string slurp(const std::string& p) {
   std::ifstream in(p);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -51,7 +51,7 @@ std::string slurp(const std::string &p) {
 }
 
 bool no_temp_files() {
-  for (const auto &e : fs::directory_iterator(scratch()))
+  for (const auto& e : fs::directory_iterator(scratch()))
     if (e.path().filename().string().find(".tmp-") != std::string::npos) return false;
   return true;
 }
@@ -70,8 +70,8 @@ TEST_CASE("plan writes the JSON report with MODEL.md's fields", "[cli][json]") {
   CHECK(j["plans_feasible"] == 4);
   CHECK(j["required_effective_flops"] == 1e16);
   REQUIRE(j["plans"].size() == 4);
-  const auto &p = j["plans"][0];
-  for (const char *k :
+  const auto& p = j["plans"][0];
+  for (const char* k :
        {"rank", "site", "system", "cooling", "fabric", "sourcing", "nodes", "accelerators", "racks",
         "tiers", "it_kw", "facility_kw", "capex_usd", "opex_usd_per_year", "tco_usd",
         "effective_flops", "ready_months", "tco2_per_year", "usd_per_pflop_day"})
@@ -81,7 +81,7 @@ TEST_CASE("plan writes the JSON report with MODEL.md's fields", "[cli][json]") {
   CHECK(p["cooling"] == "-");
   CHECK(p["sourcing"] == "cloud");
   CHECK(p["nodes"].is_number_integer());
-  for (const char *k :
+  for (const char* k :
        {"year", "cooling", "rack", "fabric", "power", "target", "deadline", "budget"})
     CHECK(j["infeasible_by_reason"].contains(k));
   CHECK(j["infeasible_by_reason"]["target"] == 4);
@@ -97,7 +97,7 @@ TEST_CASE("a training target adds the job figures", "[cli][json]") {
   const result r = cli({"plan", s, "--json", "-"});
   REQUIRE(r.code == exit_ok);
   const auto j = nlohmann::json::parse(r.out);
-  for (const char *k :
+  for (const char* k :
        {"job_days", "accelerator_hours", "job_energy_mwh", "job_tco2", "job_cost_usd"})
     CHECK(j["plans"][0].contains(k));
 }
@@ -226,7 +226,7 @@ TEST_CASE("explain: every figure, JSON record, and bad --plan values", "[cli][ex
   CHECK(nr["racks"].is_null());
   CHECK(nr["capex_usd"].is_null());
   CHECK(nr["reason"] == "rack");
-  for (const char *bad :
+  for (const char* bad :
        {"site=nowhere,system=box8,cooling=air,fabric=ib,sourcing=build,nodes=3",
         "site=here,system=box8,cooling=air,fabric=ib,sourcing=colo,nodes=3",
         "site=here,system=box8,cooling=air,fabric=ib,sourcing=cloud,nodes=3",
@@ -255,7 +255,7 @@ TEST_CASE("plan takes every objective on the command line that a scenario file t
           "[cli][objective]") {
   // One table of names: the command line refuses none that the scenario file accepts.
   const std::string tiny = write("objective-tiny.yaml", test::tiny_text());
-  for (const auto &o : kObjectiveNames) {
+  for (const auto& o : kObjectiveNames) {
     CAPTURE(o.name);
     const result r = cli({"plan", tiny, "--objective", o.name, "--quiet"});
     CHECK(r.err.find("not in") == std::string::npos);
@@ -268,7 +268,7 @@ TEST_CASE("plan takes every objective on the command line that a scenario file t
   }
   const std::string risk =
       (fs::path(__FILE__).parent_path().parent_path() / "risk" / "realistic-risk.yaml").string();
-  for (const char *o : {"p90_tco", "cvar95_tco"}) {
+  for (const char* o : {"p90_tco", "cvar95_tco"}) {
     const result r = cli({"plan", risk, "--objective", o, "--top", "5", "--json", "-"});
     REQUIRE(r.code == exit_ok);
     const auto j = nlohmann::json::parse(r.out);

@@ -29,24 +29,24 @@ namespace {
 const fs::path kFuzzDir = DCPLAN_FUZZ_DIR;
 const fs::path kGoldenDir = DCPLAN_GOLDEN_DIR;
 
-std::string slurp(const fs::path &p) {
+std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-std::vector<fs::path> files_under(const fs::path &dir) {
+std::vector<fs::path> files_under(const fs::path& dir) {
   std::vector<fs::path> out;
   if (!fs::exists(dir)) return out;
-  for (const auto &e : fs::recursive_directory_iterator(dir))
+  for (const auto& e : fs::recursive_directory_iterator(dir))
     if (e.is_regular_file()) out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;
 }
 
 // What tests/fuzz/fuzz_scenario.cpp runs. Returns true when the scenario loaded.
-bool replay_scenario(const std::string &text) {
+bool replay_scenario(const std::string& text) {
   try {
     const scenario sc = load_scenario_text(text, "fuzz.yaml", (kFuzzDir / "corpus").string());
     const plan_space sp = build_space(sc);
@@ -59,13 +59,13 @@ bool replay_scenario(const std::string &text) {
         (void)plan_record(sc, plan_of_index(sp, i), f).dump();
       }
     return true;
-  } catch (const input_error &) {
+  } catch (const input_error&) {
     return false;
   }
 }
 
 // What tests/fuzz/fuzz_cli.cpp runs; returns run_cli's exit code.
-int replay_cli(const std::string &text, const std::string &tiny_path) {
+int replay_cli(const std::string& text, const std::string& tiny_path) {
   static const scenario tiny = test::tiny();
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -75,23 +75,23 @@ int replay_cli(const std::string &text, const std::string &tiny_path) {
     const plan_ref p = parse_plan_spec(tiny, lines[0]);
     (void)explain_text(tiny, p);
     (void)explain_json(tiny, p).dump();
-  } catch (const input_error &) {
+  } catch (const input_error&) {
   }
-  static const char *kSubs[] = {"plan", "explain", "validate"};
+  static const char* kSubs[] = {"plan", "explain", "validate"};
   std::vector<std::string> args = {"dcplan", kSubs[text.size() % 3], tiny_path};
   if (args[1] == std::string("plan")) args.push_back("--quiet");
   for (std::size_t i = 1; i < lines.size() && args.size() < 16; ++i) {
-    const std::string &a = lines[i];
+    const std::string& a = lines[i];
     if (a.find("json") != std::string::npos || a.find("csv") != std::string::npos ||
         a.find("thr") != std::string::npos)
       continue;
     args.push_back(a);
   }
-  std::vector<char *> argv;
-  for (auto &a : args) argv.push_back(a.data());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
   std::ostringstream sink;
-  auto *old_out = std::cout.rdbuf(sink.rdbuf());
-  auto *old_err = std::cerr.rdbuf(sink.rdbuf());
+  auto* old_out = std::cout.rdbuf(sink.rdbuf());
+  auto* old_err = std::cerr.rdbuf(sink.rdbuf());
   const int code = run_cli(static_cast<int>(argv.size()), argv.data());
   std::cout.rdbuf(old_out);
   std::cerr.rdbuf(old_err);
@@ -99,7 +99,7 @@ int replay_cli(const std::string &text, const std::string &tiny_path) {
 }
 
 // One random edit of the kind a person or a broken tool makes.
-std::string mutate(std::string t, std::mt19937_64 &rng) {
+std::string mutate(std::string t, std::mt19937_64& rng) {
   static const std::vector<std::string> tokens = {"1.0e308",
                                                   "-1",
                                                   "0",
@@ -180,7 +180,7 @@ TEST_CASE("every kept fuzz input replays to success or a located input error", "
     return a;
   }();
   REQUIRE(scenarios.size() >= 5);
-  for (const auto &p : scenarios) {
+  for (const auto& p : scenarios) {
     INFO(p.string());
     CHECK_NOTHROW(replay_scenario(slurp(p)));
   }
@@ -191,7 +191,7 @@ TEST_CASE("every kept fuzz input replays to success or a located input error", "
   const auto crashes = files_under(kFuzzDir / "crashes" / "fuzz_cli");
   cli.insert(cli.end(), crashes.begin(), crashes.end());
   REQUIRE(cli.size() >= 5);
-  for (const auto &p : cli) {
+  for (const auto& p : cli) {
     INFO(p.string());
     int code = -1;
     CHECK_NOTHROW(code = replay_cli(slurp(p), tiny.string()));
@@ -202,7 +202,7 @@ TEST_CASE("every kept fuzz input replays to success or a located input error", "
 TEST_CASE("600 random mutations of the golden scenarios load or fail with an input error",
           "[fuzz][mutation]") {
   std::vector<std::string> seeds;
-  for (const auto &p : files_under(kGoldenDir))
+  for (const auto& p : files_under(kGoldenDir))
     if (p.extension() == ".yaml") seeds.push_back(slurp(p));
   REQUIRE(seeds.size() >= 5);
   std::mt19937_64 rng(20260601);

@@ -15,7 +15,7 @@ using namespace dcplan;
 namespace {
 
 // Splits [0, total) at `cuts` random points (some equal, some at the ends: empty shares).
-std::vector<std::pair<std::uint64_t, std::uint64_t>> random_split(std::mt19937_64 &rng,
+std::vector<std::pair<std::uint64_t, std::uint64_t>> random_split(std::mt19937_64& rng,
                                                                   std::uint64_t total, int parts) {
   std::vector<std::uint64_t> c{0, total};
   for (int i = 1; i < parts; ++i)
@@ -26,7 +26,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> random_split(std::mt19937_6
   return out;
 }
 
-void require_same(const engine_result &a, const engine_result &b) {
+void require_same(const engine_result& a, const engine_result& b) {
   REQUIRE(a.plans_evaluated == b.plans_evaluated);
   for (int k = 0; k < kReasonCount; ++k) REQUIRE(a.counts[k] == b.counts[k]);
   REQUIRE(a.top.size() == b.top.size());
@@ -89,7 +89,7 @@ TEST_CASE("random scenarios: merged results of any split equal the whole space's
     try {
       sc = load_scenario_text(text, "random.yaml", ".");
       sp = build_space(sc);
-    } catch (const input_error &) {
+    } catch (const input_error&) {
       continue;
     }
     if (sp.total > 2000000) continue;
@@ -103,7 +103,7 @@ TEST_CASE("random scenarios: merged results of any split equal the whole space's
       const engine_result whole = evaluate_plans_cpu(sc, sp, opt);
       for (int parts : {2, 3, 5}) {
         std::vector<engine_result> got;
-        for (const auto &[b, e] : random_split(rng, sp.total, parts)) {
+        for (const auto& [b, e] : random_split(rng, sp.total, parts)) {
           engine_options o = opt;
           o.range_begin = b;
           o.range_end = e;
@@ -129,12 +129,12 @@ TEST_CASE("random portfolio scenarios: merged pool candidates of any split equal
     const std::vector<pool_candidate> whole = find_pool_candidates_cpu(sc, sp, opt).items;
     for (int parts : {2, 3, 4}) {
       std::vector<std::vector<pool_candidate>> got;
-      for (const auto &[b, e] : random_split(rng, sp.total, parts)) {
+      for (const auto& [b, e] : random_split(rng, sp.total, parts)) {
         engine_options o = opt;
         o.range_begin = b;
         o.range_end = e;
         got.push_back(find_pool_candidates_cpu(sc, sp, o).items);
-        for (const pool_candidate &x : got.back()) REQUIRE((x.index >= b && x.index < e));
+        for (const pool_candidate& x : got.back()) REQUIRE((x.index >= b && x.index < e));
       }
       const std::vector<pool_candidate> merged =
           dist::merge_candidate_parts(got, pareto_dims_of(sc));

@@ -86,7 +86,7 @@ std::string random_scenario(std::uint64_t seed) {
         pick(1, 2), pick(0, 1) ? 8 : 4, uni(5, 15), uni(1e5, 5e5), pick(0, 1) ? 8 : 4,
         pick(0, 1) ? "air" : "liquid", uni(0.3, 0.5), pick(2, 9));
     if (pick(0, 1)) body += fmt::format(", cloud_usd_per_accel_hour: {}", uni(1.5, 4));
-    if (k > 0 && pick(0, 2) == 0) body = last;  // an exact duplicate under another id
+    if (k > 0 && pick(0, 2) == 0) body = last; // an exact duplicate under another id
     t += fmt::format("  - {{id: s{}, {}}}\n", k, body);
     last = body;
   }
@@ -120,7 +120,7 @@ std::string random_scenario(std::uint64_t seed) {
   return t;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("the frontier equals the brute-force reference on random scenarios", "[frontier]") {
   int nonempty = 0, with_ties = 0, sampled = 0;
@@ -131,10 +131,9 @@ TEST_CASE("the frontier equals the brute-force reference on random scenarios", "
     const plan_space sp = build_space(sc);
     const std::vector<frontier_point> want = brute_force(sc, sp);
     nonempty += !want.empty();
-    sampled += sp.total >= 1024;  // chunks large enough for the strided sample pass
+    sampled += sp.total >= 1024; // chunks large enough for the strided sample pass
     for (int threads : {1, 2}) {
-      for (std::uint64_t chunk : {std::uint64_t{7}, std::uint64_t{1024},
-                                  std::uint64_t{0}}) {
+      for (std::uint64_t chunk : {std::uint64_t{7}, std::uint64_t{1024}, std::uint64_t{0}}) {
         engine_options opt;
         opt.threads = threads;
         opt.chunk_plans = chunk;
@@ -155,7 +154,8 @@ TEST_CASE("the frontier equals the brute-force reference on random scenarios", "
       const plan_figures f = evaluate_index(v, sp.view(), i);
       bool tie = false;
       for (const frontier_point& p : want)
-        tie = tie || (f.near_feasible && p.index != i && p.tco == f.tco && p.eff == f.effective_flops);
+        tie = tie ||
+              (f.near_feasible && p.index != i && p.tco == f.tco && p.eff == f.effective_flops);
       if (tie) {
         ++with_ties;
         break;
@@ -186,9 +186,9 @@ TEST_CASE("frontier points rise in both TCO and effective FLOP/s", "[frontier]")
 
 TEST_CASE("an exact tie keeps the plan with the lower index", "[frontier]") {
   // Two identical fabrics: every plan on f1 ties its twin on f0, which comes first in the space.
-  const scenario sc = test::tiny(
-      {{"fabrics:\n", "fabrics:\n  - {id: twin, radix: 16, cost_usd_per_accel: 10000, "
-                      "power_w_per_accel: 100, scaling_k: 0.02}\n"}});
+  const scenario sc =
+      test::tiny({{"fabrics:\n", "fabrics:\n  - {id: twin, radix: 16, cost_usd_per_accel: 10000, "
+                                 "power_w_per_accel: 100, scaling_k: 0.02}\n"}});
   const plan_space sp = build_space(sc);
   engine_options opt;
   opt.want_frontier = true;
@@ -200,7 +200,8 @@ TEST_CASE("an exact tie keeps the plan with the lower index", "[frontier]") {
 
 TEST_CASE("merge_frontier keeps the points that rise above every earlier one", "[frontier]") {
   std::vector<frontier_point> front = {{0, 1.0, 1.0, 0}, {1, 2.0, 3.0, 0}, {2, 4.0, 5.0, 0}};
-  detail::merge_frontier(front, {{9, 1.5, 3.0, 0}, {10, 2.0, 3.0, 0}, {11, 5.0, 5.0, 0}, {12, 6.0, 7.0, 0}});
+  detail::merge_frontier(
+      front, {{9, 1.5, 3.0, 0}, {10, 2.0, 3.0, 0}, {11, 5.0, 5.0, 0}, {12, 6.0, 7.0, 0}});
   // 9 covers 1 (cheaper, same eff); 10 ties 1 but comes later; 11 is covered by 2.
   std::vector<std::uint64_t> idx;
   for (const auto& p : front) idx.push_back(p.index);
@@ -208,7 +209,7 @@ TEST_CASE("merge_frontier keeps the points that rise above every earlier one", "
   const detail::frontier_view view{front.data(), front.size()};
   CHECK(detail::frontier_view_covers(view, {20, 1.5, 2.0, 0}));
   CHECK_FALSE(detail::frontier_view_covers(view, {20, 1.4, 2.0, 0}));
-  CHECK(detail::frontier_view_covers(view, {20, 1.5, 3.0, 0}));   // tie, later index
-  CHECK_FALSE(detail::frontier_view_covers(view, {5, 1.5, 3.0, 0}));  // tie, earlier index
+  CHECK(detail::frontier_view_covers(view, {20, 1.5, 3.0, 0}));      // tie, later index
+  CHECK_FALSE(detail::frontier_view_covers(view, {5, 1.5, 3.0, 0})); // tie, earlier index
   CHECK_FALSE(detail::frontier_view_covers(view, {20, 100.0, 8.0, 0}));
 }

@@ -39,14 +39,19 @@ std::string wide_text() {
   return dcplan::test::tiny_text(
       {{"grid_mw: 0.06", "grid_mw: 2"},
        {"max_accelerators: 32", "max_accelerators: 2000"},
-       {"power_lead_months: 6", "power_lead_months: 6\n    colo: {usd_per_kw_month: 150, available_mw: 1.2, lead_months: 2}"},
-       {"lead_months: 1, pue: 1.2}\n", "lead_months: 1, pue: 1.2}\n"
-                                "  - {id: there, grid_mw: 1.5, energy_usd_per_kwh: 0.05, carbon_kg_per_kwh: 0.1, pue_adjust: -0.1, build_cost_multiplier: 1.2, power_lead_months: 12}\n"},
-       {"fabrics:\n", "fabrics:\n  - {id: eth, radix: 32, cost_usd_per_accel: 5000, power_w_per_accel: 50, scaling_k: 0.03}\n"},
-       {"cooling:\n", "cooling:\n  - {id: liquid, rank: 2, pue: 1.15, max_rack_kw: 100, capex_usd_per_kw: 2500}\n"}});
+       {"power_lead_months: 6", "power_lead_months: 6\n    colo: {usd_per_kw_month: 150, "
+                                "available_mw: 1.2, lead_months: 2}"},
+       {"lead_months: 1, pue: 1.2}\n",
+        "lead_months: 1, pue: 1.2}\n"
+        "  - {id: there, grid_mw: 1.5, energy_usd_per_kwh: 0.05, carbon_kg_per_kwh: 0.1, "
+        "pue_adjust: -0.1, build_cost_multiplier: 1.2, power_lead_months: 12}\n"},
+       {"fabrics:\n", "fabrics:\n  - {id: eth, radix: 32, cost_usd_per_accel: 5000, "
+                      "power_w_per_accel: 50, scaling_k: 0.03}\n"},
+       {"cooling:\n", "cooling:\n  - {id: liquid, rank: 2, pue: 1.15, max_rack_kw: 100, "
+                      "capex_usd_per_kw: 2500}\n"}});
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("CPU backend equals the host reference on every objective", "[engine]") {
   for (const char* obj : {"tco", "capex", "ready_months", "carbon", "effective_flops"}) {
@@ -59,25 +64,26 @@ TEST_CASE("CPU backend equals the host reference on every objective", "[engine]"
       REQUIRE(ref.ranked.size() > 20);
       for (int threads : {1, 2}) {
         for (std::uint64_t chunk : {std::uint64_t{7}, std::uint64_t{1024}, std::uint64_t{0}}) {
-         for (bool reference : {false, true}) {
-          engine_options opt;
-          opt.top_k = 15;
-          opt.threads = threads;
-          opt.chunk_plans = chunk;
-          opt.reference = reference;
-          const engine_result r = evaluate_plans_cpu(sc, sp, opt);
-          CHECK(r.plans_evaluated == sp.total);
-          for (int k = 0; k < kReasonCount; ++k) CHECK(r.counts[k] == ref.counts[k]);
-          REQUIRE(r.top.size() == 15);
-          for (std::size_t i = 0; i < 15; ++i) CHECK(r.top[i].index == ref.ranked[i].index);
-         }
+          for (bool reference : {false, true}) {
+            engine_options opt;
+            opt.top_k = 15;
+            opt.threads = threads;
+            opt.chunk_plans = chunk;
+            opt.reference = reference;
+            const engine_result r = evaluate_plans_cpu(sc, sp, opt);
+            CHECK(r.plans_evaluated == sp.total);
+            for (int k = 0; k < kReasonCount; ++k) CHECK(r.counts[k] == ref.counts[k]);
+            REQUIRE(r.top.size() == 15);
+            for (std::size_t i = 0; i < 15; ++i) CHECK(r.top[i].index == ref.ranked[i].index);
+          }
         }
       }
     }
   }
 }
 
-TEST_CASE("ties are broken by capex, ready_months, then the tuple of positions", "[engine][ranking]") {
+TEST_CASE("ties are broken by capex, ready_months, then the tuple of positions",
+          "[engine][ranking]") {
   // ready_months objective: many plans tie at 1 month (cloud); capex 0 ties too, so the order
   // falls to the plan's position: site, system, cooling (-1 for cloud), fabric, sourcing, nodes.
   std::string text = wide_text();
@@ -94,10 +100,10 @@ TEST_CASE("ties are broken by capex, ready_months, then the tuple of positions",
   }
   const plan_ref first = plan_of_index(sp, r.top[0].index);
   CHECK(first.sourcing == static_cast<int>(sourcing::cloud));
-  CHECK(first.fabric == 0);  // eth is listed first
-  CHECK(rank_less({1, 5, 3, 9}, {1, 6, 0, 0}));   // capex decides
-  CHECK(rank_less({1, 5, 3, 9}, {1, 5, 4, 0}));   // then ready_months
-  CHECK(rank_less({1, 5, 3, 8}, {1, 5, 3, 9}));   // then position
+  CHECK(first.fabric == 0);                     // eth is listed first
+  CHECK(rank_less({1, 5, 3, 9}, {1, 6, 0, 0})); // capex decides
+  CHECK(rank_less({1, 5, 3, 9}, {1, 5, 4, 0})); // then ready_months
+  CHECK(rank_less({1, 5, 3, 8}, {1, 5, 3, 9})); // then position
   CHECK_FALSE(rank_less({1, 5, 3, 9}, {1, 5, 3, 9}));
 }
 
@@ -114,7 +120,8 @@ TEST_CASE("top 0 and a top larger than the feasible set", "[engine]") {
   CHECK(r.counts[reason_target] == 4);
 }
 
-TEST_CASE("the closest plan: most effective compute among plans failing only the target", "[engine]") {
+TEST_CASE("the closest plan: most effective compute among plans failing only the target",
+          "[engine]") {
   const scenario sc = tiny({{"effective_flops: 1.0e16", "effective_flops: 1.0e18"}});
   const plan_space sp = build_space(sc);
   const engine_result r = evaluate_plans_cpu(sc, sp, {});

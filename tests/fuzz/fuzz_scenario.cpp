@@ -19,7 +19,7 @@ namespace {
 
 std::string g_dir; // includes resolve here: one good include and one that includes itself
 
-void exercise(const dcplan::scenario &sc) {
+void exercise(const dcplan::scenario& sc) {
   const dcplan::plan_space sp = dcplan::build_space(sc);
   const dcplan::model_view v = dcplan::make_model_view(sc);
   const dcplan::space_view s = sp.view();
@@ -34,7 +34,7 @@ void exercise(const dcplan::scenario &sc) {
 
 } // namespace
 
-extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
   namespace fs = std::filesystem;
   const fs::path d = fs::temp_directory_path() / "dcplan-fuzz-scenario";
   fs::create_directories(d);
@@ -46,11 +46,11 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
   return 0;
 }
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
-  const std::string text(reinterpret_cast<const char *>(data), size);
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
   try {
     exercise(dcplan::load_scenario_text(text, "fuzz.yaml", g_dir));
-  } catch (const dcplan::input_error &) {
+  } catch (const dcplan::input_error&) {
     // The expected outcome for a bad scenario.
   }
   return 0;

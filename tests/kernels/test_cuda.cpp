@@ -25,7 +25,7 @@ int compare_backends() {
     try {
       sc = load_scenario_text(text, "random.yaml", ".");
       sp = build_space(sc);
-    } catch (const input_error &) {
+    } catch (const input_error&) {
       continue;
     }
     engine_options opt;
@@ -69,7 +69,7 @@ int main() {
   }
   try {
     return compare_backends();
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     std::printf("FAILED: the CUDA backend threw: %s\n", e.what());
     return 1;
   }

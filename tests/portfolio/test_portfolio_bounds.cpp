@@ -26,7 +26,7 @@ namespace {
 // A random problem: pools of plans of 1..m nodes (FLOP/s growing less than linearly, cost
 // linearly plus a fixed part) or of small integer figures (ties), with budgets near the figures
 // they constrain.
-portfolio_problem random_problem(std::mt19937_64 &g, int trial, double &required) {
+portfolio_problem random_problem(std::mt19937_64& g, int trial, double& required) {
   auto uni = [&](double lo, double hi) {
     return std::uniform_real_distribution<double>(lo, hi)(g);
   };
@@ -64,7 +64,7 @@ portfolio_problem random_problem(std::mt19937_64 &g, int trial, double &required
 }
 
 // Random budget prices: none, or up to a few times the objective per unit of spend.
-budget_prices random_prices(std::mt19937_64 &g, const portfolio_problem &p, bool none) {
+budget_prices random_prices(std::mt19937_64& g, const portfolio_problem& p, bool none) {
   budget_prices pr;
   if (!none) {
     if (p.capex_budget) pr.mu_c = std::uniform_real_distribution<double>(0, 2)(g);
@@ -88,13 +88,13 @@ struct case_at {
 };
 
 // Draws the partial portfolio: a random member (or none) of each pool before `stage`.
-void draw_partial(std::mt19937_64 &g, case_at &c) {
+void draw_partial(std::mt19937_64& g, case_at& c) {
   c.s = root_state();
   for (std::size_t i = 0; i < c.stage; ++i) {
-    const auto &items = c.pools[i].items;
+    const auto& items = c.pools[i].items;
     const int pick = std::uniform_int_distribution<int>(-1, static_cast<int>(items.size()) - 1)(g);
     if (pick < 0) continue;
-    const pool_candidate &r = items[static_cast<std::size_t>(pick)];
+    const pool_candidate& r = items[static_cast<std::size_t>(pick)];
     c.s.f += r.flops;
     c.s.obj += r.obj;
     c.s.capex += r.capex;
@@ -104,7 +104,7 @@ void draw_partial(std::mt19937_64 &g, case_at &c) {
   // The remaining problem: the pools from `stage` on, the target and budgets less s's share.
   portfolio_problem rest;
   for (std::size_t i = c.stage; i < c.pools.size(); ++i)
-    for (const pool_candidate &r : c.pools[i].items) rest.items.push_back(r);
+    for (const pool_candidate& r : c.pools[i].items) rest.items.push_back(r);
   if (c.p.capex_budget) rest.capex_budget = *c.p.capex_budget - c.s.capex;
   if (c.p.tco_budget) rest.tco_budget = *c.p.tco_budget - c.s.tco;
   const portfolio_solution best = solve_portfolio_brute_force(rest, c.required - c.s.f);
@@ -114,13 +114,13 @@ void draw_partial(std::mt19937_64 &g, case_at &c) {
 
 // Builds a case: a problem, its pools at random prices, and the stage of the partial portfolio
 // (0, the root, or a random stage before the last pool; `last` asks for the last pool).
-case_at make_case(std::mt19937_64 &g, int trial, bool none, bool last) {
+case_at make_case(std::mt19937_64& g, int trial, bool none, bool last) {
   case_at c;
   c.p = random_problem(g, trial, c.required);
   c.pools = make_pools(c.p.items);
   c.pr = random_prices(g, c.p, none);
   const quanta qa(c.p.items.begin(), c.p.items.end(), c.pools.size());
-  for (pool_data &d : c.pools) prepare_pool(d, c.pr, qa);
+  for (pool_data& d : c.pools) prepare_pool(d, c.pr, qa);
   if (last)
     c.stage = c.pools.size() - 1;
   else if (trial % 4 != 0)

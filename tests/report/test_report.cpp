@@ -46,27 +46,27 @@ fs::path scratch() {
   return d.path;
 }
 
-std::string write(const std::string &name, const std::string &text) {
+std::string write(const std::string& name, const std::string& text) {
   const fs::path p = scratch() / name;
   std::ofstream(p) << text;
   return p.string();
 }
 
-std::string slurp(const std::string &p) {
+std::string slurp(const std::string& p) {
   std::ifstream in(p);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-std::size_t count_of(const std::string &s, const std::string &what) {
+std::size_t count_of(const std::string& s, const std::string& what) {
   std::size_t n = 0;
   for (std::size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
   return n;
 }
 
 // The value of attribute `name` in the tag that starts at or after `from`.
-std::string attr(const std::string &s, std::size_t from, const std::string &name) {
+std::string attr(const std::string& s, std::size_t from, const std::string& name) {
   const std::size_t end = s.find('>', from);
   const std::string key = " " + name + "=\"";
   const std::size_t p = s.find(key, from);
@@ -76,7 +76,7 @@ std::string attr(const std::string &s, std::size_t from, const std::string &name
 }
 
 // Every tag carrying `marker`, as the position of its '<'.
-std::vector<std::size_t> tags_with(const std::string &s, const std::string &marker) {
+std::vector<std::size_t> tags_with(const std::string& s, const std::string& marker) {
   std::vector<std::size_t> out;
   for (std::size_t p = s.find(marker); p != std::string::npos; p = s.find(marker, p + 1))
     out.push_back(s.rfind('<', p));
@@ -84,9 +84,9 @@ std::vector<std::size_t> tags_with(const std::string &s, const std::string &mark
 }
 
 // A self-contained page: nothing that a browser would fetch, no script at all.
-void check_self_contained(const std::string &html) {
+void check_self_contained(const std::string& html) {
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
-  for (const char *bad : {"http://", "https://", "<script", "<link", "<img", "<iframe", "@import",
+  for (const char* bad : {"http://", "https://", "<script", "<link", "<img", "<iframe", "@import",
                           "src=", "href=", "//fonts", "xlink:href"})
     CHECK(html.find(bad) == std::string::npos);
   // url(...) only for the page's own patterns.
@@ -95,7 +95,7 @@ void check_self_contained(const std::string &html) {
 }
 
 // A CSV line split by RFC 4180 (quoted fields may hold commas and doubled quotes).
-std::vector<std::string> csv_split(const std::string &line) {
+std::vector<std::string> csv_split(const std::string& line) {
   std::vector<std::string> out(1);
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -120,14 +120,14 @@ std::vector<std::string> csv_split(const std::string &line) {
   return out;
 }
 
-std::vector<std::string> lines_of(const std::string &s) {
+std::vector<std::string> lines_of(const std::string& s) {
   std::vector<std::string> out;
   std::istringstream in(s);
   for (std::string l; std::getline(in, l);) out.push_back(l);
   return out;
 }
 
-std::string golden(const char *name) {
+std::string golden(const char* name) {
   return std::string(DCPLAN_SOURCE_DIR) + "/tests/golden/" + name;
 }
 
@@ -142,7 +142,7 @@ TEST_CASE("the realistic scenario's report: four charts, no external reference, 
   const std::string page = slurp(html);
   check_self_contained(page);
   CHECK(count_of(page, "<svg") >= 4);
-  for (const char *id :
+  for (const char* id :
        {"id=\"question\"", "id=\"answer\"", "id=\"plans\"", "id=\"frontier\"", "id=\"breakdown\"",
         "id=\"timeline\"", "id=\"feasibility\"", "id=\"assumptions\"", "@media print"})
     CHECK(page.find(id) != std::string::npos);
@@ -158,11 +158,11 @@ TEST_CASE("the realistic scenario's report: four charts, no external reference, 
   const auto rows = lines_of(slurp(csv));
   REQUIRE(rows.size() == 11); // header and the top 10
   const std::size_t cols = csv_split(rows[0]).size();
-  for (const auto &row : rows) CHECK(csv_split(row).size() == cols);
+  for (const auto& row : rows) CHECK(csv_split(row).size() == cols);
 }
 
 TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]") {
-  for (const char *name : {"realistic.yaml", "training-deadline.yaml", "infeasible.yaml"}) {
+  for (const char* name : {"realistic.yaml", "training-deadline.yaml", "infeasible.yaml"}) {
     DYNAMIC_SECTION(name) {
       const std::string html = (scratch() / "n.html").string(),
                         js = (scratch() / "n.json").string();
@@ -175,12 +175,12 @@ TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]"
       CHECK(count_of(page, "<svg") >= 4);
 
       // The plans table: each figure's exact value under its JSON key.
-      const auto &plans = j["plans"];
+      const auto& plans = j["plans"];
       std::size_t cells = 0;
       for (const std::size_t row : tags_with(page, "<tr data-rank=\"")) {
         const int rank = std::stoi(attr(page, row, "data-rank"));
         const std::size_t row_end = page.find("</tr>", row);
-        const auto &want = rank > 0 ? plans[rank - 1] : j["closest"];
+        const auto& want = rank > 0 ? plans[rank - 1] : j["closest"];
         for (std::size_t p = page.find("data-k=\"", row); p < row_end;
              p = page.find("data-k=\"", p + 1)) {
           const std::size_t tag = page.rfind('<', p);
@@ -229,7 +229,7 @@ TEST_CASE("numbers in the HTML report equal the JSON report's", "[report][html]"
       for (const std::size_t s : tags_with(page, "class=\"seg\""))
         sums[std::stoi(attr(page, s, "data-rank"))] += std::stod(attr(page, s, "data-v"));
       REQUIRE_FALSE(sums.empty());
-      for (const auto &[rank, sum] : sums) {
+      for (const auto& [rank, sum] : sums) {
         const double tco = (rank > 0 ? plans[rank - 1] : j["closest"])["tco_usd"].get<double>();
         CHECK(sum == Approx(tco).epsilon(1e-12));
       }
@@ -416,7 +416,7 @@ TEST_CASE("CSV: every figure a column with its unit, RFC 4180 quoting", "[report
     CHECK(row[0] == std::to_string(i));
   }
   // Every column after the plan's keys and the binding constraint names its unit.
-  for (const std::string &h : head) {
+  for (const std::string& h : head) {
     if (h == "rank" || h == "site" || h == "system" || h == "cooling" || h == "fabric" ||
         h == "sourcing" || h == "binding")
       continue;
@@ -430,7 +430,7 @@ TEST_CASE("CSV: every figure a column with its unit, RFC 4180 quoting", "[report
   for (std::size_t c = 0; c < head.size(); ++c) col[head[c].substr(0, head[c].find(" ("))] = c;
   for (std::size_t i = 0; i < j["plans"].size(); ++i) {
     const auto row = csv_split(rows[i + 1]);
-    for (const auto &[key, v] : j["plans"][i].items()) {
+    for (const auto& [key, v] : j["plans"][i].items()) {
       INFO(key);
       REQUIRE(col.count(key));
       if (v.is_string())
@@ -440,7 +440,7 @@ TEST_CASE("CSV: every figure a column with its unit, RFC 4180 quoting", "[report
     }
     // The present values add up to the TCO.
     double sum = 0;
-    for (const char *k : {"pv_hardware_usd", "pv_facility_usd", "pv_energy_usd",
+    for (const char* k : {"pv_hardware_usd", "pv_facility_usd", "pv_energy_usd",
                           "pv_maintenance_staff_usd", "pv_colo_fees_usd", "pv_cloud_usd"})
       sum += std::stod(row[col[k]]);
     CHECK(sum == Approx(j["plans"][i]["tco_usd"].get<double>()).epsilon(1e-12));
@@ -469,7 +469,7 @@ TEST_CASE("the format option chooses what standard output shows; it takes one ou
   CHECK(lines_of(both.out).size() == 5);
   CHECK(nlohmann::json::parse(slurp(out))["plans"].size() == 4);
   // Two outputs on standard output is a usage error.
-  for (const std::vector<std::string> &bad :
+  for (const std::vector<std::string>& bad :
        {std::vector<std::string>{"--format", "json", "--json", "-"},
         std::vector<std::string>{"--json", "-", "--csv", "-"},
         std::vector<std::string>{"--format", "table", "--report", "-"}}) {
@@ -567,7 +567,7 @@ TEST_CASE("the report adds risk and portfolio sections with their charts when th
   REQUIRE(std::system(
               (bin + " plan " + src + "/tests/golden/tiny.yaml --quiet --portfolio --report " + pf)
                   .c_str()) == 0);
-  const auto read = [](const std::string &p) {
+  const auto read = [](const std::string& p) {
     std::ifstream in(p);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -578,7 +578,7 @@ TEST_CASE("the report adds risk and portfolio sections with their charts when th
   CHECK_THAT(r, Catch::Contains("CVaR95"));
   CHECK_THAT(p, Catch::Contains("<section id=\"portfolio\">"));
   CHECK_THAT(p, Catch::Contains("share of the target"));
-  const auto svgs = [](const std::string &s) {
+  const auto svgs = [](const std::string& s) {
     std::size_t n = 0;
     for (std::size_t at = 0; (at = s.find("<svg", at)) != std::string::npos; ++at) ++n;
     return n;

@@ -47,7 +47,7 @@ TEST_CASE("DeepSeek-V3 through plan with a training target on the command line",
   REQUIRE(r.code == exit_ok);
   const auto j = nlohmann::json::parse(r.out);
   bool found = false;
-  for (const auto &p : j["plans"]) {
+  for (const auto& p : j["plans"]) {
     if (p["fabric"] == "ib-ndr" && p["nodes"] == 256) {
       found = true;
       CHECK(p["accelerator_hours"].get<double>() == Approx(2664000).epsilon(0.0005));
@@ -68,8 +68,8 @@ TEST_CASE(
   CHECK(j["sites"].size() >= 12);
   CHECK(j["cooling"].size() >= 3);
   CHECK(j["fabrics"].size() >= 3);
-  for (const auto &[list, entries] : j.items())
-    for (const auto &e : entries) {
+  for (const auto& [list, entries] : j.items())
+    for (const auto& e : entries) {
       INFO(list << " " << e["id"]);
       CHECK_FALSE(e["source"].get<std::string>().empty());
       CHECK_FALSE(e["status"].get<std::string>().empty());

@@ -15,13 +15,13 @@ using dcplan::test::tiny_text;
 namespace {
 
 struct bad_case {
-  const char *name;
+  const char* name;
   std::string text;
-  const char *fragment; // part of the message
+  const char* fragment; // part of the message
   int line;             // expected line, 0 = not checked
 };
 
-std::string tiny_with(const std::string &from, const std::string &to) {
+std::string tiny_with(const std::string& from, const std::string& to) {
   return tiny_text({{from, to}});
 }
 
@@ -156,12 +156,12 @@ TEST_CASE("bad scenarios are rejected with file, line, column and what is valid"
       {"unknown search key", tiny_with("objective: tco", "objective: tco\nsearch: {max_node: 3}"),
        "did you mean 'max_nodes'", 2},
   };
-  for (const auto &c : cases) {
+  for (const auto& c : cases) {
     DYNAMIC_SECTION(c.name) {
       try {
         load_scenario_text(c.text, "bad.yaml", ".");
         FAIL("accepted: " << c.name);
-      } catch (const input_error &e) {
+      } catch (const input_error& e) {
         INFO(e.what());
         CHECK(e.file() == "bad.yaml");
         CHECK_THAT(e.what(), Catch::Contains(c.fragment));
@@ -218,7 +218,7 @@ TEST_CASE("includes: catalog entries merged by id, fields overridden, cycles cau
   try {
     load_scenario((dir / "s2.yaml").string());
     FAIL("accepted a bad included entry");
-  } catch (const input_error &e) {
+  } catch (const input_error& e) {
     CHECK_THAT(e.file(), Catch::EndsWith("badinc.yaml"));
     CHECK(e.line() == 2);
   }
@@ -231,9 +231,9 @@ TEST_CASE("the built-in default scenario and catalog load", "[scenario][catalog]
   CHECK(sc.sites.size() >= 12);
   CHECK(sc.cooling.size() >= 3);
   CHECK(sc.fabrics.size() >= 3);
-  for (const auto *list :
+  for (const auto* list :
        {&sc.accelerator_meta, &sc.system_meta, &sc.site_meta, &sc.cooling_meta, &sc.fabric_meta})
-    for (const auto &m : *list) {
+    for (const auto& m : *list) {
       INFO(m.id);
       CHECK_FALSE(m.source.empty());
       CHECK_FALSE(m.status.empty());
@@ -242,8 +242,8 @@ TEST_CASE("the built-in default scenario and catalog load", "[scenario][catalog]
 
 TEST_CASE("implausible values are run, with a located warning", "[scenario][warnings]") {
   CHECK(dcplan::test::tiny().warnings.empty());
-  const auto one = [](const std::string &from, const std::string &to, const char *field,
-                      const char *fragment) {
+  const auto one = [](const std::string& from, const std::string& to, const char* field,
+                      const char* fragment) {
     INFO(field);
     const scenario sc = load_scenario_text(tiny_with(from, to), "w.yaml", ".");
     REQUIRE(sc.warnings.size() == 1);

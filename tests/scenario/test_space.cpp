@@ -30,7 +30,7 @@ TEST_CASE("colo exists only with a colo block, cloud only with both cloud offers
     const scenario sc = tiny({{", cloud_usd_per_accel_hour: 2.0}", "}"}});
     const plan_space sp = build_space(sc);
     CHECK(sp.total == 4);
-    for (const auto &c : sp.combos) CHECK(c.sourcing == static_cast<int>(sourcing::build));
+    for (const auto& c : sp.combos) CHECK(c.sourcing == static_cast<int>(sourcing::build));
   }
   SECTION("a site without a cloud block rents nothing") {
     const scenario sc = tiny(
@@ -65,8 +65,8 @@ TEST_CASE("every combination is in ranking-tuple order", "[space]") {
                            "power_w_per_accel: 50, scaling_k: 0.03}\n"}});
   const plan_space sp = build_space(sc);
   for (std::size_t i = 1; i < sp.combos.size(); ++i) {
-    const combo &a = sp.combos[i - 1];
-    const combo &b = sp.combos[i];
+    const combo& a = sp.combos[i - 1];
+    const combo& b = sp.combos[i];
     const auto ta = std::make_tuple(a.site, a.system, a.cooling, a.fabric, a.sourcing);
     const auto tb = std::make_tuple(b.site, b.system, b.cooling, b.fabric, b.sourcing);
     CHECK(ta < tb);
@@ -85,7 +85,7 @@ TEST_CASE("purchasable: false leaves a system its cloud plans only", "[space][v2
   // tiny: 4 build and 4 cloud plans; a colo offer adds colo plans to a purchasable system.
   const std::string colo =
       "    colo: {usd_per_kw_month: 150, available_mw: 0.05, lead_months: 3}\n";
-  const auto with = [&](const char *purchasable) {
+  const auto with = [&](const char* purchasable) {
     return tiny({{"cloud_usd_per_accel_hour: 2.0}",
                   std::string("cloud_usd_per_accel_hour: 2.0, purchasable: ") + purchasable + "}"},
                  {"    cloud: {", colo + "    cloud: {"}});

@@ -5,6 +5,6 @@
 namespace dcplan {
 
 /// Runs `dcplan ARGS...`; returns the exit code (see errors.hpp).
-int run_cli(int argc, char **argv, const std::atomic<bool> *cancel = nullptr);
+int run_cli(int argc, char** argv, const std::atomic<bool>* cancel = nullptr);
 
 } // namespace dcplan

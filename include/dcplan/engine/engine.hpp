@@ -20,7 +20,7 @@ namespace dcplan {
 enum class backend_kind { automatic, cpu, cuda };
 
 /// The name a report and the command line use for a backend: "auto", "cpu" or "cuda".
-constexpr const char *backend_name(backend_kind k) {
+constexpr const char* backend_name(backend_kind k) {
   return k == backend_kind::cpu ? "cpu" : k == backend_kind::cuda ? "cuda" : "auto";
 }
 
@@ -30,7 +30,7 @@ struct engine_options {
   std::uint64_t chunk_plans = 0;       // plans per chunk; 0 = the backend's default
   std::uint64_t device_memory_cap = 0; // CUDA: bytes the backend may use; 0 = free memory
   std::function<void(std::uint64_t done, std::uint64_t total)> progress; // may be empty
-  const std::atomic<bool> *cancel = nullptr; // set to stop early (interrupted_error)
+  const std::atomic<bool>* cancel = nullptr; // set to stop early (interrupted_error)
   bool reference = false;     // CPU: the plain Thrust path (the CUDA backend's code), no pruning
   bool want_frontier = false; // also compute the cost frontier (cost_frontier.hpp)
   // Plan indices [range_begin, range_end) only (one rank's share, docs/distributed.md); by
@@ -39,7 +39,7 @@ struct engine_options {
 };
 
 /// The plan indices [begin, end) the options select in a space of `total` plans.
-inline std::pair<std::uint64_t, std::uint64_t> plan_range(const engine_options &o,
+inline std::pair<std::uint64_t, std::uint64_t> plan_range(const engine_options& o,
                                                           std::uint64_t total) {
   const std::uint64_t e = o.range_end > total ? total : o.range_end;
   return {o.range_begin < e ? o.range_begin : e, e};
@@ -60,23 +60,23 @@ struct engine_result {
 };
 
 /// The CPU backend (OpenMP over every core, or `threads`).
-engine_result evaluate_plans_cpu(const scenario &sc, const plan_space &sp,
-                                 const engine_options &opt);
+engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
+                                 const engine_options& opt);
 /// The CUDA backend; throws resource_error when no usable device exists or device memory is
 /// short, cuda_error on a fault of the GPU while running.
-engine_result evaluate_plans_cuda(const scenario &sc, const plan_space &sp,
-                                  const engine_options &opt);
+engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
+                                  const engine_options& opt);
 /// True when this build has the CUDA backend and a device answers that can run its code.
-bool cuda_device_available(std::string *why = nullptr);
+bool cuda_device_available(std::string* why = nullptr);
 /// The message of resource_error when a run asks for CUDA and no usable device exists; `why`
 /// says what is missing. Its words "no usable CUDA device" are what the GPU tests match to skip.
-std::string no_cuda_device_message(const std::string &why);
+std::string no_cuda_device_message(const std::string& why);
 /// Makes device `ordinal % device count` current for this process; false without a device.
 bool cuda_select_device(int ordinal);
 
 /// Runs the chosen backend; `automatic` takes CUDA when a device is present, else the CPU.
 /// `notice` receives a one-line note when `automatic` falls back to the CPU.
-engine_result evaluate_plans(const scenario &sc, const plan_space &sp, backend_kind kind,
-                             const engine_options &opt, std::string *notice);
+engine_result evaluate_plans(const scenario& sc, const plan_space& sp, backend_kind kind,
+                             const engine_options& opt, std::string* notice);
 
 } // namespace dcplan

@@ -17,13 +17,13 @@ namespace dcplan {
 
 /// One candidate member of a portfolio: the figures the optimizer uses and its ranking key.
 struct pool_candidate {
-  int pool;  // site * 3 + sourcing; -1 when the plan is no candidate
-  double obj;  // the objective's figure (tco, capex or tco2_per_year)
+  int pool;   // site * 3 + sourcing; -1 when the plan is no candidate
+  double obj; // the objective's figure (tco, capex or tco2_per_year)
   double capex;
   double tco;
-  double flops;  // effective FLOP/s
+  double flops; // effective FLOP/s
   double ready;
-  std::uint64_t index;  // the plan's index in the space
+  std::uint64_t index; // the plan's index in the space
 };
 
 /// The figures dominance compares besides the objective and FLOP/s: capex and TCO matter only
@@ -59,7 +59,7 @@ namespace detail {
 /// The candidate record of a plan of combination `k` (pool -1 when it is no candidate; every
 /// candidate in pool 0 with `one_pool`).
 DCPLAN_HD pool_candidate make_candidate(const model_view& v, const combo& cb, const plan_figures& p,
-                                     std::uint64_t index, bool one_pool) {
+                                        std::uint64_t index, bool one_pool) {
   pool_candidate r;
   r.pool = p.near_feasible ? (one_pool ? 0 : pool_id(cb.site, cb.sourcing)) : -1;
   r.obj = objective_key(p, v.g.obj);
@@ -78,8 +78,9 @@ struct rec_of_plan {
     const int k = find_combo(sp, i);
     const combo& cb = sp.combos[k];
     const double n = static_cast<double>(i - sp.starts[k] + 1) * sp.node_step;
-    return make_candidate(v, cb, evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, n), i,
-                         false);
+    return make_candidate(
+        v, cb, evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, n), i,
+        false);
   }
 };
 
@@ -90,15 +91,14 @@ struct pool_then_rank {
   }
 };
 
-}  // namespace detail
-
+} // namespace detail
 
 /// The candidates of every pool: candidates (tests 1-5 and 7, each budget alone) that no plan of
 /// their pool dominates, sorted by pool then ranking key.
 struct pool_candidates_result {
   std::vector<pool_candidate> items;
   double seconds = 0;
-  std::uint64_t evaluated_candidates = 0;  // pruned CPU pass: candidates handed to the sweep
+  std::uint64_t evaluated_candidates = 0; // pruned CPU pass: candidates handed to the sweep
 };
 
 /// The figures dominance compares for this scenario (MODEL.md "Portfolios" budgets).
@@ -107,9 +107,10 @@ pareto_dims pareto_dims_of(const scenario& sc);
 /// Keeps the undominated records of `n` records sorted by pool and ranking key (exact sweep).
 std::vector<pool_candidate> sweep_sorted(const pool_candidate* r, std::size_t n, pareto_dims d);
 
-/// Accumulates chunk results into the pool candidates and the representatives' table the chunks use.
+/// Accumulates chunk results into the pool candidates and the representatives' table the chunks
+/// use.
 class candidate_builder {
- public:
+public:
   candidate_builder(int pools, pareto_dims d);
   /// Adds one chunk's candidates, sorted by pool and ranking key.
   void add_sorted(const pool_candidate* r, std::size_t n);
@@ -118,7 +119,7 @@ class candidate_builder {
   /// The exact pool candidates, sorted by pool and ranking key.
   std::vector<pool_candidate> finish();
 
- private:
+private:
   void compact();
   void refresh_reps(const pool_candidate* r, std::size_t n);
   int pools_;
@@ -130,16 +131,17 @@ class candidate_builder {
 
 /// The pool candidates on the CPU (OpenMP policy), on CUDA, or on the backend `kind` names.
 pool_candidates_result find_pool_candidates_cpu(const scenario& sc, const plan_space& sp,
-                                       const engine_options& opt);
+                                                const engine_options& opt);
 /// The cost frontier (cost_frontier.hpp) by the pruned pass on the CPU (the engine's default).
 std::vector<frontier_point> cost_frontier_pruned_cpu(const scenario& sc, const plan_space& sp,
-                                                    const engine_options& opt);
+                                                     const engine_options& opt);
 pool_candidates_result find_pool_candidates_cuda(const scenario& sc, const plan_space& sp,
-                                        const engine_options& opt);
+                                                 const engine_options& opt);
 pool_candidates_result find_pool_candidates(const scenario& sc, const plan_space& sp,
-                                   backend_kind backend, const engine_options& opt);
+                                            backend_kind backend, const engine_options& opt);
 
 /// The pool candidates by a plain loop over every plan (a reference for the tests).
-std::vector<pool_candidate> find_pool_candidates_reference(const scenario& sc, const plan_space& sp);
+std::vector<pool_candidate> find_pool_candidates_reference(const scenario& sc,
+                                                           const plan_space& sp);
 
-}  // namespace dcplan
+} // namespace dcplan

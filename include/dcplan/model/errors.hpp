@@ -20,11 +20,11 @@ enum exit_code : int {
 class input_error : public std::runtime_error {
 public:
   input_error(std::string file, int line, int column, std::string field, std::string message);
-  const std::string &file() const { return file_; }
+  const std::string& file() const { return file_; }
   int line() const { return line_; }
   int column() const { return column_; }
-  const std::string &field() const { return field_; }
-  const std::string &message() const { return message_; }
+  const std::string& field() const { return field_; }
+  const std::string& message() const { return message_; }
 
 private:
   std::string file_;

@@ -11,8 +11,8 @@ namespace dcplan {
 
 /// {"accelerators": [...], "systems": [...], "sites": [...], "cooling": [...], "fabrics": [...]},
 /// or only `list` when it names one of them.
-nlohmann::ordered_json catalog_json(const scenario &sc, const std::string &list = "");
+nlohmann::ordered_json catalog_json(const scenario& sc, const std::string& list = "");
 /// Tables of key figures and the source of each entry, for one list or all.
-std::string catalog_table(const scenario &sc, const std::string &list = "");
+std::string catalog_table(const scenario& sc, const std::string& list = "");
 
 } // namespace dcplan

@@ -12,13 +12,13 @@ public:
   /// written.
   explicit pending_output(std::string path);
   ~pending_output();
-  pending_output(const pending_output &) = delete;
-  pending_output &operator=(const pending_output &) = delete;
+  pending_output(const pending_output&) = delete;
+  pending_output& operator=(const pending_output&) = delete;
 
   bool active() const { return !path_.empty(); }
   bool is_stdout() const { return path_ == "-"; }
   /// Writes `content` and renames the temporary file over the target.
-  void commit(const std::string &content);
+  void commit(const std::string& content);
   /// Removes the temporary file (also done by the destructor when not committed).
   void discard();
 

@@ -30,13 +30,13 @@ struct cost_breakdown {
 };
 
 /// MODEL.md "Figures of a plan" split by kind of cost (docs/report.md "Cost breakdown").
-cost_breakdown breakdown_of(const scenario &sc, const plan_ref &ref, const plan_figures &f);
+cost_breakdown breakdown_of(const scenario& sc, const plan_ref& ref, const plan_figures& f);
 
 /// The binding constraint of a feasible plan (docs/report.md "Binding constraint"): "target"
 /// when one node step fewer fails the target; else the first test that one node step more
 /// fails ("fabric", "power", "budget", ...); else "max_nodes" when one step more exceeds
 /// search.max_nodes; else "none".
-std::string binding_constraint(const scenario &sc, const plan_ref &ref);
+std::string binding_constraint(const scenario& sc, const plan_ref& ref);
 
 /// How many frontier points the JSON and HTML reports show at most.
 constexpr std::size_t kFrontierShown = 2000;
@@ -44,11 +44,11 @@ constexpr std::size_t kFrontierShown = 2000;
 /// The positions of the frontier points shown (docs/report.md "The cost frontier"): all when
 /// there are at most `max_points`; else the cheapest point of each of max_points - 1 buckets of
 /// equal width in log(effective FLOP/s), plus the point with the most compute.
-std::vector<std::size_t> thin_frontier(const std::vector<frontier_point> &pts,
+std::vector<std::size_t> thin_frontier(const std::vector<frontier_point>& pts,
                                        std::size_t max_points = kFrontierShown);
 
 /// The JSON `frontier` array: the shown points with their plan keys, TCO, compute and capex.
-nlohmann::ordered_json frontier_json(const scenario &sc, const plan_space &sp,
-                                     const std::vector<frontier_point> &pts);
+nlohmann::ordered_json frontier_json(const scenario& sc, const plan_space& sp,
+                                     const std::vector<frontier_point>& pts);
 
 } // namespace dcplan

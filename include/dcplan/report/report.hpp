@@ -17,7 +17,7 @@
 namespace dcplan {
 
 /// One plan's record: MODEL.md's `plans` fields (job figures for training targets).
-nlohmann::ordered_json plan_record(const scenario &sc, const plan_ref &ref, const plan_figures &f);
+nlohmann::ordered_json plan_record(const scenario& sc, const plan_ref& ref, const plan_figures& f);
 
 struct run_info {
   double seconds = 0;
@@ -27,27 +27,27 @@ struct run_info {
 };
 
 /// MODEL.md "Risk": a plan's `risk` object.
-nlohmann::ordered_json risk_json(const risk_figures &r);
+nlohmann::ordered_json risk_json(const risk_figures& r);
 
 /// The whole JSON report of a planning run.
-nlohmann::ordered_json run_json(const scenario &sc, const plan_space &sp, const engine_result &r,
-                                const run_info &info);
+nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const engine_result& r,
+                                const run_info& info);
 /// The terminal table; `color` adds ANSI colour.
-std::string run_table(const scenario &sc, const plan_space &sp, const engine_result &r,
-                      const run_info &info, bool color);
+std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
+                      const run_info& info, bool color);
 /// One row per reported plan, every figure a column, units in the header; RFC 4180 quoting,
 /// lines ending in LF.
-std::string run_csv(const scenario &sc, const plan_space &sp, const engine_result &r);
+std::string run_csv(const scenario& sc, const plan_space& sp, const engine_result& r);
 
 /// A CSV field, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180).
-std::string csv_field(const std::string &s);
+std::string csv_field(const std::string& s);
 
 /// Colour on the terminal: only when standard output is one and NO_COLOR is unset or empty
 /// (no-color.org).
-bool use_color(bool is_tty, const char *no_color_env);
+bool use_color(bool is_tty, const char* no_color_env);
 
 /// The question a scenario asks, in words: target, deadline and budgets.
-std::string question_text(const scenario &sc);
+std::string question_text(const scenario& sc);
 
 /// Human units: "10.2 EFLOP/s", "$1.23B", "45.6 MW".
 std::string human_flops(double flops);
@@ -62,18 +62,18 @@ std::string human_count(double x);
 std::string objective_text(objective o, double v);
 
 /// MODEL.md's JSON `portfolio` block: totals, member plan records and the cost curve.
-nlohmann::ordered_json portfolio_json(const scenario &sc, const plan_space &sp,
-                                      const portfolio_report &rep);
+nlohmann::ordered_json portfolio_json(const scenario& sc, const plan_space& sp,
+                                      const portfolio_report& rep);
 /// The terminal table of the members with totals, and the cost curve.
-std::string portfolio_table(const scenario &sc, const plan_space &sp, const portfolio_report &rep);
+std::string portfolio_table(const scenario& sc, const plan_space& sp, const portfolio_report& rep);
 
 /// MODEL.md "What a schedule run reports": the `schedule` block, and the whole JSON report of a
 /// schedule run (counts of phases, `plans` empty, `timing` last).
-nlohmann::ordered_json schedule_json(const scenario &sc, const schedule_result &r);
-nlohmann::ordered_json schedule_run_json(const scenario &sc, const schedule_result &r,
+nlohmann::ordered_json schedule_json(const scenario& sc, const schedule_result& r);
+nlohmann::ordered_json schedule_run_json(const scenario& sc, const schedule_result& r,
                                          double seconds, int threads);
 /// The terminal table of a schedule run, year by year: what is decided, comes into service and
 /// retires; capex, cost, demand and capacity.
-std::string schedule_table(const scenario &sc, const schedule_result &r);
+std::string schedule_table(const scenario& sc, const schedule_result& r);
 
 } // namespace dcplan

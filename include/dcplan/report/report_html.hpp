@@ -17,21 +17,21 @@ namespace dcplan {
 /// Sections a run may add to the report; each is left out when absent.
 struct report_extras {
   /// MODEL.md "Portfolios": the portfolio run, shown when it found a feasible portfolio.
-  const portfolio_report *portfolio = nullptr;
+  const portfolio_report* portfolio = nullptr;
 };
 
 /// The whole HTML page: the risk section from info.risk (MODEL.md "Risk") and the sections of
 /// `extras`. With the frontier absent from `r` its chart says so.
-std::string run_html(const scenario &sc, const plan_space &sp, const engine_result &r,
-                     const run_info &info, const report_extras &extras = {});
+std::string run_html(const scenario& sc, const plan_space& sp, const engine_result& r,
+                     const run_info& info, const report_extras& extras = {});
 
 /// The risk section of the first risk.size() plans of r.top; empty without risk figures.
-std::string html_risk_section(const scenario &sc, const plan_space &sp, const engine_result &r,
-                              const std::vector<risk_figures> &risk);
+std::string html_risk_section(const scenario& sc, const plan_space& sp, const engine_result& r,
+                              const std::vector<risk_figures>& risk);
 /// The portfolio section, its objective in the objective's unit; empty when `rep` is null or
 /// found no feasible portfolio.
-std::string html_portfolio_section(const scenario &sc, const plan_space &sp,
-                                   const portfolio_report *rep);
+std::string html_portfolio_section(const scenario& sc, const plan_space& sp,
+                                   const portfolio_report* rep);
 
 /// Removes "http://" and "https://" from catalog text, so that the report holds no link.
 std::string without_url_schemes(std::string s);

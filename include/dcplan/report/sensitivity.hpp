@@ -39,23 +39,23 @@ struct sensitivity_result {
   std::vector<sensitivity_row> rows; // largest effect first (no feasible plan counts as largest)
 };
 
-const char *to_string(risk_input i);
+const char* to_string(risk_input i);
 
 /// The draw that holds input `i` at quantile `q` of its distribution and every other input at
 /// its no-change value (factor 1, shift 0, delay 0).
-risk_draw quantile_draw(const uncertainty &u, risk_input i, double q);
+risk_draw quantile_draw(const uncertainty& u, risk_input i, double q);
 
 /// The scenario with the draw applied to every site, system and fabric and to construction time.
-scenario apply_draw_to_scenario(const scenario &sc, const risk_draw &d);
+scenario apply_draw_to_scenario(const scenario& sc, const risk_draw& d);
 
 /// Runs the baseline search and two per uncertain input; throws input_error without an
 /// uncertainty block.
-sensitivity_result run_sensitivity(const scenario &sc, backend_kind kind, const engine_options &opt,
-                                   std::string *notice);
+sensitivity_result run_sensitivity(const scenario& sc, backend_kind kind, const engine_options& opt,
+                                   std::string* notice);
 
 /// The JSON report of a sensitivity run.
-nlohmann::ordered_json sensitivity_json(const scenario &sc, const sensitivity_result &r);
+nlohmann::ordered_json sensitivity_json(const scenario& sc, const sensitivity_result& r);
 /// The tornado table of a sensitivity run.
-std::string sensitivity_table(const scenario &sc, const sensitivity_result &r);
+std::string sensitivity_table(const scenario& sc, const sensitivity_result& r);
 
 } // namespace dcplan

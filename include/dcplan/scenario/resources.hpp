@@ -7,7 +7,7 @@
 namespace dcplan {
 
 /// The text of a built-in file such as "default.yaml" or "catalog/systems.yaml", or nullptr.
-const std::string *find_resource(const std::string &name);
+const std::string* find_resource(const std::string& name);
 /// The names of every built-in file.
 std::vector<std::string> resource_names();
 

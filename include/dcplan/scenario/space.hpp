@@ -24,8 +24,8 @@ struct combo {
 
 /// Flat view of the space, valid on the side that reads it.
 struct space_view {
-  const combo *combos;
-  const std::uint64_t *starts; // starts[k] = index of combo k's first plan; size n + 1
+  const combo* combos;
+  const std::uint64_t* starts; // starts[k] = index of combo k's first plan; size n + 1
   int n;
   double node_step;
 };
@@ -41,13 +41,13 @@ struct plan_space {
 };
 
 /// MODEL.md "A plan": the largest node count of a combination (before node_step).
-double node_limit(const scenario &sc, int s, int a, int c, sourcing m);
+double node_limit(const scenario& sc, int s, int a, int c, sourcing m);
 
 /// Builds the plan space; throws input_error when it is empty or exceeds 2^63 plans.
-plan_space build_space(const scenario &sc);
+plan_space build_space(const scenario& sc);
 
 /// The combination holding plan `idx` (binary search over starts).
-DCPLAN_HD int find_combo(const space_view &sp, std::uint64_t idx) {
+DCPLAN_HD int find_combo(const space_view& sp, std::uint64_t idx) {
   int lo = 0, hi = sp.n - 1;
   while (lo < hi) {
     const int mid = lo + (hi - lo + 1) / 2;
@@ -60,16 +60,16 @@ DCPLAN_HD int find_combo(const space_view &sp, std::uint64_t idx) {
 }
 
 /// Evaluates plan `idx` of the space.
-DCPLAN_HD plan_figures evaluate_index(const model_view &v, const space_view &sp,
+DCPLAN_HD plan_figures evaluate_index(const model_view& v, const space_view& sp,
                                       std::uint64_t idx) {
   const int k = find_combo(sp, idx);
-  const combo &cb = sp.combos[k];
+  const combo& cb = sp.combos[k];
   const double n = static_cast<double>(idx - sp.starts[k] + 1) * sp.node_step;
   return evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing, n);
 }
 
 /// The scenario's lists as flat host arrays (valid while `sc` lives).
-model_view make_model_view(const scenario &sc);
+model_view make_model_view(const scenario& sc);
 
 /// A plan as its tuple of list positions (cooling -1 for cloud).
 struct plan_ref {
@@ -78,8 +78,8 @@ struct plan_ref {
 };
 
 /// The plan at `index` of the space.
-plan_ref plan_of_index(const plan_space &sp, std::uint64_t index);
+plan_ref plan_of_index(const plan_space& sp, std::uint64_t index);
 /// MODEL.md "Figures of a plan" for one plan.
-plan_figures evaluate_ref(const scenario &sc, const plan_ref &p);
+plan_figures evaluate_ref(const scenario& sc, const plan_ref& p);
 
 } // namespace dcplan

@@ -18,11 +18,11 @@ struct schedule_view {
   int years;
   int hardware_life_years;
   int cloud_term_years;
-  const double *df;          // df[x] = (1 + r)^-x for x = 0..years
-  const double *price;       // price[a * years + d] = (1 - price_decline)^age(d) of system a
-  const double *cloud;       // cloud[a * years + t] = (1 - cloud_price_decline)^age(t)
-  const double *grid_max_mw; // per site: the largest grid_mw_by_year value, or grid_mw
-  const bool *grid_by_year;  // per site: true when it has grid_mw_by_year
+  const double* df;          // df[x] = (1 + r)^-x for x = 0..years
+  const double* price;       // price[a * years + d] = (1 - price_decline)^age(d) of system a
+  const double* cloud;       // cloud[a * years + t] = (1 - cloud_price_decline)^age(t)
+  const double* grid_max_mw; // per site: the largest grid_mw_by_year value, or grid_mw
+  const bool* grid_by_year;  // per site: true when it has grid_mw_by_year
 };
 
 /// One phase's figures: what the optimizer, the report and the counts read.
@@ -49,7 +49,7 @@ struct phase_figures {
 
 /// MODEL.md "A phase": phase (site s, system a, cooling c, fabric f, sourcing m, nodes n) decided
 /// in period d. Cloud phases take c = -1.
-DCPLAN_HD phase_figures evaluate_phase(const model_view &v, const schedule_view &sv, int s, int a,
+DCPLAN_HD phase_figures evaluate_phase(const model_view& v, const schedule_view& sv, int s, int a,
                                        int c, int f, int m, double n, int d) {
   const bool cloud = m == static_cast<int>(sourcing::cloud);
   const bool build = m == static_cast<int>(sourcing::build);

@@ -61,22 +61,22 @@ struct phase_pass_result {
   std::vector<phase> candidates;
   int threads = 0;
 };
-phase_pass_result run_phase_pass(const scenario &sc, int threads);
+phase_pass_result run_phase_pass(const scenario& sc, int threads);
 
 /// The objective figure of a phase: npv_cost (tco) or tco2 (carbon).
-inline double phase_objective(const phase &p, objective o) {
+inline double phase_objective(const phase& p, objective o) {
   return o == objective::carbon ? p.fig.tco2 : p.fig.npv_cost;
 }
 
 /// The whole schedule run: phases, counts, reduction, the exact optimizer and the periods.
-schedule_result solve_schedule(const scenario &sc, const schedule_options &opt);
+schedule_result solve_schedule(const scenario& sc, const schedule_options& opt);
 
 /// The sums of MODEL.md "A schedule" over `phases` (key order) for period t of `sc`.
-schedule_period period_sums(const scenario &sc, const std::vector<phase> &phases, int t);
+schedule_period period_sums(const scenario& sc, const std::vector<phase>& phases, int t);
 
 /// Checks every constraint of MODEL.md "A schedule" for `phases`: demand, grid, colo and cloud
 /// limits per site and period, capex budget, one phase per pool; the first broken one in words,
 /// or "" when the schedule is feasible.
-std::string check_schedule(const scenario &sc, const std::vector<phase> &phases);
+std::string check_schedule(const scenario& sc, const std::vector<phase>& phases);
 
 } // namespace dcplan

@@ -26,13 +26,13 @@ namespace dcplan::detail {
 
 /// A frontier on the side (host or device) that reads it: TCO ascending, eff strictly ascending.
 struct frontier_view {
-  const frontier_point *points;
+  const frontier_point* points;
   std::uint64_t n;
 };
 
 /// True when a point of `fr` covers `q` (frontier_covers). The point with the highest eff among
 /// those with tco <= q.tco is the last of them, so one binary search decides.
-DCPLAN_HD bool frontier_view_covers(const frontier_view &fr, const frontier_point &q) {
+DCPLAN_HD bool frontier_view_covers(const frontier_view& fr, const frontier_point& q) {
   std::uint64_t lo = 0, hi = fr.n; // first point with tco > q.tco
   while (lo < hi) {
     const std::uint64_t mid = lo + (hi - lo) / 2;
@@ -44,7 +44,7 @@ DCPLAN_HD bool frontier_view_covers(const frontier_view &fr, const frontier_poin
   return lo > 0 && frontier_covers(fr.points[lo - 1], q);
 }
 
-DCPLAN_HD frontier_point frontier_point_of(const plan_figures &p, std::uint64_t i) {
+DCPLAN_HD frontier_point frontier_point_of(const plan_figures& p, std::uint64_t i) {
   return {i, p.tco, p.effective_flops, p.capex};
 }
 
@@ -67,13 +67,13 @@ struct point_of_plan {
 };
 
 struct frontier_before_fn {
-  DCPLAN_HD bool operator()(const frontier_point &x, const frontier_point &y) const {
+  DCPLAN_HD bool operator()(const frontier_point& x, const frontier_point& y) const {
     return frontier_before(x, y);
   }
 };
 
 struct eff_of_point {
-  DCPLAN_HD double operator()(const frontier_point &p) const { return p.eff; }
+  DCPLAN_HD double operator()(const frontier_point& p) const { return p.eff; }
 };
 
 struct max_of {
@@ -82,7 +82,7 @@ struct max_of {
 
 /// 1 when the point's eff exceeds the best eff before it in frontier order, else 0.
 struct rises_above {
-  DCPLAN_HD double operator()(const frontier_point &p, double best_before) const {
+  DCPLAN_HD double operator()(const frontier_point& p, double best_before) const {
     return p.eff > best_before ? 1.0 : 0.0;
   }
 };
@@ -98,13 +98,13 @@ struct frontier_state {
 };
 
 /// Merges `fresh` (a frontier of later plans) into `front`; both in frontier_before order.
-inline void merge_frontier(std::vector<frontier_point> &front,
-                           const std::vector<frontier_point> &fresh) {
+inline void merge_frontier(std::vector<frontier_point>& front,
+                           const std::vector<frontier_point>& fresh) {
   std::vector<frontier_point> all(front.size() + fresh.size());
   std::merge(front.begin(), front.end(), fresh.begin(), fresh.end(), all.begin(), frontier_before);
   front.clear();
   double best = -1.0; // effective FLOP/s are positive
-  for (const frontier_point &p : all) {
+  for (const frontier_point& p : all) {
     if (p.eff > best) {
       front.push_back(p);
       best = p.eff;
@@ -119,10 +119,10 @@ struct strided_index {
 
 /// Adds the plans of [first, last) (plan indices, ascending) to the frontier in `st`.
 template <class Policy, class Indices, class Fetch, class Publish>
-void frontier_pass(Policy policy, const model_view &v, const space_view &sp, Indices first,
-                   Indices last, std::uint64_t *cand, frontier_point *pts, double *flag,
-                   frontier_state &st, Fetch fetch, Publish publish) {
-  std::uint64_t *cand_end =
+void frontier_pass(Policy policy, const model_view& v, const space_view& sp, Indices first,
+                   Indices last, std::uint64_t* cand, frontier_point* pts, double* flag,
+                   frontier_state& st, Fetch fetch, Publish publish) {
+  std::uint64_t* cand_end =
       thrust::copy_if(policy, first, last, cand, frontier_candidate{v, sp, st.view});
   const std::uint64_t n = static_cast<std::uint64_t>(cand_end - cand);
   if (n == 0) return;
@@ -131,7 +131,7 @@ void frontier_pass(Policy policy, const model_view &v, const space_view &sp, Ind
   const auto effs = thrust::make_transform_iterator(pts, eff_of_point{});
   thrust::exclusive_scan(policy, effs, effs + n, flag, -1.0, max_of{});
   thrust::transform(policy, pts, pts + n, flag, flag, rises_above{});
-  frontier_point *kept_end = thrust::remove_if(policy, pts, pts + n, flag, is_zero{});
+  frontier_point* kept_end = thrust::remove_if(policy, pts, pts + n, flag, is_zero{});
   const std::size_t m = static_cast<std::size_t>(kept_end - pts);
   std::vector<frontier_point> fresh(m);
   fetch(pts, m, fresh.data());
@@ -145,9 +145,9 @@ void frontier_pass(Policy policy, const model_view &v, const space_view &sp, Ind
 /// A strided sample of the chunk goes first: its frontier covers most of the chunk's plans, so
 /// the full pass sorts few. Plans seen twice are harmless (merge_frontier keeps one).
 template <class Policy, class Fetch, class Publish>
-void cost_frontier_chunk(Policy policy, const model_view &v, const space_view &sp,
-                         std::uint64_t begin, std::uint64_t end, std::uint64_t *cand,
-                         frontier_point *pts, double *flag, frontier_state &st, Fetch fetch,
+void cost_frontier_chunk(Policy policy, const model_view& v, const space_view& sp,
+                         std::uint64_t begin, std::uint64_t end, std::uint64_t* cand,
+                         frontier_point* pts, double* flag, frontier_state& st, Fetch fetch,
                          Publish publish) {
   constexpr std::uint64_t kStride = 64;
   const thrust::counting_iterator<std::uint64_t> first(begin), last(end);

@@ -14,8 +14,8 @@ public:
     omp_set_num_threads(count_);
   }
   ~omp_threads_guard() { omp_set_num_threads(saved_); }
-  omp_threads_guard(const omp_threads_guard &) = delete;
-  omp_threads_guard &operator=(const omp_threads_guard &) = delete;
+  omp_threads_guard(const omp_threads_guard&) = delete;
+  omp_threads_guard& operator=(const omp_threads_guard&) = delete;
 
   /// The thread count in force.
   int count() const { return count_; }

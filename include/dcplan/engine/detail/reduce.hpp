@@ -52,7 +52,7 @@ struct accum_of_plan {
 
 /// Associative and commutative, so every grouping of the reduction gives the same result.
 struct accum_plus {
-  DCPLAN_HD chunk_accum operator()(const chunk_accum &x, const chunk_accum &y) const {
+  DCPLAN_HD chunk_accum operator()(const chunk_accum& x, const chunk_accum& y) const {
     chunk_accum a;
     for (int r = 0; r < kReasonCount; ++r) a.counts[r] = x.counts[r] + y.counts[r];
     const bool take_y = y.closest_flops > x.closest_flops ||
@@ -92,10 +92,10 @@ struct reduce_state {
 };
 
 /// Merges keys sorted best first into the top K of `st`.
-inline void merge_top(reduce_state &st, const std::vector<rank_key> &fresh) {
+inline void merge_top(reduce_state& st, const std::vector<rank_key>& fresh) {
   std::vector<rank_key> merged(st.top.size() + fresh.size());
   std::merge(st.top.begin(), st.top.end(), fresh.begin(), fresh.end(), merged.begin(),
-             [](const rank_key &x, const rank_key &y) { return rank_less(x, y); });
+             [](const rank_key& x, const rank_key& y) { return rank_less(x, y); });
   if (merged.size() > st.k) merged.resize(st.k);
   st.top.swap(merged);
 }
@@ -103,8 +103,8 @@ inline void merge_top(reduce_state &st, const std::vector<rank_key> &fresh) {
 /// Reduces plans [begin, end) into `st`. `cand` and `keys` hold at least end - begin elements
 /// on the policy's side; `fetch(keys, n, out)` copies n keys from that side to the host.
 template <class Policy, class Fetch>
-void reduce_chunk(Policy policy, const model_view &v, const space_view &sp, std::uint64_t begin,
-                  std::uint64_t end, std::uint64_t *cand, rank_key *keys, reduce_state &st,
+void reduce_chunk(Policy policy, const model_view& v, const space_view& sp, std::uint64_t begin,
+                  std::uint64_t end, std::uint64_t* cand, rank_key* keys, reduce_state& st,
                   Fetch fetch) {
   const thrust::counting_iterator<std::uint64_t> first(begin), last(end);
   const chunk_accum a = thrust::transform_reduce(policy, first, last, accum_of_plan{v, sp},
@@ -114,7 +114,7 @@ void reduce_chunk(Policy policy, const model_view &v, const space_view &sp, std:
 
   const bool full = st.top.size() >= st.k;
   const rank_key threshold = full ? st.top.back() : rank_key{0, 0, 0, 0};
-  std::uint64_t *cand_end =
+  std::uint64_t* cand_end =
       thrust::copy_if(policy, first, last, cand, beats_threshold{v, sp, threshold, full});
   const std::size_t n = static_cast<std::size_t>(cand_end - cand);
   if (n == 0) return;

@@ -27,7 +27,7 @@ public:
   static constexpr std::size_t kSteps = 4096;
 
   // The tables for `pools` at prices `pr` (none when no target is left).
-  void build(const std::vector<pool_data> &pools, double required, const budget_prices &pr);
+  void build(const std::vector<pool_data>& pools, double required, const budget_prices& pr);
 
   bool empty() const { return cover_.empty(); }
   // The bound of the empty portfolio, or -inf.
@@ -36,7 +36,7 @@ public:
   // Whether state s at stage i, r FLOP/s short, may be completed at all and passes
   // `may(v, mag)`.
   template <class May>
-  bool admits(std::size_t i, const state &s, double r, May may) const {
+  bool admits(std::size_t i, const state& s, double r, May may) const {
     // Steps in r, rounded down after narrowing by the margin the double sums may be off by.
     const double x = std::floor((r - kSafe * (required_ + std::fabs(s.f))) / step_);
     if (!(x > 0)) return true;

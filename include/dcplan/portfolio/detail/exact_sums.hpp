@@ -17,7 +17,7 @@ namespace dcplan::detail {
 using wide = __int128;
 enum figure : int { kObj, kCapex, kTco, kFlops, kFigures };
 
-inline double figure_of(const pool_candidate &r, int k) {
+inline double figure_of(const pool_candidate& r, int k) {
   switch (k) {
   case kObj:
     return r.obj;
@@ -69,18 +69,18 @@ struct quanta {
 };
 
 // The exact sum of figure k over `m`, in quanta 2^q.
-wide exact_sum(const std::vector<pool_candidate> &m, int k, int q);
+wide exact_sum(const std::vector<pool_candidate>& m, int k, int q);
 
 // Whether a's ranking keys, sorted, come before b's (lexicographically).
-bool keys_less(const std::vector<pool_candidate> &a, const std::vector<pool_candidate> &b);
+bool keys_less(const std::vector<pool_candidate>& a, const std::vector<pool_candidate>& b);
 
 // MODEL.md "Portfolios": the figures of a set of members (listed in pool order), each the exact
 // sum rounded once; feasibility is decided on the exact sums.
-portfolio_solution evaluate_members(std::vector<pool_candidate> m, const portfolio_problem &p,
+portfolio_solution evaluate_members(std::vector<pool_candidate> m, const portfolio_problem& p,
                                     double required);
 
 // The members' true objectives compared: negative, zero or positive as a's is below, equal to
 // or above b's.
-int compare_objectives(const std::vector<pool_candidate> &a, const std::vector<pool_candidate> &b);
+int compare_objectives(const std::vector<pool_candidate>& a, const std::vector<pool_candidate>& b);
 
 } // namespace dcplan::detail

@@ -34,7 +34,7 @@ struct hull {
 struct hull_point {
   double f, c;
   std::size_t pos;
-  bool operator<(const hull_point &o) const {
+  bool operator<(const hull_point& o) const {
     if (f != o.f) return f < o.f;
     if (c != o.c) return c < o.c;
     return pos < o.pos;
@@ -42,7 +42,7 @@ struct hull_point {
 };
 
 // The hull of points already sorted (by FLOP/s, then cost, then position).
-hull hull_of_sorted(const std::vector<hull_point> &pts);
+hull hull_of_sorted(const std::vector<hull_point>& pts);
 // The hull of points in any order.
 hull lower_hull(std::vector<hull_point> pts);
 
@@ -63,10 +63,10 @@ enum class slope_ties {
 // the LP's order of taking them. `hull_of(i)` gives pool i's hull, for i < n.
 template <class HullOf>
 void merge_by_slope(std::size_t n, HullOf hull_of, slope_ties ties,
-                    std::vector<slope_segment> &out) {
+                    std::vector<slope_segment>& out) {
   out.clear();
   for (std::size_t i = 0; i < n; ++i) {
-    const hull &h = hull_of(i);
+    const hull& h = hull_of(i);
     for (std::size_t k = 1; k < h.f.size(); ++k) {
       const double df = h.f[k] - h.f[k - 1], dc = h.c[k] - h.c[k - 1];
       out.push_back({dc / df, df, dc, i, k});
@@ -74,12 +74,12 @@ void merge_by_slope(std::size_t n, HullOf hull_of, slope_ties ties,
   }
   if (ties == slope_ties::pool_order) {
     // Generated in pool and vertex order, which a stable sort keeps among equal slopes.
-    std::stable_sort(out.begin(), out.end(), [](const slope_segment &a, const slope_segment &b) {
+    std::stable_sort(out.begin(), out.end(), [](const slope_segment& a, const slope_segment& b) {
       return a.slope < b.slope;
     });
     return;
   }
-  std::sort(out.begin(), out.end(), [](const slope_segment &a, const slope_segment &b) {
+  std::sort(out.begin(), out.end(), [](const slope_segment& a, const slope_segment& b) {
     if (a.slope < b.slope) return true;
     if (b.slope < a.slope) return false;
     if (a.df < b.df) return true;
@@ -110,6 +110,6 @@ struct suffix_bound {
 
 // The LP bounds of every suffix of the pools: out[i] covers pools i, i + 1, ... (out[k] none).
 // The hull segments are merged once; each suffix keeps those of its pools in that order.
-std::vector<suffix_bound> suffix_bounds(const std::vector<const hull *> &hulls);
+std::vector<suffix_bound> suffix_bounds(const std::vector<const hull*>& hulls);
 
 } // namespace dcplan::detail

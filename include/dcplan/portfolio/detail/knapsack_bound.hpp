@@ -35,8 +35,8 @@ public:
   // is left). The price of the target is found once and kept across rebuilds (or given by
   // set_lambda); `root_lp` is the LP of w over every pool, whose price per FLOP/s starts the
   // search for it.
-  void build(const std::vector<pool_data> &pools, const portfolio_problem &p, double required,
-             const budget_prices &pr, const suffix_bound &root_lp);
+  void build(const std::vector<pool_data>& pools, const portfolio_problem& p, double required,
+             const budget_prices& pr, const suffix_bound& root_lp);
 
   bool empty() const { return tables_.empty(); }
   // The root's bound (-inf when there are no tables).
@@ -47,7 +47,7 @@ public:
 
   // Whether state s at stage i, r FLOP/s short, passes `may(v, mag)` at each price.
   template <class May>
-  bool admits(std::size_t i, const state &s, double r, May may) const {
+  bool admits(std::size_t i, const state& s, double r, May may) const {
     const double spent = fig_ == kCapex ? s.capex : s.tco, other = fig_ == kCapex ? s.tco : s.capex;
     // Steps left, rounded down after widening by the margin the double sums may be off by.
     const double x = std::floor((budget_ - spent + kSafe * (budget_ + std::fabs(spent))) / step_);
@@ -55,7 +55,7 @@ public:
     const std::size_t c = grid_steps(x, kSteps);
     const double base = s.obj + mu_o_ * other - priced_o_;
     const double base_mag = std::fabs(s.obj) + std::fabs(mu_o_ * other) + std::fabs(priced_o_);
-    for (const table &t : tables_) {
+    for (const table& t : tables_) {
       const double v = base + t.lam * r + t.h[i][c];
       if (!may(v, base_mag + std::fabs(t.lam * r) + t.mag[i])) return false;
     }
@@ -68,13 +68,13 @@ private:
     std::vector<std::vector<double>> h; // [stage][steps of the budget left]
     std::vector<double> mag;            // [stage]: the sum of the largest weight magnitudes
   };
-  void choose_budget(const portfolio_problem &p, const budget_prices &pr);
-  double run(double lam, table *keep) const;
-  double best_lambda(const suffix_bound &root_lp) const;
-  double spend(const pool_candidate &r) const { return fig_ == kCapex ? r.capex : r.tco; }
-  double other(const pool_candidate &r) const { return fig_ == kCapex ? r.tco : r.capex; }
+  void choose_budget(const portfolio_problem& p, const budget_prices& pr);
+  double run(double lam, table* keep) const;
+  double best_lambda(const suffix_bound& root_lp) const;
+  double spend(const pool_candidate& r) const { return fig_ == kCapex ? r.capex : r.tco; }
+  double other(const pool_candidate& r) const { return fig_ == kCapex ? r.tco : r.capex; }
 
-  const std::vector<pool_data> *pools_ = nullptr;
+  const std::vector<pool_data>* pools_ = nullptr;
   double required_ = 0;
   std::vector<table> tables_; // empty when no budget binds
   int fig_ = -1;              // the budget kept whole: kCapex or kTco

@@ -17,16 +17,16 @@ namespace dcplan::detail {
 class last_pool_bound {
 public:
   // Orders the last of `pools` by objective (the pools must outlive this bound's use).
-  void build(const std::vector<pool_data> &pools, const portfolio_problem &p, double required);
+  void build(const std::vector<pool_data>& pools, const portfolio_problem& p, double required);
 
   // Whether one plan of the last pool completes state s (r FLOP/s short) within the budgets
   // with an objective that passes `may(v, mag)`.
   template <class May>
-  bool admits(const state &s, double r, May may) const {
-    const pool_data &d = pools_->back();
+  bool admits(const state& s, double r, May may) const {
+    const pool_data& d = pools_->back();
     const double f_low = r - kSafe * (required_ + std::fabs(s.f));
     for (const std::size_t j : by_obj_) {
-      const pool_candidate &it = d.items[j];
+      const pool_candidate& it = d.items[j];
       if (!may(s.obj + it.obj, std::fabs(s.obj) + std::fabs(it.obj))) return false;
       if (it.flops < f_low) continue;
       if (p_->capex_budget &&
@@ -41,8 +41,8 @@ public:
   }
 
 private:
-  const std::vector<pool_data> *pools_ = nullptr;
-  const portfolio_problem *p_ = nullptr;
+  const std::vector<pool_data>* pools_ = nullptr;
+  const portfolio_problem* p_ = nullptr;
   double required_ = 0;
   std::vector<std::size_t> by_obj_; // the last pool's plans by objective
 };

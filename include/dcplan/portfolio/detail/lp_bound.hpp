@@ -23,17 +23,17 @@ class lp_suffix_bound {
 public:
   // The bounds of every suffix of `pools` at prices `pr` (the budget LPs only for the budgets
   // that are set).
-  void build(const std::vector<pool_data> &pools, const portfolio_problem &p,
-             const budget_prices &pr);
+  void build(const std::vector<pool_data>& pools, const portfolio_problem& p,
+             const budget_prices& pr);
 
   // The LP of w over pools i, i + 1, ...
-  const suffix_bound &objective(std::size_t i) const { return obj_[i]; }
+  const suffix_bound& objective(std::size_t i) const { return obj_[i]; }
 
   // Whether state s at stage i, r FLOP/s short, may still lead to a portfolio that matters:
   // `may(v, mag)` judges the objective bound v (a sum of doubles of size up to mag), and the
   // budget LPs must leave room in the budgets.
   template <class May>
-  bool admits(std::size_t i, const state &s, double r, May may) const {
+  bool admits(std::size_t i, const state& s, double r, May may) const {
     const double lb = obj_[i].at(r);
     if (lb == kInf) return false;
     const double ws = pr_.w(s);
@@ -51,7 +51,7 @@ public:
   }
 
 private:
-  const portfolio_problem *p_ = nullptr;
+  const portfolio_problem* p_ = nullptr;
   budget_prices pr_;
   std::vector<suffix_bound> obj_, capex_, tco_;
 };

@@ -18,13 +18,13 @@ namespace dcplan::detail {
 class priced_lp_bound {
 public:
   // The LPs at the scaled prices; none when `pr` prices no budget.
-  void build(const std::vector<pool_data> &pools, const portfolio_problem &p,
-             const budget_prices &pr);
+  void build(const std::vector<pool_data>& pools, const portfolio_problem& p,
+             const budget_prices& pr);
 
   // Whether state s at stage i, r FLOP/s short, passes `may(v, mag)` at every price.
   template <class May>
-  bool admits(std::size_t i, const state &s, double r, May may) const {
-    for (const at_price &e : prices_) {
+  bool admits(std::size_t i, const state& s, double r, May may) const {
+    for (const at_price& e : prices_) {
       const double ws = e.pr.w(s), l = e.lb[i].at(r);
       if (l == kInf) return false;
       if (!may(ws + l - e.pr.priced, std::fabs(ws) + std::fabs(l) + std::fabs(e.pr.priced)))

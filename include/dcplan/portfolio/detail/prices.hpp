@@ -38,13 +38,13 @@ std::pair<double, double> golden_max(G g, double lo, double hi, int steps) {
 // The root Lagrangian bound at budget prices (mu_c, mu_t): the LP of w over every pool at the
 // target, less the priced budgets (kInf when even the LP cannot meet the target). `by_flops`
 // lists each pool's plans by FLOP/s (sorted once for every price tried).
-double root_lp_bound(const std::vector<pool_data> &pools,
-                     const std::vector<std::vector<std::size_t>> &by_flops,
-                     const portfolio_problem &p, double required, double mu_c, double mu_t);
+double root_lp_bound(const std::vector<pool_data>& pools,
+                     const std::vector<std::vector<std::size_t>>& by_flops,
+                     const portfolio_problem& p, double required, double mu_c, double mu_t);
 
 // The budget prices that make the root's bound the highest, for the budgets that may bind
 // (zero for the others). Returns them with `priced` filled in.
-budget_prices choose_prices(const std::vector<pool_data> &pools, const portfolio_problem &p,
+budget_prices choose_prices(const std::vector<pool_data>& pools, const portfolio_problem& p,
                             double required);
 
 // Reduced-cost fixing. The Lagrangian bound at the LP's price per FLOP/s lambda is
@@ -54,7 +54,7 @@ budget_prices choose_prices(const std::vector<pool_data> &pools, const portfolio
 // incumbent or a cutoff) is in no portfolio that beats it, nor is the option of no member when
 // -m_i exceeds the gap. Removes those plans, and the pools left with no plan and "none"
 // allowed. Returns whether anything was removed.
-bool reduce_pools(std::vector<pool_data> &pools, const suffix_bound &root_lp,
-                  const budget_prices &pr, double required, bool has_limit, double limit);
+bool reduce_pools(std::vector<pool_data>& pools, const suffix_bound& root_lp,
+                  const budget_prices& pr, double required, bool has_limit, double limit);
 
 } // namespace dcplan::detail

@@ -70,11 +70,11 @@ public:
   static constexpr double kCutoffs[] = {1.0 / 16, 1.0 / 4, 1.0 / 2, 3.0 / 4, 1.0}; // of the gap
   static constexpr std::size_t kMaxStates = std::size_t{1} << 21; // then depth-first
 
-  dominance_search(const portfolio_problem &p, double required, const std::atomic<bool> *cancel,
+  dominance_search(const portfolio_problem& p, double required, const std::atomic<bool>* cancel,
                    search_config cfg);
 
   /// The optimum; `seed` (members of a feasible portfolio, or empty) is a first incumbent.
-  portfolio_solution run(const std::vector<pool_candidate> &seed);
+  portfolio_solution run(const std::vector<pool_candidate>& seed);
 
   /// Whether a cancel request or the work limit stopped the search (the result is then
   /// incomplete).
@@ -103,32 +103,32 @@ private:
   bool done() const { return stopped_ || (cfg_.stop_at_first && best_.feasible); }
 
   // expand.cpp: the state tests and the expansion, one stage at a time or depth-first.
-  bool alive(std::size_t i, const state &s) const;
-  bool promising(double v, std::size_t members, double mag, const state *s = nullptr,
+  bool alive(std::size_t i, const state& s) const;
+  bool promising(double v, std::size_t members, double mag, const state* s = nullptr,
                  std::size_t i = 0) const;
-  bool keys_lose(std::size_t i, const state &s) const;
+  bool keys_lose(std::size_t i, const state& s) const;
   std::size_t min_more(std::size_t i, double r) const;
   bool surely_above(double v, double mag) const;
   bool has_limit() const { return best_.feasible || cfg_.cutoff < kInf || cap_ < kInf; }
   double limit() const;
-  double bound(std::size_t i, const state &s) const;
+  double bound(std::size_t i, const state& s) const;
   void search(std::size_t beam);
   template <class Emit>
-  void expand(std::size_t i, const state &s, Emit emit);
+  void expand(std::size_t i, const state& s, Emit emit);
   void depth_first(std::size_t i, std::vector<state> states);
   void dive(std::size_t i, state s);
-  void push_link(state &t);
-  std::vector<pool_candidate> members_of(std::int32_t node, const pool_candidate *item) const;
+  void push_link(state& t);
+  std::vector<pool_candidate> members_of(std::int32_t node, const pool_candidate* item) const;
 
   // dominance.cpp: dropping the dominated states of a stage.
-  void filter(std::vector<state> &v) const;
-  bool keys_before(const state &a, const state &b) const;
-  bool wins_ties(const state &e, const state &s) const;
-  bool covers(const state &e, const state &s) const;
+  void filter(std::vector<state>& v) const;
+  bool keys_before(const state& a, const state& b) const;
+  bool wins_ties(const state& e, const state& s) const;
+  bool covers(const state& e, const state& s) const;
 
-  const portfolio_problem &p_;
+  const portfolio_problem& p_;
   double required_;
-  const std::atomic<bool> *cancel_;
+  const std::atomic<bool>* cancel_;
   search_config cfg_;
   budget_prices prices_;
   quanta qa_;
@@ -147,9 +147,9 @@ private:
   pareto_dims dims_{false, false};
   std::vector<link> arena_;
   portfolio_solution best_;
-  std::vector<rank_key> best_keys_; // the incumbent's keys, sorted
-  mutable std::vector<const pool_candidate *> scratch_a_, scratch_b_; // keys_before
-  mutable std::vector<rank_key> scratch_keys_;                        // keys_lose
+  std::vector<rank_key> best_keys_;                                  // the incumbent's keys, sorted
+  mutable std::vector<const pool_candidate*> scratch_a_, scratch_b_; // keys_before
+  mutable std::vector<rank_key> scratch_keys_;                       // keys_lose
   bool stopped_ = false;
   bool limited_ = false;    // stopped at the work limit
   std::uint64_t work_ = 0;  // work()

@@ -56,4 +56,4 @@ DCPLAN_HD double uniform_open01(std::uint32_t hi, std::uint32_t lo) {
   return (static_cast<double>(x >> 12) + 0.5) * (1.0 / 4503599627370496.0);
 }
 
-}  // namespace dcplan::detail
+} // namespace dcplan::detail

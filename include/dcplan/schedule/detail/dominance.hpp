@@ -27,13 +27,13 @@ namespace dcplan::detail {
 
 /// The resource a phase uses of its site's limit: facility MW (build), IT MW (colo) or
 /// accelerators (cloud).
-inline double phase_use(const phase &p) {
+inline double phase_use(const phase& p) {
   if (p.key.sourcing == static_cast<int>(sourcing::build)) return p.fig.facility_kw / 1000;
   if (p.key.sourcing == static_cast<int>(sourcing::colo)) return p.fig.it_kw / 1000;
   return p.fig.accelerators;
 }
 
 /// The undominated candidates of `in` (key order in, key order out).
-std::vector<phase> reduce_candidates(const std::vector<phase> &in, objective o);
+std::vector<phase> reduce_candidates(const std::vector<phase>& in, objective o);
 
 } // namespace dcplan::detail
