@@ -145,6 +145,8 @@ static void explain_replicas(std::string& o, const scenario& sc, const plan_ref&
        "= tco / (tokens_per_second x 3600 x 8760 x utilization x H) x 1e6");
 }
 
+// Kept whole: one line per figure of MODEL.md, in its order, as the reader reads them.
+// NOLINTNEXTLINE(readability-function-size)
 std::string explain_text(const scenario& sc, const plan_ref& p) {
   const plan_figures f = evaluate_ref(sc, p);
   const globals_rec g = sc.globals();

@@ -121,6 +121,8 @@ std::string plan_label(const scenario& sc, const shown_plan& p) {
                      source_name(p.ref.sourcing), grouped(p.ref.nodes));
 }
 
+// Kept whole: axes, step line, markers and legend share one scale and one list of shown points.
+// NOLINTNEXTLINE(readability-function-size)
 std::string frontier_chart(const scenario& sc, const plan_space& sp,
                            const std::vector<frontier_point>& points,
                            const std::vector<std::size_t>& shown, const shown_plan* chosen) {
