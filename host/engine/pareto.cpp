@@ -19,7 +19,8 @@ namespace {
 // Records of one pool, in ranking order: every earlier record is ranked before (and so has an
 // objective no larger than) the current one, so q is dominated exactly when an earlier kept
 // record beats it on FLOP/s and on the extra figures.
-void sweep_pool(const pool_candidate* r, std::size_t n, pareto_dims d, std::vector<pool_candidate>& out) {
+void sweep_pool(const pool_candidate* r, std::size_t n, pareto_dims d,
+                std::vector<pool_candidate>& out) {
   const std::size_t first_kept = out.size();
   if (!d.capex && !d.tco) {
     double best = -1;
@@ -32,40 +33,41 @@ void sweep_pool(const pool_candidate* r, std::size_t n, pareto_dims d, std::vect
     return;
   }
   // Staircase of the kept records on (x, FLOP/s), x the first extra figure: entries with larger
-  // x hold more FLOP/s, so the entry at or below x_q holds the most FLOP/s for x <= x_q.
+  // x hold more FLOP/s, so the entry at or below x_q holds the most FLOP/s for x <= x_q. A kept
+  // record enters it only when that entry holds less FLOP/s than it: with both extra figures a
+  // record can be kept (on TCO) while an entry at or below its x already covers it, and entering
+  // it then would put an entry with less FLOP/s after one with more, hiding the larger entry
+  // from later queries and keeping records it dominates.
   const bool use_capex = d.capex;
   std::map<double, double> stair;
   for (std::size_t i = 0; i < n; ++i) {
     const pool_candidate& q = r[i];
     const double x = use_capex ? q.capex : q.tco;
     auto it = stair.upper_bound(x);
-    bool dominated = false;
-    if (it != stair.begin() && std::prev(it)->second >= q.flops) {
+    const bool covered = it != stair.begin() && std::prev(it)->second >= q.flops;
+    if (covered) {
       // Dominated on (x, FLOP/s); with a second extra figure, check the kept records in full.
-      dominated = true;
-      if (d.capex && d.tco) {
-        dominated = false;
-        for (std::size_t k = out.size(); k-- > first_kept;) {
-          if (dominates(out[k], q, d)) {
-            dominated = true;
-            break;
-          }
+      if (!(d.capex && d.tco)) continue;
+      bool dominated = false;
+      for (std::size_t k = out.size(); k-- > first_kept;) {
+        if (dominates(out[k], q, d)) {
+          dominated = true;
+          break;
         }
       }
+      if (dominated) continue;
+      out.push_back(q); // kept on TCO; the staircase already covers it on (x, FLOP/s)
+      continue;
     }
-    if (dominated) continue;
     out.push_back(q);
     auto [pos, fresh] = stair.emplace(x, q.flops);
-    if (!fresh) {
-      if (pos->second >= q.flops) continue;
-      pos->second = q.flops;
-    }
+    if (!fresh) pos->second = q.flops; // not covered, so more FLOP/s than the entry at x
     auto next = std::next(pos);
     while (next != stair.end() && next->second <= q.flops) next = stair.erase(next);
   }
 }
 
-}  // namespace
+} // namespace
 
 std::vector<pool_candidate> sweep_sorted(const pool_candidate* r, std::size_t n, pareto_dims d) {
   std::vector<pool_candidate> out;
@@ -87,7 +89,8 @@ candidate_builder::candidate_builder(int pools, pareto_dims d)
 void candidate_builder::refresh_reps(const pool_candidate* r, std::size_t n) {
   // The representative of a (pool, bin) is its best-ranked plan seen so far.
   for (std::size_t i = 0; i < n; ++i) {
-    pool_candidate& rep = reps_[static_cast<std::size_t>(r[i].pool) * kFlopBins + flop_bin(r[i].flops)];
+    pool_candidate& rep =
+        reps_[static_cast<std::size_t>(r[i].pool) * kFlopBins + flop_bin(r[i].flops)];
     if (rep.pool < 0 || rank_less(key_of(r[i]), key_of(rep))) rep = r[i];
   }
 }
@@ -110,7 +113,8 @@ std::vector<pool_candidate> candidate_builder::finish() {
   return std::move(acc_);
 }
 
-std::vector<pool_candidate> find_pool_candidates_reference(const scenario& sc, const plan_space& sp) {
+std::vector<pool_candidate> find_pool_candidates_reference(const scenario& sc,
+                                                           const plan_space& sp) {
   const model_view v = make_model_view(sc);
   const pareto_dims d = pareto_dims_of(sc);
   std::vector<pool_candidate> cand;
@@ -133,9 +137,9 @@ std::vector<pool_candidate> find_pool_candidates_reference(const scenario& sc, c
 }
 
 pool_candidates_result find_pool_candidates(const scenario& sc, const plan_space& sp,
-                                   backend_kind backend, const engine_options& opt) {
+                                            backend_kind backend, const engine_options& opt) {
   return backend == backend_kind::cuda ? find_pool_candidates_cuda(sc, sp, opt)
-                           : find_pool_candidates_cpu(sc, sp, opt);
+                                       : find_pool_candidates_cpu(sc, sp, opt);
 }
 
-}  // namespace dcplan
+} // namespace dcplan

@@ -25,9 +25,9 @@ pool_candidate item(int pool, double obj, double capex, double tco, double flops
   return {pool, obj, capex, tco, flops, 0.0, index};
 }
 
-std::vector<std::uint64_t> indices(const std::vector<pool_candidate> &v) {
+std::vector<std::uint64_t> indices(const std::vector<pool_candidate>& v) {
   std::vector<std::uint64_t> out;
-  for (const auto &r : v) out.push_back(r.index);
+  for (const auto& r : v) out.push_back(r.index);
   return out;
 }
 
@@ -38,8 +38,8 @@ struct tallies {
 };
 
 // The optimizer against enumeration on one problem: the same feasibility, objective and members.
-void check_against_enumeration(const portfolio_problem &p, double required, int trial,
-                               std::size_t several_from, tallies &t) {
+void check_against_enumeration(const portfolio_problem& p, double required, int trial,
+                               std::size_t several_from, tallies& t) {
   const portfolio_solution a = solve_portfolio(p, required);
   const portfolio_solution b = solve_portfolio_brute_force(p, required);
   // Without the heuristics' first incumbents, which on problems this small may find the
@@ -92,7 +92,7 @@ namespace {
 
 // The catalog at four sites with every node count up to `max_nodes`: combinations long enough
 // that the pruned pass skips most of their ranges.
-scenario catalog_portfolio(const std::string &objective, const std::string &budget, int max_nodes) {
+scenario catalog_portfolio(const std::string& objective, const std::string& budget, int max_nodes) {
   const std::string text = fmt::format(R"(include:
   - catalog/accelerators.yaml
   - catalog/systems.yaml
@@ -119,15 +119,15 @@ search: {{max_nodes: {}}}
 
 TEST_CASE("pruned pool-candidate pass equals the Thrust pass on catalog scenarios", "[portfolio]") {
   struct variant {
-    const char *objective;
-    const char *budget;
+    const char* objective;
+    const char* budget;
   };
   // Each figure dominance may compare: the objective alone, with capex, with TCO, and both.
   const variant variants[] = {{"tco", ""},
                               {"tco", "budget: {capex_usd: 2.0e9}"},
                               {"carbon", "budget: {capex_usd: 3.0e9, tco_usd: 4.0e9}"},
                               {"capex", "budget: {tco_usd: 3.0e9}"}};
-  for (const variant &x : variants) {
+  for (const variant& x : variants) {
     const scenario sc = catalog_portfolio(x.objective, x.budget, 800);
     const plan_space sp = build_space(sc);
     engine_options thrust_opt;
@@ -165,11 +165,11 @@ TEST_CASE("pruned pool-candidate pass equals the Thrust pass on catalog scenario
     std::vector<pool_candidate> a = fr_half.items, b = ref_half.items;
     // The pruned share may leave out plans a candidate elsewhere dominates; merged with the
     // other shares the pool candidates is the same, and nothing it keeps lies outside its share.
-    for (const pool_candidate &r : a)
+    for (const pool_candidate& r : a)
       REQUIRE((r.index >= half.range_begin && r.index < half.range_end));
-    for (const pool_candidate &r : ref.items)
+    for (const pool_candidate& r : ref.items)
       if (r.index >= half.range_begin && r.index < half.range_end)
-        REQUIRE(std::find_if(a.begin(), a.end(), [&](const pool_candidate &q) {
+        REQUIRE(std::find_if(a.begin(), a.end(), [&](const pool_candidate& q) {
                   return q.index == r.index;
                 }) != a.end());
   }
@@ -185,6 +185,38 @@ TEST_CASE("frontier keeps what the figures compared need and drops the dominated
   // With capex compared (a capex budget), the second plan's lower capex keeps it.
   CHECK(indices(sweep_sorted(sorted.data(), sorted.size(), {true, false})) ==
         std::vector<std::uint64_t>{5, 1, 2, 3});
+}
+
+TEST_CASE("sweep with capex and TCO compared drops a plan a plan kept before it dominates",
+          "[portfolio]") {
+  // Both budgets (the carbon objective): the second plan is kept on its TCO although the first
+  // beats it on (capex, FLOP/s); the third is dominated by the first on every figure.
+  const std::vector<pool_candidate> sorted = {item(0, 1, 1, 10, 10, 0), item(0, 2, 2, 1, 5, 1),
+                                              item(0, 3, 3, 11, 8, 2)};
+  CHECK(indices(sweep_sorted(sorted.data(), sorted.size(), {true, true})) ==
+        std::vector<std::uint64_t>{0, 1});
+}
+
+TEST_CASE("sweep equals pairwise dominance on random records", "[portfolio]") {
+  std::mt19937_64 g(5);
+  std::uniform_int_distribution<int> small(0, 9);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const pareto_dims d{trial % 4 != 0, trial % 4 != 1};
+    std::vector<pool_candidate> recs;
+    const int n = std::uniform_int_distribution<int>(1, 40)(g);
+    for (int i = 0; i < n; ++i)
+      recs.push_back(item(small(g) % 3, small(g), small(g), small(g), small(g),
+                          static_cast<std::uint64_t>(i)));
+    std::sort(recs.begin(), recs.end(), detail::pool_then_rank{});
+    std::vector<std::uint64_t> expected;
+    for (const pool_candidate& q : recs)
+      if (std::none_of(recs.begin(), recs.end(), [&](const pool_candidate& p) {
+            return p.pool == q.pool && dominates(p, q, d);
+          }))
+        expected.push_back(q.index);
+    INFO("trial " << trial);
+    REQUIRE(indices(sweep_sorted(recs.data(), recs.size(), d)) == expected);
+  }
 }
 
 TEST_CASE("optimizer equals enumeration of every portfolio", "[portfolio]") {
@@ -245,7 +277,7 @@ TEST_CASE("optimizer equals enumeration on curves of node counts, copies of pool
       }
       previous = pool;
       double pool_most = 0;
-      for (auto &r : pool) {
+      for (auto& r : pool) {
         r.pool = k;
         r.index = index++;
         pool_most = std::max(pool_most, r.flops);
@@ -460,7 +492,7 @@ TEST_CASE("a work limit stops the optimizer with the best portfolio found and a 
       // A portfolio it found: feasible, and no better than the optimum.
       double flops = 0, capex = 0;
       std::set<int> pools;
-      for (const pool_candidate &m : s.members) {
+      for (const pool_candidate& m : s.members) {
         flops += m.flops;
         capex += m.capex;
         pools.insert(m.pool);
@@ -504,7 +536,7 @@ TEST_CASE("portfolio run on a scenario: members pass tests 1-5 and 7, sum meets 
   if (rep.best.feasible) {
     double flops = 0;
     std::vector<int> pools;
-    for (const auto &m : rep.best.members) {
+    for (const auto& m : rep.best.members) {
       const plan_figures f = evaluate_ref(sc, plan_of_index(sp, m.index));
       CHECK(f.near_feasible);
       flops += f.effective_flops;
