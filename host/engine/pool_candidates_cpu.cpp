@@ -25,7 +25,7 @@ struct combo_range {
   std::uint64_t b, e;
 };
 
-std::vector<combo_range> ranges_of(const plan_space &sp, std::uint64_t range_b,
+std::vector<combo_range> ranges_of(const plan_space& sp, std::uint64_t range_b,
                                    std::uint64_t range_e) {
   std::vector<combo_range> out;
   for (std::size_t k = 0; k < sp.combos.size(); ++k) {
@@ -40,8 +40,8 @@ std::vector<combo_range> ranges_of(const plan_space &sp, std::uint64_t range_b,
 // Runs `body(range, out)` over every combination range in parallel (dynamic schedule) and
 // returns the records every call appended, in combination order (so independent of threads).
 template <class Body>
-std::vector<pool_candidate> gather(const std::vector<combo_range> &ranges,
-                                   const engine_options &opt, Body body) {
+std::vector<pool_candidate> gather(const std::vector<combo_range>& ranges,
+                                   const engine_options& opt, Body body) {
   std::vector<std::vector<pool_candidate>> per(ranges.size());
   bool stopped = false;
 #pragma omp parallel for schedule(dynamic, 1)
@@ -54,26 +54,26 @@ std::vector<pool_candidate> gather(const std::vector<combo_range> &ranges,
   }
   if (stopped || (opt.cancel && opt.cancel->load())) throw interrupted_error("interrupted");
   std::size_t n = 0;
-  for (const auto &v : per) n += v.size();
+  for (const auto& v : per) n += v.size();
   std::vector<pool_candidate> out;
   out.reserve(n);
-  for (const auto &v : per) out.insert(out.end(), v.begin(), v.end());
+  for (const auto& v : per) out.insert(out.end(), v.begin(), v.end());
   return out;
 }
 
 // Sorts by pool and ranking key and drops repeated plans.
-void sort_unique(std::vector<pool_candidate> &v) {
+void sort_unique(std::vector<pool_candidate>& v) {
   std::sort(v.begin(), v.end(), detail::pool_then_rank{});
   v.erase(std::unique(
               v.begin(), v.end(),
-              [](const pool_candidate &a, const pool_candidate &b) { return a.index == b.index; }),
+              [](const pool_candidate& a, const pool_candidate& b) { return a.index == b.index; }),
           v.end());
 }
 
 // The candidates of the pruned pass: a superset of the pool candidates's plans in the selected
 // range, sorted by pool and ranking key. `cost_frontier` runs it for the cost frontier instead.
-std::vector<pool_candidate> pruned_candidates(const scenario &sc, const plan_space &sp,
-                                              const engine_options &opt, bool cost_frontier) {
+std::vector<pool_candidate> pruned_candidates(const scenario& sc, const plan_space& sp,
+                                              const engine_options& opt, bool cost_frontier) {
   model_view v = make_model_view(sc);
   if (cost_frontier) v.g.obj = static_cast<int>(objective::tco);
   const space_view s = sp.view();
@@ -85,37 +85,37 @@ std::vector<pool_candidate> pruned_candidates(const scenario &sc, const plan_spa
   // Known candidates: the pool candidates of geometric samples of every combination of the whole
   // space (any real candidate of a pool may rule plans out, wherever its index lies).
   std::vector<pool_candidate> samples = gather(
-      ranges_of(sp, 0, sp.total), opt, [&](const combo_range &r, std::vector<pool_candidate> &out) {
+      ranges_of(sp, 0, sp.total), opt, [&](const combo_range& r, std::vector<pool_candidate>& out) {
         detail::candidate_samples(v, s, r.k, r.b, r.e, cost_frontier,
-                                  [&](const pool_candidate &x) { out.push_back(x); });
+                                  [&](const pool_candidate& x) { out.push_back(x); });
       });
   sort_unique(samples);
   std::vector<pool_candidate> known = sweep_sorted(samples.data(), samples.size(), d);
   std::vector<pool_candidate> reps = known;
-  std::sort(reps.begin(), reps.end(), [](const pool_candidate &a, const pool_candidate &b) {
+  std::sort(reps.begin(), reps.end(), [](const pool_candidate& a, const pool_candidate& b) {
     if (a.pool != b.pool) return a.pool < b.pool;
     if (a.flops != b.flops) return a.flops < b.flops;
     return rank_less(key_of(a), key_of(b));
   });
   std::vector<std::uint32_t> begin(static_cast<std::size_t>(pools) + 1, 0);
-  for (const pool_candidate &r : reps) ++begin[static_cast<std::size_t>(r.pool) + 1];
+  for (const pool_candidate& r : reps) ++begin[static_cast<std::size_t>(r.pool) + 1];
   for (int p = 0; p < pools; ++p) begin[p + 1] += begin[p];
   const detail::rep_index idx{reps.data(), begin.data(), pools, d, cost_frontier};
 
   std::vector<pool_candidate> cand =
-      gather(ranges, opt, [&](const combo_range &r, std::vector<pool_candidate> &out) {
+      gather(ranges, opt, [&](const combo_range& r, std::vector<pool_candidate>& out) {
         detail::range_candidates(v, s, r.k, r.b, r.e, idx, true,
-                                 [&](const pool_candidate &x) { out.push_back(x); });
+                                 [&](const pool_candidate& x) { out.push_back(x); });
       });
   // The known candidates rule plans out, so those in the range must reach the sweep themselves.
-  for (const pool_candidate &r : known)
+  for (const pool_candidate& r : known)
     if (r.index >= range_b && r.index < range_e) cand.push_back(r);
   sort_unique(cand);
   return cand;
 }
 
-pool_candidates_result pruned_pass(const scenario &sc, const plan_space &sp,
-                                   const engine_options &opt) {
+pool_candidates_result pruned_pass(const scenario& sc, const plan_space& sp,
+                                   const engine_options& opt) {
   const std::vector<pool_candidate> cand = pruned_candidates(sc, sp, opt, false);
   pool_candidates_result out;
   out.items = sweep_sorted(cand.data(), cand.size(), pareto_dims_of(sc));
@@ -123,8 +123,8 @@ pool_candidates_result pruned_pass(const scenario &sc, const plan_space &sp,
   return out;
 }
 
-pool_candidates_result thrust_pass(const scenario &sc, const plan_space &sp,
-                                   const engine_options &opt) {
+pool_candidates_result thrust_pass(const scenario& sc, const plan_space& sp,
+                                   const engine_options& opt) {
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
   const pareto_dims d = pareto_dims_of(sc);
@@ -146,16 +146,16 @@ pool_candidates_result thrust_pass(const scenario &sc, const plan_space &sp,
 
 } // namespace
 
-std::vector<frontier_point> cost_frontier_pruned_cpu(const scenario &sc, const plan_space &sp,
-                                                     const engine_options &opt) {
+std::vector<frontier_point> cost_frontier_pruned_cpu(const scenario& sc, const plan_space& sp,
+                                                     const engine_options& opt) {
   const detail::omp_threads_guard threads(opt.threads);
   std::vector<frontier_point> pts;
-  for (const pool_candidate &r : pruned_candidates(sc, sp, opt, true))
+  for (const pool_candidate& r : pruned_candidates(sc, sp, opt, true))
     pts.push_back({r.index, r.obj, r.flops, r.capex});
   std::sort(pts.begin(), pts.end(), frontier_before);
   std::vector<frontier_point> out;
   double best = -1.0; // effective FLOP/s are positive
-  for (const frontier_point &p : pts)
+  for (const frontier_point& p : pts)
     if (p.eff > best) {
       out.push_back(p);
       best = p.eff;
@@ -163,8 +163,8 @@ std::vector<frontier_point> cost_frontier_pruned_cpu(const scenario &sc, const p
   return out;
 }
 
-pool_candidates_result find_pool_candidates_cpu(const scenario &sc, const plan_space &sp,
-                                                const engine_options &opt) {
+pool_candidates_result find_pool_candidates_cpu(const scenario& sc, const plan_space& sp,
+                                                const engine_options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   const detail::omp_threads_guard threads(opt.threads);
   pool_candidates_result r = opt.reference ? thrust_pass(sc, sp, opt) : pruned_pass(sc, sp, opt);

@@ -32,20 +32,20 @@ struct undominated_candidate {
   }
 };
 
-
 /// Writes the candidates of plans [begin, end) to `out` (room for end - begin), sorted by pool
 /// and ranking key, and returns how many there are. `reps` lives on the policy's side.
 template <class Policy>
 std::size_t candidate_chunk(Policy policy, const model_view& v, const space_view& sp,
-                           std::uint64_t begin, std::uint64_t end, const pool_candidate* reps,
-                           pareto_dims d, pool_candidate* out) {
+                            std::uint64_t begin, std::uint64_t end, const pool_candidate* reps,
+                            pareto_dims d, pool_candidate* out) {
   const thrust::counting_iterator<std::uint64_t> first(begin), last(end);
   const auto recs = thrust::make_transform_iterator(first, rec_of_plan{v, sp});
-  pool_candidate* out_end = thrust::copy_if(policy, recs, recs + static_cast<std::ptrdiff_t>(end - begin),
-                                          out, undominated_candidate{reps, d});
+  pool_candidate* out_end =
+      thrust::copy_if(policy, recs, recs + static_cast<std::ptrdiff_t>(end - begin), out,
+                      undominated_candidate{reps, d});
   const std::size_t n = static_cast<std::size_t>(out_end - out);
   thrust::sort(policy, out, out_end, pool_then_rank{});
   return n;
 }
 
-}  // namespace dcplan::detail
+} // namespace dcplan::detail
