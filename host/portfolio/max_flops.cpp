@@ -18,6 +18,7 @@ std::vector<std::vector<pool_candidate>> fitting_pools(const portfolio_problem& 
     by_pool[r.pool].push_back(r);
   }
   std::vector<std::vector<pool_candidate>> out;
+  out.reserve(by_pool.size());
   for (auto& [pool, v] : by_pool) out.push_back(std::move(v));
   return out;
 }

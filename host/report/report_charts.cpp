@@ -276,7 +276,8 @@ std::string breakdown_chart(const scenario& sc, const std::vector<shown_plan>& p
   c.add(pattern_defs("cb"));
   // Legend across the top, two rows of three.
   for (int k = 0; k < 6; ++k) {
-    const double x = 20 + (k % 3) * 300, y = 14 + static_cast<double>(k / 3) * 22;
+    const int row = k / 3, column = k % 3; // whole rows and columns of the legend
+    const double x = 20 + column * 300, y = 14 + row * 22;
     c.rect(x, y, 16, 14, fmt::format("url(#cb-{})", kParts[k].key), "stroke=\"#333\"");
     c.text(x + 22, y + 12, kParts[k].name, "start", "legend");
   }

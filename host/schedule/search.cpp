@@ -59,6 +59,7 @@ public:
     std::stable_sort(by.begin(), by.end(),
                      [&](std::size_t a, std::size_t b) { return largest[a] > largest[b]; });
     std::vector<std::vector<std::size_t>> sorted;
+    sorted.reserve(by.size());
     for (std::size_t q : by) sorted.push_back(std::move(pools_[q]));
     pools_ = std::move(sorted);
     // Within a pool, the cheapest FLOP/s first: good schedules early tighten the bound.
