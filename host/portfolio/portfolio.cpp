@@ -51,17 +51,14 @@ detail::first_result first_incumbent(const portfolio_problem& p, double required
   return f;
 }
 
-// MODEL.md "Portfolios" under the effective_flops objective: the optimum within the budgets and
-// the budget curve, the optimum within the budgets scaled together by each fraction. `fr` holds
-// the candidates of the largest scale (portfolio_candidate_scenario); each point's search keeps
-// those within its own budgets.
-portfolio_report solve_budget_curve(const scenario& sc, pool_candidates_result fr,
-                                    const engine_options& opt, const portfolio_options& popt) {
-  portfolio_report rep;
-  rep.candidates_seconds = fr.seconds;
-  rep.candidate_count = fr.items.size();
-  portfolio_problem p;
-  p.items = std::move(fr.items);
+// The points of the cost or budget curve, one solve per fraction of kCostCurveFractions by
+// `solve(fraction, options)`. The solves are independent: one per thread, each exact and
+// deterministic. The target's own solve (fraction 1) starts first, and its time from the start
+// is the time to the optimum; every other point gets the curve's work limit. Moves `p.items`
+// into `rep.candidates` when done.
+template <class Solve>
+void solve_curve(portfolio_report& rep, portfolio_problem& p, const engine_options& opt,
+                 const portfolio_options& popt, Solve solve) {
   const auto t0 = std::chrono::steady_clock::now();
   constexpr int kPoints = static_cast<int>(std::size(kCostCurveFractions));
   std::vector<portfolio_solution> sol(kPoints);
@@ -76,15 +73,10 @@ portfolio_report solve_budget_curve(const scenario& sc, pool_candidates_result f
   for (int n = 0; n < kPoints; ++n) {
     const int k = order[static_cast<std::size_t>(n)];
     if (opt.cancel && opt.cancel->load()) continue;
-    const double scale = kCostCurveFractions[k];
-    portfolio_problem q;
-    q.items = p.items;
-    if (sc.budget_capex_usd) q.capex_budget = *sc.budget_capex_usd * scale;
-    if (sc.budget_tco_usd) q.tco_budget = *sc.budget_tco_usd * scale;
     portfolio_search_options o;
-    if (scale != 1.0) o.work_limit = popt.curve_work_limit;
-    sol[k] = solve_portfolio_max_flops(q, opt.cancel, o);
-    if (scale == 1.0)
+    if (kCostCurveFractions[k] != 1.0) o.work_limit = popt.curve_work_limit;
+    sol[k] = solve(kCostCurveFractions[k], o);
+    if (kCostCurveFractions[k] == 1.0)
       rep.target_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
@@ -99,6 +91,26 @@ portfolio_report solve_budget_curve(const scenario& sc, pool_candidates_result f
   }
   rep.candidates = std::move(p.items);
   rep.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// MODEL.md "Portfolios" under the effective_flops objective: the optimum within the budgets and
+// the budget curve, the optimum within the budgets scaled together by each fraction. `fr` holds
+// the candidates of the largest scale (portfolio_candidate_scenario); each point's search keeps
+// those within its own budgets.
+portfolio_report solve_budget_curve(const scenario& sc, pool_candidates_result fr,
+                                    const engine_options& opt, const portfolio_options& popt) {
+  portfolio_report rep;
+  rep.candidates_seconds = fr.seconds;
+  rep.candidate_count = fr.items.size();
+  portfolio_problem p;
+  p.items = std::move(fr.items);
+  solve_curve(rep, p, opt, popt, [&](double scale, const portfolio_search_options& o) {
+    portfolio_problem q;
+    q.items = p.items;
+    if (sc.budget_capex_usd) q.capex_budget = *sc.budget_capex_usd * scale;
+    if (sc.budget_tco_usd) q.tco_budget = *sc.budget_tco_usd * scale;
+    return solve_portfolio_max_flops(q, opt.cancel, o);
+  });
   return rep;
 }
 
@@ -213,40 +225,9 @@ portfolio_report solve_portfolio_report(const scenario& sc, pool_candidates_resu
   p.capex_budget = sc.budget_capex_usd;
   p.tco_budget = sc.budget_tco_usd;
   const double required = sc.globals().required_effective_flops;
-  const auto t0 = std::chrono::steady_clock::now();
-  // The cost curve's solves are independent: one per thread, each exact and deterministic.
-  constexpr int kPoints = static_cast<int>(std::size(kCostCurveFractions));
-  std::vector<portfolio_solution> sol(kPoints);
-  // The target's own solve starts first; its time from the start is the time to the optimum.
-  std::vector<int> order;
-  for (int k = 0; k < kPoints; ++k)
-    if (kCostCurveFractions[k] == 1.0)
-      order.insert(order.begin(), k);
-    else
-      order.push_back(k);
-  const int threads = opt.threads > 0 ? opt.threads : omp_get_num_procs();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int n = 0; n < kPoints; ++n) {
-    const int k = order[static_cast<std::size_t>(n)];
-    if (opt.cancel && opt.cancel->load()) continue;
-    portfolio_search_options o;
-    if (kCostCurveFractions[k] != 1.0) o.work_limit = popt.curve_work_limit;
-    sol[k] = solve_portfolio(p, required * kCostCurveFractions[k], opt.cancel, o);
-    if (kCostCurveFractions[k] == 1.0)
-      rep.target_seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  }
-  if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-  for (int k = 0; k < kPoints; ++k) {
-    rep.nodes += sol[k].nodes;
-    rep.cost_curve.push_back(sol[k].feasible ? std::optional<double>(sol[k].objective)
-                                             : std::nullopt);
-    rep.cost_curve_bound.push_back(sol[k].proven ? std::nullopt
-                                                 : std::optional<double>(sol[k].lower_bound));
-    if (kCostCurveFractions[k] == 1.0) rep.best = std::move(sol[k]);
-  }
-  rep.candidates = std::move(p.items);
-  rep.solve_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  solve_curve(rep, p, opt, popt, [&](double fraction, const portfolio_search_options& o) {
+    return solve_portfolio(p, required * fraction, opt.cancel, o);
+  });
   return rep;
 }
 
