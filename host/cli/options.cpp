@@ -120,7 +120,8 @@ void add_override_options(CLI::App& plan, scenario_overrides& o) {
   number("--restart-minutes", o.restart_minutes, "Goodput: minutes lost per failure", non_negative);
   plan.add_option("--serve", o.serve_model,
                   "Inference target: serve this model of configs/catalog/models.yaml (such as "
-                  "llama-3.1-70b) at --tokens-per-second; docs/inference.md")
+                  "llama-3.1-70b) at --tokens-per-second; systems without an mbu of their own "
+                  "use mbu 0.6, an estimate (docs/inference.md)")
       ->group(group);
   number("--tokens-per-second", o.tokens_per_second,
          "Inference target: generated tokens per second to serve, all replicas", positive);

@@ -129,10 +129,17 @@ std::string answer_sentence(const scenario& sc, const shown_plan& p) {
                       grouped(r.nodes), sys, grouped(f.accelerators), site, fab);
     break;
   }
-  std::string s = fmt::format(
-      "{}: {} of effective {} compute, ready in {}, for a {:g}-year TCO of {} ({} capex)", how,
-      human_flops(f.effective_flops), to_string(sc.prec), months(f.ready_months), sc.horizon_years,
-      human_usd(f.tco), human_usd(f.capex));
+  std::string s =
+      sc.inference // MODEL.md "Inference targets": the plan's rate is tokens/s
+          ? fmt::format("{}: {} generated tokens/s ({} replicas of {} accelerators), ready in {}, "
+                        "for a {:g}-year TCO of {} ({} capex), ${:.3g} per million tokens",
+                        how, human_count(f.tokens_per_second), grouped(f.replicas),
+                        grouped(f.replica_accelerators), months(f.ready_months), sc.horizon_years,
+                        human_usd(f.tco), human_usd(f.capex), f.usd_per_million_tokens)
+          : fmt::format(
+                "{}: {} of effective {} compute, ready in {}, for a {:g}-year TCO of {} ({} capex)",
+                how, human_flops(f.effective_flops), to_string(sc.prec), months(f.ready_months),
+                sc.horizon_years, human_usd(f.tco), human_usd(f.capex));
   if (sc.training) s += fmt::format("; the training run takes {:.1f} days", f.job_days);
   s += ".";
   if (!sm.name.empty()) s += " Site " + sm.id + ": " + sm.name + ".";
@@ -154,6 +161,16 @@ std::string question_section(const scenario& sc, const engine_result& r,
                     human_count(sc.training->active_params), human_count(sc.training->tokens),
                     sc.training->days, sc.training->flops_per_token,
                     human_flops(g.required_effective_flops)));
+  } else if (sc.inference) {
+    const inference_target& t = *sc.inference;
+    row("Target",
+        fmt::format("serve {} at {} generated tokens/s ({:g} prompt and {:g} generated "
+                    "tokens per request{})",
+                    t.model.empty() ? human_count(t.total_params) + " parameters" : t.model,
+                    human_count(t.tokens_per_second), t.input_tokens, t.output_tokens,
+                    t.max_ms_per_token
+                        ? fmt::format(", at most {:g} ms per token", *t.max_ms_per_token)
+                        : ""));
   } else if (sc.obj == objective::effective_flops) {
     row("Target", "none: the most effective compute within the other limits");
   } else {
@@ -179,8 +196,11 @@ std::string question_section(const scenario& sc, const engine_result& r,
     h += fmt::format(
         "<p class=\"answer\" id=\"answer\"><strong>Answer:</strong> no plan passes every test. "
         "The closest, {}, reaches {} of the {} required.</p>",
-        esc(charts::plan_label(sc, p).substr(8)), esc(human_flops(p.f.effective_flops)),
-        esc(human_flops(g.required_effective_flops)));
+        esc(charts::plan_label(sc, p).substr(8)),
+        esc(sc.inference ? human_count(p.f.tokens_per_second) + " tokens/s"
+                         : human_flops(p.f.effective_flops)),
+        esc(sc.inference ? human_count(sc.inference->tokens_per_second) + " tokens/s"
+                         : human_flops(g.required_effective_flops)));
   } else {
     h += "<p class=\"answer\" id=\"answer\"><strong>Answer:</strong> no plan passes every test, "
          "and every plan fails a test other than the target.</p>";
@@ -211,6 +231,9 @@ std::string plans_table(const scenario& sc, const std::vector<shown_plan>& plans
   if (sc.training) {
     heads.push_back({"job days", true});
     heads.push_back({"job cost", true});
+  } else if (sc.inference) {
+    heads.push_back({"tokens / s", true});
+    heads.push_back({"$ / M tokens", true});
   } else {
     heads.push_back({"t CO2 / year", true});
   }
@@ -237,6 +260,10 @@ std::string plans_table(const scenario& sc, const std::vector<shown_plan>& plans
     if (sc.training) {
       h += cell("job_days", f.job_days, fmt::format("{:.1f}", f.job_days));
       h += cell("job_cost_usd", f.job_cost_usd, human_usd(f.job_cost_usd));
+    } else if (sc.inference) {
+      h += cell("tokens_per_second", f.tokens_per_second, human_count(f.tokens_per_second));
+      h += cell("usd_per_million_tokens", f.usd_per_million_tokens,
+                fmt::format("{:.3g}", f.usd_per_million_tokens));
     } else {
       h += cell("tco2_per_year", f.tco2_per_year, grouped(f.tco2_per_year));
     }
@@ -421,15 +448,21 @@ std::string run_html(const scenario& sc, const plan_space& sp, const engine_resu
   } else {
     cap += "This run did not compute it.";
   }
-  if (sc.globals().has_target) cap += " Plans right of the dashed line meet the target.";
+  if (sc.inference)
+    cap += " The target is a rate of generated tokens, which the next figure shows.";
+  else if (sc.globals().has_target)
+    cap += " Plans right of the dashed line meet the target.";
   const shown_plan* chosen = plans.empty() ? nullptr : &plans.front();
   h += "<section id=\"frontier\"><h2>What each level of compute costs</h2>";
-  h += figure(1, charts::frontier_chart(sc, sp, r.frontier, shown, chosen), esc(cap));
+  int fig = 1;
+  h += figure(fig++, charts::frontier_chart(sc, sp, r.frontier, shown, chosen), esc(cap));
   h += "</section>";
+  // For an inference target, the same question in its own units (docs/inference.md).
+  if (sc.inference) h += html_inference_section(sc, sp, r, fig++);
 
   // Figure 2: cost breakdown, with the definitions of its parts.
   h += "<section id=\"breakdown\"><h2>Where the money goes</h2>";
-  h += figure(2, charts::breakdown_chart(sc, charted),
+  h += figure(fig++, charts::breakdown_chart(sc, charted),
               fmt::format("Each plan's TCO as present values over the {:g}-year horizon "
                           "(annuity factor {:.4g} at {:g}% a year). The parts add up to the TCO.",
                           sc.horizon_years, sc.globals().annuity, sc.discount_rate * 100));
@@ -449,7 +482,7 @@ std::string run_html(const scenario& sc, const plan_space& sp, const engine_resu
 
   // Figure 3: timeline.
   h += "<section id=\"timeline\"><h2>When it is ready</h2>";
-  h += figure(3, charts::timeline_chart(sc, charted),
+  h += figure(fig++, charts::timeline_chart(sc, charted),
               sc.training ? "Months until each plan is ready (the longest of its lead times), "
                             "then its training run at its effective compute."
                           : "Months until each plan is ready: the longest of its lead times "
@@ -459,7 +492,7 @@ std::string run_html(const scenario& sc, const plan_space& sp, const engine_resu
 
   // Figure 4: feasibility.
   h += "<section id=\"feasibility\"><h2>Why plans fail</h2>";
-  h += figure(4, charts::feasibility_chart(r),
+  h += figure(fig++, charts::feasibility_chart(r),
               "Every plan of the space counted once: under the first test it fails, in the "
               "order of the model, or as passing every test.");
   h += "</section>";

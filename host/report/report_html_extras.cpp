@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "dcplan/report/plan_analysis.hpp"
 #include "dcplan/report/report_html.hpp"
 #include "svg.hpp"
 
@@ -141,8 +142,131 @@ std::string cost_curve_figure(objective o, const portfolio_report& rep) {
 
 } // namespace
 
+// ---- the inference cost frontier (docs/inference.md "Reports") --------------------------------
+
+// A plan that serves the model, as the inference chart draws it (MODEL.md "Inference targets":
+// tokens_per_second and usd_per_million_tokens).
+struct served_plan {
+  plan_ref ref;
+  double tps;    // generated tokens/s, all replicas
+  double usd_m;  // USD per million generated tokens
+  bool chosen;   // the report's first plan (#1, or the closest plan)
+  bool on_front; // no other candidate beats it on both figures
+};
+
+// Every candidate that serves (replicas >= 1), then only those no other candidate beats on both
+// figures (more tokens/s and fewer USD per million tokens), in ascending tokens/s; the chosen
+// plan is kept whatever its place.
+std::vector<served_plan> serving_frontier(std::vector<served_plan> all) {
+  std::sort(all.begin(), all.end(), [](const served_plan& a, const served_plan& b) {
+    if (a.tps != b.tps) return a.tps > b.tps;
+    return a.usd_m < b.usd_m;
+  });
+  std::vector<served_plan> front;
+  double least = INFINITY;
+  for (served_plan& p : all) {
+    p.on_front = p.usd_m < least;
+    if (p.on_front) least = p.usd_m;
+    if (p.on_front || p.chosen) front.push_back(p);
+  }
+  std::reverse(front.begin(), front.end());
+  return front;
+}
+
+std::string serving_chart(const scenario& sc, const std::vector<served_plan>& pts,
+                          double required_tps) {
+  const double left = 96, right = 700, top = 24, bottom = 430;
+  svg::canvas c(960, 490, "Inference cost frontier: cost per million tokens against tokens/s",
+                "Each marker is a plan that no other drawn plan beats on both generated tokens "
+                "per second and cost per million tokens; log scales.");
+  double x0 = INFINITY, x1 = 0, y0 = INFINITY, y1 = 0;
+  for (const served_plan& p : pts) {
+    x0 = std::min(x0, p.tps), x1 = std::max(x1, p.tps);
+    y0 = std::min(y0, p.usd_m), y1 = std::max(y1, p.usd_m);
+  }
+  if (required_tps > 0) x0 = std::min(x0, required_tps), x1 = std::max(x1, required_tps);
+  svg::log_domain(x0, x1);
+  svg::log_domain(y0, y1);
+  const svg::scale xs{x0, x1, left, right, true}, ys{y0, y1, bottom, top, true};
+  c.x_axis(
+      xs, bottom, top, svg::ticks(xs), [](double v) { return human_count(v); },
+      "Generated tokens per second, all replicas (log scale)");
+  c.y_axis(
+      ys, left, right, svg::ticks(ys), [](double v) { return fmt::format("${:g}", v); },
+      fmt::format("Cost per million tokens over {:g} years (USD, log scale)", sc.horizon_years));
+  std::string path;
+  // The least cost per million tokens at which each rate can be had: from one point, a higher
+  // rate costs the next point's figure.
+  for (const served_plan& p : pts) {
+    if (!p.on_front) continue;
+    path += path.empty() ? fmt::format("M{},{}", svg::px(xs(p.tps)), svg::px(ys(p.usd_m)))
+                         : fmt::format("V{}H{}", svg::px(ys(p.usd_m)), svg::px(xs(p.tps)));
+  }
+  c.add(fmt::format("<path d=\"{}\" class=\"front-line\"/>", path));
+  if (required_tps > 0) {
+    const double x = xs(required_tps);
+    c.line(x, top, x, bottom, "target");
+    const bool near_edge = x > right - 140;
+    c.text(near_edge ? x - 4 : x + 4, top + 12, "target " + human_count(required_tps) + " tokens/s",
+           near_edge ? "end" : "start", "label");
+  }
+  c.add("<g class=\"points\">");
+  for (const served_plan& p : pts) {
+    const plan_ref& r = p.ref;
+    const std::string tip = fmt::format(
+        "{} {} {} {} x{}: {} tokens/s at ${:.3g} per million tokens", sc.site_meta[r.site].id,
+        sc.system_meta[r.system].id, to_string(static_cast<sourcing>(r.sourcing)),
+        sc.fabric_meta[r.fabric].id, grouped(r.nodes), human_count(p.tps), p.usd_m);
+    c.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\" class=\"ip\" fill=\"#0072B2\" "
+                      "data-tps=\"{}\" data-usd-per-mtok=\"{}\"><title>{}</title></circle>",
+                      svg::px(xs(p.tps)), svg::px(ys(p.usd_m)), p.chosen ? 4.5 : 3.4,
+                      fmt::format("{}", p.tps), fmt::format("{}", p.usd_m), esc(tip)));
+    if (p.chosen) {
+      c.add(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"11\" class=\"chosen\"/>",
+                        svg::px(xs(p.tps)), svg::px(ys(p.usd_m))));
+      c.text(xs(p.tps) - 14, ys(p.usd_m) - 14, "chosen", "end", "label strong");
+    }
+  }
+  c.add("</g>");
+  return c.str();
+}
+
 std::string html_risk_section(const scenario& sc, const plan_space& sp, const engine_result& r,
                               const std::vector<risk_figures>& risk) {
+std::string html_inference_section(const scenario& sc, const plan_space& sp, const engine_result& r,
+                                   int figure_number) {
+  if (!sc.inference) return "";
+  // Candidates: the reported plans (the closest plan when none is feasible) and the plans of
+  // the cost frontier, each evaluated again for its serving figures.
+  std::vector<served_plan> all;
+  const auto add = [&](std::uint64_t index, bool chosen) {
+    const plan_ref ref = plan_of_index(sp, index);
+    const plan_figures f = evaluate_ref(sc, ref);
+    if (f.tokens_per_second > 0 && std::isfinite(f.usd_per_million_tokens))
+      all.push_back({ref, f.tokens_per_second, f.usd_per_million_tokens, chosen, false});
+  };
+  for (std::size_t i = 0; i < r.top.size(); ++i) add(r.top[i].index, i == 0);
+  if (r.top.empty() && r.has_closest) add(r.closest_index, true);
+  for (const std::size_t i : thin_frontier(r.frontier)) add(r.frontier[i].index, false);
+  std::string h = "<section id=\"serving\"><h2>What each rate of serving costs</h2>";
+  if (all.empty())
+    return h + "<p>No plan of this run holds a replica of the model, so there is no inference "
+               "cost frontier to draw.</p></section>";
+  const std::vector<served_plan> front = serving_frontier(std::move(all));
+  const auto on_front =
+      std::count_if(front.begin(), front.end(), [](const served_plan& p) { return p.on_front; });
+  h += "<figure>" + serving_chart(sc, front, sc.inference->tokens_per_second);
+  h += fmt::format(
+      "<figcaption><strong>Figure {}.</strong> The inference cost frontier: the TCO of each "
+      "plan spread over the tokens it generates in {:g} years at {:g}% utilization (MODEL.md "
+      "\"Inference targets\", usd_per_million_tokens), against the tokens per second it "
+      "serves. Drawn from the reported plans and the plans of the compute cost frontier; {} "
+      "of them are on this frontier. Plans right of the dashed line meet the target."
+      "</figcaption></figure>",
+      figure_number, sc.horizon_years, sc.utilization * 100, on_front);
+  return h + "</section>";
+}
+
   std::vector<std::string> labels;
   for (std::size_t i = 0; i < risk.size() && i < r.top.size(); ++i)
     labels.push_back(risk_label(sc, sp, r, i));

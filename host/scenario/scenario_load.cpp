@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -242,8 +243,11 @@ private:
     valid.push_back("include");
     if (top) {
       for (const char* k : {"precision", "objective", "target", "budget", "finance", "facility",
-                            "search", "uncertainty", "reliability"})
+                            "search", "uncertainty"})
         valid.push_back(k);
+  // MODEL.md "Goodput": the reliability block, merged across includes as an entry is (an
+  // extension, docs/goodput.md): a later layer overrides single fields, the scenario file last.
+  std::optional<section> reliab_;
     }
     if (top) valid.push_back("schedule");
     check_keys(d.root, "", valid);
@@ -252,6 +256,7 @@ private:
       std::vector<located> paths;
       if (inc.IsScalar())
         paths.push_back(li);
+    valid.push_back("reliability"); // an included file may carry one (docs/goodput.md)
       else if (inc.IsSequence())
         for (auto it = inc.begin(); it != inc.end(); ++it) paths.push_back({*it, d.root.file});
       else
@@ -276,9 +281,23 @@ private:
     int pos = 0;
     for (auto it = seq.node.begin(); it != seq.node.end(); ++it, ++pos) {
       const located item{*it, seq.file};
+    if (const YAML::Node n = d.root.node["reliability"]) merge_reliability({n, d.root.file});
       const std::string path = fmt::format("{}[{}]", key, pos);
       section s = as_section(item, path, detail::with_schedule_keys(key, list_fields().at(key)));
       const std::string id = read_string(s.need("id"), path + ".id");
+  void merge_reliability(const located& v) {
+    section s =
+        as_section(v, "reliability",
+                   with_meta({"accelerator_mtbf_hours", "checkpoint_minutes", "restart_minutes"}));
+    if (reliab_) {
+      for (auto& kv : s.fields) reliab_->fields[kv.first] = kv.second;
+      for (auto& kv : s.keys) reliab_->keys[kv.first] = kv.second;
+      reliab_->where = v;
+    } else {
+      reliab_ = std::move(s);
+    }
+  }
+
       if (id.empty() || id == "-")
         fail_at(s.need("id"), path + ".id", "an id must be a non-empty name other than '-'");
       if (seen_here.count(id))
@@ -564,8 +583,8 @@ private:
       fail_at(*t.find("portfolio"), "target.portfolio",
               "an inference target is not a portfolio target (MODEL.md \"Inference targets\"): "
               "remove portfolio: true");
-    if (r["reliability"])
-      fail_at(node("reliability"), "reliability",
+    if (reliab_)
+      fail_at(reliab_->where, "reliability",
               "a reliability block applies to training targets only, not to an inference target "
               "(MODEL.md \"Inference targets\"): remove the block");
     if (sc_.schedule)
@@ -687,12 +706,10 @@ private:
     sc_.rack_units = fa.count("rack_units");
 
     if (r["uncertainty"]) sc_.uncert = parse_uncertainty(at("uncertainty"));
-    if (r["reliability"]) {
-      const section rb =
-          as_section(at("reliability"), "reliability",
-                     {"accelerator_mtbf_hours", "checkpoint_minutes", "restart_minutes"});
+    if (reliab_) {
+      const section& rb = *reliab_;
       if (!sc_.training)
-        fail_at(at("reliability"), "reliability",
+        fail_at(rb.where, "reliability",
                 sc_.target_effective_flops
                     ? "a reliability block applies to training targets only; an effective_flops "
                       "target is sustained compute with failures already counted (MODEL.md "

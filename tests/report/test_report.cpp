@@ -612,3 +612,77 @@ TEST_CASE("a cost-curve point stopped at the work limit is drawn hollow with its
   CHECK(all.find("fill=\"#ffffff\"") == std::string::npos);
   CHECK(all.find("Hollow points") == std::string::npos);
 }
+
+TEST_CASE("an inference run's report: the inference cost frontier in tokens/s, and its words",
+          "[report][html][inference]") {
+  const std::string html = (scratch() / "inf.html").string(),
+                    js = (scratch() / "inf.json").string();
+  const result r =
+      cli({"plan", golden("v2-inference.yaml"), "--report", html, "--json", js, "--quiet"});
+  REQUIRE(r.code == exit_ok);
+  const std::string page = slurp(html);
+  const auto j = nlohmann::json::parse(slurp(js));
+  check_self_contained(page);
+  CHECK(count_of(page, "<svg") == 5); // the four charts of every run + the inference frontier
+  CHECK_THAT(page, Catch::Contains("id=\"serving\""));
+  CHECK_THAT(page, Catch::Contains("Cost per million tokens over 4 years (USD, log scale)"));
+  CHECK_THAT(page, Catch::Contains("Generated tokens per second, all replicas (log scale)"));
+  CHECK_THAT(page, Catch::Contains("<strong>Figure 2.</strong> The inference cost frontier"));
+  CHECK_THAT(page, Catch::Contains("generated tokens/s ("));       // the answer
+  CHECK_THAT(page, Catch::Contains("at 100k generated tokens/s")); // the target
+  // Points: each serves; along the staircase a higher rate never costs less per token; the
+  // chosen plan is #1 of the JSON report.
+  const std::vector<std::size_t> pts = tags_with(page, "class=\"ip\"");
+  REQUIRE(pts.size() >= 2);
+  const double tps1 = j["plans"][0]["tokens_per_second"].get<double>();
+  const double usd1 = j["plans"][0]["usd_per_million_tokens"].get<double>();
+  bool chosen_found = false;
+  for (const std::size_t p : pts) {
+    const double tps = std::stod(attr(page, p, "data-tps"));
+    const double usd = std::stod(attr(page, p, "data-usd-per-mtok"));
+    CHECK(tps > 0);
+    CHECK(usd > 0);
+    if (tps == Approx(tps1).epsilon(1e-12) && usd == Approx(usd1).epsilon(1e-12))
+      chosen_found = true;
+  }
+  CHECK(chosen_found);
+  // The table's serving columns carry the JSON's figures.
+  CHECK_THAT(page, Catch::Contains("data-k=\"tokens_per_second\""));
+  CHECK_THAT(page, Catch::Contains("data-k=\"usd_per_million_tokens\""));
+
+  // A training target's report has no such chart and speaks of compute.
+  const result t = cli({"plan", golden("training-deadline.yaml"), "--report", "-", "--quiet"});
+  REQUIRE(t.code == exit_ok);
+  CHECK(t.out.find("id=\"serving\"") == std::string::npos);
+  CHECK(t.out.find("Cost per million tokens") == std::string::npos);
+  CHECK(t.out.find("class=\"ip\"") == std::string::npos);
+  CHECK(count_of(t.out, "<svg") == 4);
+}
+
+TEST_CASE("the inference frontier keeps only plans no other beats on tokens/s and cost",
+          "[report][html][inference]") {
+  const scenario sc = load_scenario(golden("v2-inference.yaml"));
+  const plan_space sp = build_space(sc);
+  engine_options opt;
+  opt.want_frontier = true;
+  const engine_result r = evaluate_plans_cpu(sc, sp, opt);
+  REQUIRE(r.has_frontier);
+  const std::string s = html_inference_section(sc, sp, r, 7);
+  CHECK_THAT(s, Catch::Contains("Figure 7."));
+  std::vector<std::pair<double, double>> pts;
+  for (const std::size_t p : tags_with(s, "class=\"ip\""))
+    pts.emplace_back(std::stod(attr(s, p, "data-tps")), std::stod(attr(s, p, "data-usd-per-mtok")));
+  REQUIRE(pts.size() >= 2);
+  // No drawn point is beaten on both figures by another, except the chosen plan (#1 by TCO),
+  // which is drawn wherever it lies.
+  const plan_figures first = evaluate_ref(sc, plan_of_index(sp, r.top.at(0).index));
+  for (const auto& a : pts) {
+    bool beaten = false;
+    for (const auto& b : pts) beaten = beaten || (b.first >= a.first && b.second < a.second);
+    if (beaten) CHECK(a.first == first.tokens_per_second);
+  }
+  // Absent for a training target.
+  const scenario tr = load_scenario(golden("training-deadline.yaml"));
+  const plan_space tsp = build_space(tr);
+  CHECK(html_inference_section(tr, tsp, evaluate_plans_cpu(tr, tsp, opt), 2).empty());
+}

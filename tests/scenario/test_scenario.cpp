@@ -224,6 +224,55 @@ TEST_CASE("includes: catalog entries merged by id, fields overridden, cycles cau
   }
 }
 
+TEST_CASE("a reliability block from an included file, fields overridden by the scenario's",
+          "[scenario][include][goodput]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "dcplan-test-include-reliability";
+  fs::create_directories(dir);
+  const std::string training =
+      tiny_text({{"effective_flops: 1.0e16", "training: {active_params: 1e9, tokens: 1e11, "
+                                             "days: 9}"}});
+  {
+    std::ofstream(dir / "rel.yaml") << "reliability:\n  accelerator_mtbf_hours: 40000\n"
+                                       "  checkpoint_minutes: 0.5\n  restart_minutes: 10\n"
+                                       "  status: estimate\n  source: test\n";
+    std::ofstream(dir / "bad.yaml") << "reliability:\n  accelerator_mtbf_hours: 40000\n"
+                                       "  checkpoint_minutes: -1\n  restart_minutes: 10\n";
+    std::ofstream(dir / "s.yaml") << "include: [rel.yaml]\n" << training;
+    std::ofstream(dir / "over.yaml") << "include: [rel.yaml]\nreliability: {restart_minutes: 3}\n"
+                                     << training;
+    std::ofstream(dir / "s-bad.yaml") << "include: [bad.yaml]\n" << training;
+    std::ofstream(dir / "s-flops.yaml") << "include: [rel.yaml]\n" << tiny_text();
+  }
+  const scenario sc = load_scenario((dir / "s.yaml").string());
+  REQUIRE(sc.reliab);
+  CHECK(sc.reliab->accelerator_mtbf_hours == 40000);
+  CHECK(sc.reliab->checkpoint_minutes == 0.5);
+  CHECK(sc.reliab->restart_minutes == 10);
+  const scenario over = load_scenario((dir / "over.yaml").string());
+  REQUIRE(over.reliab);
+  CHECK(over.reliab->restart_minutes == 3);            // the scenario's own field wins
+  CHECK(over.reliab->accelerator_mtbf_hours == 40000); // the others come from the include
+  try {
+    load_scenario((dir / "s-bad.yaml").string());
+    FAIL("accepted a bad included reliability field");
+  } catch (const input_error& e) {
+    CHECK_THAT(e.file(), Catch::EndsWith("bad.yaml"));
+    CHECK(e.line() == 3);
+    CHECK_THAT(e.what(), Catch::Contains("reliability.checkpoint_minutes"));
+  }
+  // An included block obeys the same rule as the scenario's own: training targets only.
+  CHECK_THROWS_WITH(load_scenario((dir / "s-flops.yaml").string()),
+                    Catch::Contains("applies to training targets only"));
+  // The built-in catalog's block (configs/catalog/reliability.yaml).
+  const scenario builtin = load_scenario_text("include: [catalog/reliability.yaml]\n" + training,
+                                              "builtin.yaml", dir.string());
+  REQUIRE(builtin.reliab);
+  CHECK(builtin.reliab->accelerator_mtbf_hours == 50677);
+  CHECK(builtin.reliab->checkpoint_minutes == 0.0474);
+  CHECK(builtin.reliab->restart_minutes == 2.5);
+}
+
 TEST_CASE("the built-in default scenario and catalog load", "[scenario][catalog]") {
   const scenario sc = load_default_scenario();
   CHECK(sc.accelerators.size() >= 12);

@@ -28,6 +28,11 @@ std::string run_html(const scenario& sc, const plan_space& sp, const engine_resu
 /// The risk section of the first risk.size() plans of r.top; empty without risk figures.
 std::string html_risk_section(const scenario& sc, const plan_space& sp, const engine_result& r,
                               const std::vector<risk_figures>& risk);
+/// For an inference target, the inference cost frontier: USD per million tokens against tokens/s
+/// of the reported plans and the compute frontier's plans, as Figure `figure_number`; empty
+/// without an inference target (docs/inference.md "Reports").
+std::string html_inference_section(const scenario& sc, const plan_space& sp, const engine_result& r,
+                                   int figure_number);
 /// The portfolio section, its objective in the objective's unit; empty when `rep` is null or
 /// found no feasible portfolio.
 std::string html_portfolio_section(const scenario& sc, const plan_space& sp,
