@@ -140,8 +140,6 @@ std::string cost_curve_figure(objective o, const portfolio_report& rep) {
          "</figcaption></figure>";
 }
 
-} // namespace
-
 // ---- the inference cost frontier (docs/inference.md "Reports") --------------------------------
 
 // A plan that serves the model, as the inference chart draws it (MODEL.md "Inference targets":
@@ -231,8 +229,8 @@ std::string serving_chart(const scenario& sc, const std::vector<served_plan>& pt
   return c.str();
 }
 
-std::string html_risk_section(const scenario& sc, const plan_space& sp, const engine_result& r,
-                              const std::vector<risk_figures>& risk) {
+} // namespace
+
 std::string html_inference_section(const scenario& sc, const plan_space& sp, const engine_result& r,
                                    int figure_number) {
   if (!sc.inference) return "";
@@ -267,6 +265,8 @@ std::string html_inference_section(const scenario& sc, const plan_space& sp, con
   return h + "</section>";
 }
 
+std::string html_risk_section(const scenario& sc, const plan_space& sp, const engine_result& r,
+                              const std::vector<risk_figures>& risk) {
   std::vector<std::string> labels;
   for (std::size_t i = 0; i < risk.size() && i < r.top.size(); ++i)
     labels.push_back(risk_label(sc, sp, r, i));

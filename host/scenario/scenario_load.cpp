@@ -233,6 +233,9 @@ private:
   std::vector<std::string> chain_; // include chain, for cycles
   std::map<std::string, located> list_where_;
   detail::schedule_entry_fields sched_; // MODEL.md "Schedules": the entries' own fields
+  // MODEL.md "Goodput": the reliability block, merged across includes as an entry is (an
+  // extension, docs/goodput.md): a later layer overrides single fields, the scenario file last.
+  std::optional<section> reliab_;
 
   void apply(const document& d, bool top) {
     const std::string name = *d.root.file;
@@ -241,13 +244,11 @@ private:
     chain_.push_back(name);
     std::vector<std::string> valid = kListKeys;
     valid.push_back("include");
+    valid.push_back("reliability"); // an included file may carry one (docs/goodput.md)
     if (top) {
       for (const char* k : {"precision", "objective", "target", "budget", "finance", "facility",
                             "search", "uncertainty"})
         valid.push_back(k);
-  // MODEL.md "Goodput": the reliability block, merged across includes as an entry is (an
-  // extension, docs/goodput.md): a later layer overrides single fields, the scenario file last.
-  std::optional<section> reliab_;
     }
     if (top) valid.push_back("schedule");
     check_keys(d.root, "", valid);
@@ -256,7 +257,6 @@ private:
       std::vector<located> paths;
       if (inc.IsScalar())
         paths.push_back(li);
-    valid.push_back("reliability"); // an included file may carry one (docs/goodput.md)
       else if (inc.IsSequence())
         for (auto it = inc.begin(); it != inc.end(); ++it) paths.push_back({*it, d.root.file});
       else
@@ -269,22 +269,10 @@ private:
     }
     for (const auto& key : kListKeys)
       if (const YAML::Node n = d.root.node[key]) merge_list(located{n, d.root.file}, key);
+    if (const YAML::Node n = d.root.node["reliability"]) merge_reliability({n, d.root.file});
     chain_.pop_back();
   }
 
-  void merge_list(const located& seq, const std::string& key) {
-    list_where_[key] = seq;
-    if (!seq.node.IsSequence())
-      fail_at(seq, key, "expected a list of entries, got " + kind_of(seq.node));
-    auto& list = lists_[key];
-    std::map<std::string, int> seen_here;
-    int pos = 0;
-    for (auto it = seq.node.begin(); it != seq.node.end(); ++it, ++pos) {
-      const located item{*it, seq.file};
-    if (const YAML::Node n = d.root.node["reliability"]) merge_reliability({n, d.root.file});
-      const std::string path = fmt::format("{}[{}]", key, pos);
-      section s = as_section(item, path, detail::with_schedule_keys(key, list_fields().at(key)));
-      const std::string id = read_string(s.need("id"), path + ".id");
   void merge_reliability(const located& v) {
     section s =
         as_section(v, "reliability",
@@ -298,6 +286,18 @@ private:
     }
   }
 
+  void merge_list(const located& seq, const std::string& key) {
+    list_where_[key] = seq;
+    if (!seq.node.IsSequence())
+      fail_at(seq, key, "expected a list of entries, got " + kind_of(seq.node));
+    auto& list = lists_[key];
+    std::map<std::string, int> seen_here;
+    int pos = 0;
+    for (auto it = seq.node.begin(); it != seq.node.end(); ++it, ++pos) {
+      const located item{*it, seq.file};
+      const std::string path = fmt::format("{}[{}]", key, pos);
+      section s = as_section(item, path, detail::with_schedule_keys(key, list_fields().at(key)));
+      const std::string id = read_string(s.need("id"), path + ".id");
       if (id.empty() || id == "-")
         fail_at(s.need("id"), path + ".id", "an id must be a non-empty name other than '-'");
       if (seen_here.count(id))
