@@ -99,8 +99,9 @@ engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_o
   r.top = std::move(all);
 
   if (r.counts[feasible] == 0) {
-    // The closest plan (reported only when nothing is feasible): the most effective FLOP/s among
-    // plans failing no test but the target, the earlier position winning ties.
+    // The closest plan (reported only when nothing is feasible): the most effective FLOP/s (for
+    // an inference target the most tokens/s, detail::closest_figure) among plans failing no
+    // test but the target, the earlier position winning ties.
     std::vector<thread_acc> near =
         for_pieces(sp, opt, threads, 0, false, [&](const piece& p, thread_acc& a) {
           const combo& cb = s.combos[p.combo];
@@ -114,10 +115,10 @@ engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_o
             if (f.failed & ((1u << reason_fabric) | (1u << reason_power)))
               return; // and these fail on a suffix
             const std::uint64_t index = s.starts[p.combo] + j;
+            const double c = detail::closest_figure(v.g.inference, f);
             if (f.near_feasible &&
-                (f.effective_flops > a.closest_flops ||
-                 (f.effective_flops == a.closest_flops && index < a.closest_index))) {
-              a.closest_flops = f.effective_flops;
+                (c > a.closest_flops || (c == a.closest_flops && index < a.closest_index))) {
+              a.closest_flops = c;
               a.closest_index = index;
             }
           }

@@ -686,3 +686,46 @@ TEST_CASE("the inference frontier keeps only plans no other beats on tokens/s an
   const plan_space tsp = build_space(tr);
   CHECK(html_inference_section(tr, tsp, evaluate_plans_cpu(tr, tsp, opt), 2).empty());
 }
+
+TEST_CASE("an infeasible inference run's closest plan is the one serving the most tokens/s",
+          "[report][html][inference]") {
+  // Two one-node systems: `compute` has 4x the FLOP/s, `memory` 8x the HBM bandwidth. A decode
+  // step of one sequence (max_batch 1) reads the weights, so `memory` serves about 8x the
+  // tokens/s (MODEL.md "Inference targets") while `compute` has the most effective FLOP/s. No
+  // plan reaches 1e12 tokens/s.
+  const std::string s = write("closest-inf.yaml", R"(objective: tco
+target:
+  inference: {total_params: 8.0e9, active_params: 8.0e9, tokens_per_second: 1.0e12,
+              input_tokens: 0, output_tokens: 100, kv_bytes_per_token: 1000, max_batch: 1, mbu: 0.5}
+finance: {horizon_years: 4, discount_rate: 0.1, utilization: 0.75, maintenance_rate: 0.02, staff_usd_per_mw_year: 200000}
+facility: {build_usd_per_mw_it: 1.0e7, construction_months: 12, facility_life_years: 16, rack_usd: 20000, rack_units: 42}
+accelerators:
+  - {id: fast-compute, peak_bf16_flops: 4.0e15, peak_fp8_flops: 8.0e15, hbm_gb: 80, hbm_tbps: 1.0, tdp_w: 700, available_year: 2024}
+  - {id: fast-memory, peak_bf16_flops: 1.0e15, peak_fp8_flops: 2.0e15, hbm_gb: 80, hbm_tbps: 8.0, tdp_w: 700, available_year: 2024}
+systems:
+  - {id: compute, accelerator: fast-compute, accelerators_per_node: 8, scale_up_domain: 8, node_power_kw: 10.0, node_price_usd: 250000, node_rack_units: 8, min_cooling: air, mfu: 0.5, lead_time_months: 4, cloud_usd_per_accel_hour: 2.0}
+  - {id: memory, accelerator: fast-memory, accelerators_per_node: 8, scale_up_domain: 8, node_power_kw: 10.0, node_price_usd: 250000, node_rack_units: 8, min_cooling: air, mfu: 0.5, lead_time_months: 4, cloud_usd_per_accel_hour: 2.0}
+cooling:
+  - {id: air, rank: 0, pue: 1.3, max_rack_kw: 25, capex_usd_per_kw: 1000}
+fabrics:
+  - {id: ib, radix: 16, cost_usd_per_accel: 10000, power_w_per_accel: 100, scaling_k: 0.02}
+sites:
+  - {id: here, grid_mw: 1, energy_usd_per_kwh: 0.1, carbon_kg_per_kwh: 0.4, pue_adjust: 0.0,
+     build_cost_multiplier: 1.0, power_lead_months: 6,
+     cloud: {max_accelerators: 8, price_multiplier: 1.0, lead_months: 1, pue: 1.2}}
+search: {sourcing: [cloud]}
+)");
+  for (const char* threads : {"1", "2"}) {
+    const result r = cli({"plan", s, "--json", "-", "--threads", threads, "--quiet"});
+    REQUIRE(r.code == exit_infeasible);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["closest"].is_object());
+    CHECK(j["closest"]["system"] == "memory");
+    CHECK(j["closest"]["reason"] == "target");
+  }
+  const result h = cli({"plan", s, "--report", "-", "--quiet"});
+  CHECK(h.code == exit_infeasible);
+  CHECK_THAT(h.out, Catch::Contains("The closest, here"));
+  CHECK_THAT(h.out, Catch::Contains("memory"));
+  CHECK_THAT(h.out, Catch::Contains(" tokens/s of the 1T tokens/s required"));
+}

@@ -21,9 +21,15 @@
 
 namespace dcplan::detail {
 
+/// The figure the closest plan maximises (docs/report.md): tokens/s under an inference target,
+/// whose test 6 is on tokens/s (MODEL.md "Inference targets"), else effective FLOP/s.
+DCPLAN_HD double closest_figure(bool inference, const plan_figures& p) {
+  return inference ? p.tokens_per_second : p.effective_flops;
+}
+
 struct chunk_accum {
   std::uint64_t counts[kReasonCount];
-  double closest_flops; // -1 when no plan passes every test but the target
+  double closest_flops; // closest_figure; -1 when no plan passes every test but the target
   std::uint64_t closest_index;
 };
 
@@ -43,7 +49,7 @@ struct accum_of_plan {
     chunk_accum a = empty_accum();
     a.counts[p.reason] = 1;
     if (p.near_feasible) {
-      a.closest_flops = p.effective_flops;
+      a.closest_flops = closest_figure(v.g.inference, p);
       a.closest_index = i;
     }
     return a;
