@@ -98,6 +98,9 @@ struct section {
   std::string path; // "finance", "systems.dgx-h100", ...
   std::map<std::string, located> fields;
   std::map<std::string, located> keys; // where each key is written, for values left empty
+  // An entry a later layer adds under an id no earlier layer has: the earlier layers' ids, so
+  // that a field it lacks reads as a mistyped override rather than a missing field.
+  std::vector<std::string> earlier_ids;
 
   const located* find(const std::string& k) const {
     auto it = fields.find(k);
@@ -111,6 +114,15 @@ struct section {
                 "expected a value, got nothing (null)");
       }
       return *v;
+    }
+    if (!earlier_ids.empty()) {
+      // A later layer that names no entry of the layers below it (a mistyped id, say).
+      const std::string id = path.substr(path.find('.') + 1);
+      const std::string hint = detail::closest_key(id, earlier_ids);
+      fail_at(where, name(k),
+              "no entry named '" + id + "' in the included lists to override" +
+                  (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                  "; as a new entry it is missing required field '" + k + "'");
     }
     fail_at(where, name(k), "missing required field '" + k + "'");
   }
@@ -291,6 +303,7 @@ private:
     if (!seq.node.IsSequence())
       fail_at(seq, key, "expected a list of entries, got " + kind_of(seq.node));
     auto& list = lists_[key];
+    const std::size_t earlier = list.size(); // entries of the layers below this one
     std::map<std::string, int> seen_here;
     int pos = 0;
     for (auto it = seq.node.begin(); it != seq.node.end(); ++it, ++pos) {
@@ -309,6 +322,7 @@ private:
       auto existing =
           std::find_if(list.begin(), list.end(), [&](const entry& e) { return e.id == id; });
       if (existing == list.end()) {
+        for (std::size_t i = 0; i < earlier; ++i) s.earlier_ids.push_back(list[i].id);
         list.push_back(entry{id, item, s});
       } else {
         // A later layer overrides single fields of an entry of the same id.
@@ -352,7 +366,12 @@ private:
       if (metas[i].id == id) return static_cast<int>(i);
     std::string valid;
     for (const auto& m : metas) valid += (valid.empty() ? "" : ", ") + m.id;
-    fail_at(v, field, "'" + id + "' is not a known " + what + " id (valid: " + valid + ")");
+    std::vector<std::string> ids;
+    for (const auto& m : metas) ids.push_back(m.id);
+    const std::string hint = detail::closest_key(id, ids);
+    fail_at(v, field,
+            "'" + id + "' is not a known " + what + " id" +
+                (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (valid: " + valid + ")");
   }
 
   void parse_lists(const document& top) {
@@ -728,16 +747,21 @@ private:
                   "' needs an uncertainty block (MODEL.md \"Risk\"); add one or use tco");
 
     if (r["search"]) {
-      const section s =
-          as_section(at("search"), "search", {"max_nodes", "node_step", "systems", "sourcing"});
+      const section s = as_section(at("search"), "search",
+                                   {"max_nodes", "node_step", "sites", "systems", "sourcing"});
       if (s.find("max_nodes")) sc_.max_nodes = s.count("max_nodes");
       if (s.find("node_step")) sc_.node_step = s.count("node_step");
-      // Opt-in: consider only these systems / sourcing options (absent = all, as MODEL.md).
+      // Opt-in: consider only these sites / systems / sourcing options (absent = all, as
+      // MODEL.md).
       const auto each = [](const located& v, const std::string& field, auto fn) {
         if (!v.node.IsSequence() || v.node.size() == 0)
           fail_at(v, field, "expected a non-empty list, got " + kind_of(v.node));
         for (auto it = v.node.begin(); it != v.node.end(); ++it) fn(located{*it, v.file});
       };
+      if (const located* v = s.find("sites"))
+        each(*v, "search.sites", [&](const located& x) {
+          sc_.only_sites.push_back(index_of(sc_.site_meta, x, "search.sites", "site"));
+        });
       if (const located* v = s.find("systems"))
         each(*v, "search.systems", [&](const located& x) {
           sc_.only_systems.push_back(index_of(sc_.system_meta, x, "search.systems", "system"));

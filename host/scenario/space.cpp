@@ -124,7 +124,9 @@ plan_space build_space(const scenario& sc) {
     return only.empty() || std::find(only.begin(), only.end(), x) != only.end();
   };
   auto add = [&](int s, int a, int c, int f, sourcing m) {
-    if (!allowed(sc.only_systems, a) || !allowed(sc.only_sourcing, static_cast<int>(m))) return;
+    if (!allowed(sc.only_sites, s) || !allowed(sc.only_systems, a) ||
+        !allowed(sc.only_sourcing, static_cast<int>(m)))
+      return;
     const double n_hi = node_limit(sc, s, a, c, m);
     const double count = n_hi >= sc.node_step ? std::floor(n_hi / sc.node_step) : 0.0;
     total += count;

@@ -127,7 +127,9 @@ struct scenario {
 
   std::optional<double> max_nodes;
   double node_step = 1;
-  // Opt-in restriction of the space (search.systems, search.sourcing): empty = everything.
+  // Opt-in restriction of the space (search.sites, search.systems, search.sourcing): empty =
+  // everything.
+  std::vector<int> only_sites;
   std::vector<int> only_systems;
   std::vector<int> only_sourcing;
   /// MODEL.md "Schedules" (version 2): a multi-year build-out instead of one target.
