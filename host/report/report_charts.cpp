@@ -266,8 +266,18 @@ std::string frontier_chart(const scenario& sc, const plan_space& sp,
   return c.str();
 }
 
+// The rows' labels of a chart of `plans`.
+std::vector<std::string> plan_labels(const scenario& sc, const std::vector<shown_plan>& plans) {
+  std::vector<std::string> out;
+  out.reserve(plans.size());
+  for (const shown_plan& p : plans) out.push_back(plan_label(sc, p));
+  return out;
+}
+
 std::string breakdown_chart(const scenario& sc, const std::vector<shown_plan>& plans) {
-  const double left = 330, right = 850, W = 960, row = 30, top = 64;
+  // The left margin holds the longest label; the bars keep their width and the chart widens.
+  const double left = svg::label_margin(plan_labels(sc, plans), 330), row = 30, top = 64;
+  const double right = left + 520, W = right + 110;
   const double bottom = top + row * std::max<std::size_t>(plans.size(), 1);
   const double H = bottom + 56;
   svg::canvas c(W, H, "Cost breakdown of the top plans",
@@ -316,7 +326,8 @@ std::string breakdown_chart(const scenario& sc, const std::vector<shown_plan>& p
 
 std::string timeline_chart(const scenario& sc, const std::vector<shown_plan>& plans) {
   const bool training = sc.training.has_value();
-  const double left = 330, right = training ? 720 : 790, W = 960, row = 30, top = 44;
+  const double left = svg::label_margin(plan_labels(sc, plans), 330), row = 30, top = 44;
+  const double right = left + (training ? 390 : 460), W = left + 630;
   const double bottom = top + row * std::max<std::size_t>(plans.size(), 1);
   const double H = bottom + 56;
   svg::canvas c(W, H, "Timeline of the top plans",

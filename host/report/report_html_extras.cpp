@@ -16,12 +16,14 @@ namespace {
 
 using svg::esc;
 
-// A plan of the top list as the risk chart labels it: "#1 site system sourcing".
+// A plan of the top list as the risk chart and table label it: "#1 site system sourcing x512"
+// (its node count: the top plans often differ in nothing else).
 std::string risk_label(const scenario& sc, const plan_space& sp, const engine_result& r,
                        std::size_t i) {
   const plan_ref ref = plan_of_index(sp, r.top[i].index);
-  return fmt::format("#{} {} {} {}", i + 1, sc.site_meta[ref.site].id,
-                     sc.system_meta[ref.system].id, to_string(static_cast<sourcing>(ref.sourcing)));
+  return fmt::format("#{} {} {} {} x{}", i + 1, sc.site_meta[ref.site].id,
+                     sc.system_meta[ref.system].id, to_string(static_cast<sourcing>(ref.sourcing)),
+                     grouped(ref.nodes));
 }
 
 // A probability as a percentage; "-" where it is not defined (no deadline).
@@ -38,9 +40,9 @@ std::string risk_chart(const std::vector<std::string>& labels,
     hi = std::max(hi, std::max(risk[i].cvar95_tco, risk[i].p90_tco));
   }
   if (!(hi > lo)) hi = lo * 1.1 + 1;
-  const double left = 260, right = 860, top = 40, row = 28;
+  const double left = svg::label_margin(labels, 260), right = left + 600, top = 40, row = 28;
   const double height = top + row * n + 60;
-  svg::canvas c(900, height, "TCO under uncertainty",
+  svg::canvas c(right + 40, height, "TCO under uncertainty",
                 "For each top plan, the 10th to 90th percentile of its TCO over the Monte Carlo "
                 "draws, with the median, the mean and the CVaR95.");
   const svg::scale xs{lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05, left, right};

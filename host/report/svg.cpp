@@ -8,6 +8,19 @@
 
 namespace dcplan::svg {
 
+double text_width(std::string_view s, double font_px) {
+  std::size_t chars = 0;
+  for (const char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars; // not a continuation byte
+  return static_cast<double>(chars) * 0.6 * font_px;
+}
+
+double label_margin(const std::vector<std::string>& labels, double minimum, double font_px) {
+  double widest = 0;
+  for (const std::string& l : labels) widest = std::max(widest, text_width(l, font_px));
+  return std::max(minimum, std::ceil(widest) + 30); // 20 to the edge, 10 to the bars
+}
+
 std::string esc(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -8,6 +8,12 @@
 
 namespace dcplan::svg {
 
+/// The width of `s` drawn at `font_px` in the report's sans-serif face, a little more than its
+/// mean glyph (0.6 em per character; a UTF-8 sequence counts as one character), for margins.
+double text_width(std::string_view s, double font_px = 12);
+/// The left margin that holds every label right-aligned at `margin - 10`: at least `minimum`.
+double label_margin(const std::vector<std::string>& labels, double minimum, double font_px = 12);
+
 /// Escapes &, <, >, " and ' for XML text and attribute values.
 std::string esc(std::string_view s);
 /// A coordinate with at most two decimals and no trailing zeros.
