@@ -28,6 +28,7 @@ struct run_options {
   bool format_given = false;    // --format given: it then claims standard output
   bool quiet = false;           // no table and no progress bar
   bool portfolio = false;       // --portfolio, as target.portfolio: true
+  bool distinct = false;        // --distinct: the best plan per (site, system, sourcing) only
 };
 
 /// The command line's overrides of the scenario's target and budgets (unset: the scenario's).

@@ -1,7 +1,11 @@
 // The subcommands' options and help texts (README "Commands").
+#include <cctype>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "dcplan/scenario/scenario.hpp"
@@ -65,6 +69,11 @@ void add_run_options(CLI::App& plan, plan_command& c) {
                   "free memory)")
       ->envname("DCPLAN_CUDA_MEM_CAP_BYTES")
       ->check(CLI::Range(std::uint64_t{1} << 20, std::uint64_t{1} << 50));
+  plan.add_flag("--distinct", r.distinct,
+                "List the best plan of each (site, system, sourcing) only, instead of one plan at "
+                "several node counts and coolings: the table, the CSV and the JSON report's "
+                "`plans` (same keys, and \"distinct\": true), and the HTML report's plans; the "
+                "counts still cover every plan");
   plan.add_flag("--quiet,-q", r.quiet,
                 "Print no table and no progress bar (outputs and errors only)");
   plan.add_flag("--no-pruning", c.engine.reference,
@@ -93,26 +102,93 @@ void add_portfolio_options(CLI::App& plan, plan_command& c) {
                   "bound, marked not proven (0: no limit)");
 }
 
+// A number option's check: `lo` (and whether `lo` itself is allowed), and the scale suffixes it
+// takes ("5B" for 5e9 USD, "405B" parameters, "50E" FLOP/s). The value is rewritten as a plain
+// number before CLI11 converts it; the help and the error state the range in words.
+struct number_rule {
+  double lo;
+  bool lo_allowed;
+  const char* suffixes; // e.g. "kMBT"; upper or lower case is accepted
+};
+
+double suffix_scale(char c) {
+  switch (c) {
+  case 'k':
+    return 1e3;
+  case 'm':
+    return 1e6;
+  case 'b':
+  case 'g':
+    return 1e9;
+  case 't':
+    return 1e12;
+  case 'p':
+    return 1e15;
+  case 'e':
+    return 1e18;
+  default:
+    return 0;
+  }
+}
+
+std::string rule_text(const number_rule& r) {
+  std::string t = fmt::format("{} {:g}", r.lo_allowed ? ">=" : ">", r.lo);
+  if (*r.suffixes) {
+    t += "; suffix";
+    for (const char* c = r.suffixes; *c; ++c)
+      t += fmt::format("{}{}", c == r.suffixes ? " " : "/", *c);
+  }
+  return t;
+}
+
+CLI::Validator number_check(const number_rule& r) {
+  const std::string text = rule_text(r);
+  return CLI::Validator(
+      [r, text](std::string& s) -> std::string {
+        const char* begin = s.c_str();
+        char* end = nullptr;
+        double x = std::strtod(begin, &end);
+        double scale = 1;
+        if (end != begin && *end != '\0' && end[1] == '\0') {
+          const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(*end)));
+          for (const char* k = r.suffixes; *k; ++k)
+            if (std::tolower(static_cast<unsigned char>(*k)) == c) scale = suffix_scale(c);
+          if (scale != 1) ++end;
+        }
+        if (end == begin || *end != '\0' || !std::isfinite(x))
+          return fmt::format("'{}' is not a number (valid: a number {}, such as {})", s, text,
+                             *r.suffixes ? "5e9 or 5B" : "30 or 2.5");
+        x *= scale;
+        if (!std::isfinite(x) || x < r.lo || (x == r.lo && !r.lo_allowed))
+          return fmt::format("'{}' is out of range (valid: {})", s, text);
+        s = fmt::format("{}", x);
+        return std::string();
+      },
+      text);
+}
+
 // The overrides of the scenario's target and budgets.
 void add_override_options(CLI::App& plan, scenario_overrides& o) {
   const char* group = "Target and budget overrides";
-  const auto positive = CLI::PositiveNumber & CLI::Range(0.0, 1e300);
-  const auto non_negative = CLI::NonNegativeNumber & CLI::Range(0.0, 1e300);
+  const number_rule positive{0, false, ""}, non_negative{0, true, ""};
+  const number_rule money{0, true, "kMBT"}, flops{0, false, "kMGTPE"}, count{0, false, "kMBT"};
   const auto number = [&](const char* name, std::optional<double>& v, const char* help,
-                          const CLI::Validator& check) {
-    plan.add_option(name, v, help)->check(check)->group(group);
+                          const number_rule& rule) {
+    plan.add_option(name, v, help)->transform(number_check(rule))->group(group);
   };
   number("--target-flops", o.target_flops,
-         "Target: sustained effective FLOP/s (replaces the scenario's target)", positive);
-  number("--train-params", o.train_params,
-         "Training target: active parameters (with --train-tokens and --train-days)", positive);
-  number("--train-tokens", o.train_tokens, "Training target: tokens", positive);
+         "Target: sustained effective FLOP/s (replaces the scenario's target); 50E = 5e19", flops);
+  number(
+      "--train-params", o.train_params,
+      "Training target: active parameters (with --train-tokens and --train-days); 405B = 4.05e11",
+      count);
+  number("--train-tokens", o.train_tokens, "Training target: tokens; 15.6T = 1.56e13", count);
   number("--train-days", o.train_days, "Training target: days the job may take", positive);
   number("--train-flops-per-token", o.train_fpt,
          "Training target: FLOP per parameter and token (default 6)", positive);
   number("--deadline-months", o.deadline_months, "Deadline in months (test 7)", non_negative);
-  number("--budget-capex", o.budget_capex, "Capital budget, USD", non_negative);
-  number("--budget-tco", o.budget_tco, "TCO budget, USD", non_negative);
+  number("--budget-capex", o.budget_capex, "Capital budget, USD; 5B = 5e9", money);
+  number("--budget-tco", o.budget_tco, "TCO budget, USD; 9B = 9e9", money);
   number("--mtbf-hours", o.mtbf_hours,
          "Goodput: accelerator_mtbf_hours of the reliability block (training targets)", positive);
   number("--checkpoint-minutes", o.checkpoint_minutes,
@@ -124,14 +200,15 @@ void add_override_options(CLI::App& plan, scenario_overrides& o) {
                   "use mbu 0.6, an estimate (docs/inference.md)")
       ->group(group);
   number("--tokens-per-second", o.tokens_per_second,
-         "Inference target: generated tokens per second to serve, all replicas", positive);
+         "Inference target: generated tokens per second to serve, all replicas; 2M = 2e6",
+         number_rule{0, false, "kMB"});
   number("--max-ms-per-token", o.max_ms_per_token,
          "Inference target: bound on one decode step, ms between tokens", positive);
   number("--input-tokens", o.input_tokens,
          "Inference target: mean prompt tokens per request (--serve default 1024)", non_negative);
   number("--output-tokens", o.output_tokens,
          "Inference target: mean generated tokens per request (--serve default 256)",
-         CLI::Range(1.0, 1e300));
+         number_rule{1, true, ""});
   plan.add_option_function<std::string>(
           "--objective",
           [&o](const std::string& name) { o.obj = from_name(kObjectiveNames, name); },

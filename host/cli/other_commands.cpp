@@ -48,10 +48,8 @@ int run_sensitivity_command(const sensitivity_command& c, const std::atomic<bool
   std::string notice;
   const sensitivity_result r = run_sensitivity(sc, c.backend, opt, &notice);
   if (json.active()) json.commit(sensitivity_json(sc, r).dump(1) + "\n");
-  if (!json.is_stdout()) {
-    if (!notice.empty()) std::cout << "note: " << notice << "\n";
-    std::cout << sensitivity_table(sc, r) << std::flush;
-  }
+  if (!notice.empty()) std::cerr << "dcplan: note: " << notice << "\n";
+  if (!json.is_stdout()) std::cout << sensitivity_table(sc, r) << std::flush;
   return r.feasible ? exit_ok : exit_infeasible;
 }
 

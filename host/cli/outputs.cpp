@@ -52,6 +52,17 @@ void plan_outputs::write(const scenario& sc, const plan_space& sp, const engine_
   if (json_->active() || o_.format == "json") {
     nlohmann::ordered_json j = run_json(sc, sp, r, info);
     if (port) j["portfolio"] = portfolio_json(sc, sp, *port);
+    if (!extra_.empty()) {
+      // Added keys go before `timing`, which stays last.
+      nlohmann::ordered_json timing;
+      const bool timed = j.contains("timing");
+      if (timed) {
+        timing = j["timing"];
+        j.erase("timing");
+      }
+      for (auto it = extra_.begin(); it != extra_.end(); ++it) j[it.key()] = it.value();
+      if (timed) j["timing"] = timing;
+    }
     const std::string text = j.dump(1) + "\n";
     if (json_->active()) json_->commit(text);
     if (o_.format == "json") shown_.commit(text);

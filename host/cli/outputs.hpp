@@ -1,6 +1,10 @@
 #pragma once
 // Where `dcplan plan` writes: the output files and standard output (README "Commands").
 #include <optional>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "dcplan/portfolio/portfolio.hpp"
@@ -30,6 +34,11 @@ public:
   /// True when an output file or --format writes to standard output (no table then).
   bool stdout_taken() const;
 
+  /// A key the JSON report adds to MODEL.md's (which allows added fields), before `timing`.
+  void add_to_report(const std::string& key, nlohmann::ordered_json value) {
+    extra_[key] = std::move(value);
+  }
+
   /// Writes every output the command line asked for: the MILP, the JSON, the CSV, the HTML.
   void write(const scenario& sc, const plan_space& sp, const engine_result& r, const run_info& info,
              const std::optional<portfolio_report>& port);
@@ -39,6 +48,7 @@ private:
   bool lead_;
   std::optional<pending_output> json_, csv_, html_, milp_;
   pending_output shown_; // --format json|csv on standard output
+  nlohmann::ordered_json extra_ = nlohmann::ordered_json::object(); // add_to_report's keys
 };
 
 } // namespace dcplan::cli

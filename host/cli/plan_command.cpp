@@ -1,5 +1,6 @@
 // `dcplan plan`: the engine over the plan space, risk, the portfolio, and the outputs
 // (docs/distributed.md: under MPI each rank takes its share; rank 0 alone writes and prints).
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "dcplan/scenario/space.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
+#include "refine.hpp"
 
 namespace dcplan::cli {
 namespace {
@@ -59,22 +61,33 @@ engine_options engine_options_for(const plan_command& c, const scenario& sc, con
 }
 
 // The table on standard output unless an output took it, and the exit code: infeasible when
-// no plan (or, for a portfolio run, no portfolio) passes every test.
+// no plan (or, for a portfolio run, no portfolio) passes every test. The changes that would let
+// a plan pass follow the table, or go to standard error when there is no table.
 int finish(const run_options& o, const plan_outputs& out, const scenario& sc, const plan_space& sp,
            const engine_result& r, const run_info& info,
-           const std::optional<portfolio_report>& port) {
+           const std::optional<portfolio_report>& port, const std::vector<relaxation>& rel) {
   const bool stdout_taken = out.stdout_taken();
   if (!stdout_taken && !o.quiet) {
     const bool color = use_color(::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"));
-    std::cout << run_table(sc, sp, r, info, color);
+    std::cout << run_table(sc, sp, r, info, color, table_columns());
+    if (o.distinct) std::cout << "(--distinct: the best plan of each site, system and sourcing)\n";
+    std::cout << relaxations_text(rel);
+// The table's width: the terminal's when standard output is one, else 120 columns.
+std::size_t table_columns() {
+  winsize ws{};
+  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+    return ws.ws_col;
+  return 120;
+}
+
     if (port) std::cout << portfolio_table(sc, sp, *port);
     std::cout << std::flush;
-  } else if (!info.notice.empty() && !o.quiet) {
-    std::cerr << "dcplan: note: " << info.notice << "\n";
   }
   const bool feasible = port ? port->best.feasible : r.counts[dcplan::feasible] > 0;
+  // A note (the CPU fallback of --backend auto) is about the run, not its answer: standard error.
+  if (!info.notice.empty() && !o.quiet) std::cerr << "dcplan: note: " << info.notice << "\n";
   if (feasible) return exit_ok;
-  if (stdout_taken || o.quiet)
+  if (stdout_taken || o.quiet) {
     std::cerr << "dcplan: no " << (port ? "portfolio" : "plan") << " passes every test (exit "
               << exit_infeasible << ")\n";
   return exit_infeasible;
@@ -86,6 +99,8 @@ int run_schedule(const plan_command& c, const scenario& sc) {
   const run_options& o = c.run;
   const bool json_out = o.format == "json" && o.json_path.empty();
   pending_output json(json_out ? "-" : o.json_path);
+    std::cerr << relaxations_text(rel);
+  }
   schedule_options opt;
   opt.threads = c.engine.threads;
   opt.work_limit = c.schedule_work_limit;
@@ -126,12 +141,20 @@ int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
   info.seconds = std::chrono::duration<double>(t1 - t0).count();
   info.risk = dist::apply_risk_ranks(sc, sp, r, c.run.top, opt.threads); // MODEL.md "Risk"
   info.risk_seconds = seconds_since(t1);
+  if (c.run.distinct && dist::distributed())
+    throw input_error("command line", 0, 0, "--distinct",
+                      "--distinct runs the engine again on one process: run it without mpirun");
   std::optional<portfolio_report> port;
   if (sc.portfolio) port = dist::run_portfolio_ranks(sc, sp, r.backend, opt, c.portfolio);
   if (!out.lead()) return exit_ok;
   out.open();
   out.write(sc, sp, r, info, port);
-  return finish(c.run, out, sc, sp, r, info, port);
+  return finish(c.run, out, sc, sp, r, info, port, rel);
 }
 
 } // namespace dcplan::cli
+  if (c.run.distinct) r = distinct_top(sc, sp, r.backend, opt, std::move(r), opt.top_k);
+  std::vector<relaxation> rel; // an infeasible plan run: what single change would let one pass
+  if (!port && r.counts[feasible] == 0) rel = find_relaxations(sc, sp, r, r.backend, opt);
+  if (c.run.distinct) out.add_to_report("distinct", true);
+  if (!rel.empty()) out.add_to_report("relaxations", relaxations_json(rel));

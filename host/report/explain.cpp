@@ -20,7 +20,74 @@ int find_id(const std::vector<entry_meta>& list, const std::string& id, const st
   throw input_error("--plan", 0, 0, field, "'" + id + "' is not known (valid: " + valid + ")");
 }
 
-std::string v(double x) { return std::isnan(x) ? "n/a" : fmt::format("{}", x); }
+// An input or figure as a person reads it: whole numbers under 1e9 in full ("512", "350000"),
+// others to six significant digits ("1.12", not "1.1199999999999999"; "9.89e+14").
+std::string v(double x) {
+  if (std::isnan(x)) return "n/a";
+  if (x == std::floor(x) && std::fabs(x) < 1e9) return fmt::format("{:.0f}", x);
+  return fmt::format("{:.6g}", x);
+}
+
+// A figure in USD, kW or FLOP/s in its unit ("$1.23B", "67.9 MW", "9.8 EFLOP/s").
+std::string usd(double x) { return human_usd(x); }
+std::string kw(double x) { return human_power_kw(x); }
+
+// MODEL.md "Feasibility": the limit test `t` puts on plan `p`, both sides with their units
+// ("67.9 MW > 60 MW colo offer").
+std::string broken_limit(const scenario& sc, const plan_ref& p, const plan_figures& f, int t) {
+  const globals_rec g = sc.globals();
+  const site_rec& s = sc.sites[p.site];
+  const system_rec& a = sc.systems[p.system];
+  const auto m = static_cast<sourcing>(p.sourcing);
+  switch (t) {
+  case reason_year:
+    return fmt::format("accelerator available in {} > target year {}",
+                       sc.accelerators[a.accelerator].available_year, g.year);
+  case reason_cooling:
+    return fmt::format("cooling '{}' rank {} < rank {} of the system's minimum '{}'",
+                       sc.cooling_meta[p.cooling].id, v(sc.cooling[p.cooling].rank),
+                       v(sc.cooling[a.min_cooling].rank), sc.cooling_meta[a.min_cooling].id);
+  case reason_rack:
+    return fmt::format("0 nodes per rack: a node draws {} and takes {} U; a rack holds {} "
+                       "(max_rack_kw) and {} U",
+                       kw(a.node_power_kw), v(a.node_rack_units),
+                       kw(sc.cooling[p.cooling].max_rack_kw), v(g.rack_units));
+  case reason_fabric: {
+    const double radix = sc.fabrics[p.fabric].radix;
+    return fmt::format("{} accelerators > {}, the most 3 tiers of radix {} connect (radix^3 / 4)",
+                       grouped(f.accelerators), grouped(radix * radix * radix / 4), v(radix));
+  }
+  case reason_power:
+    if (m == sourcing::build)
+      return fmt::format("facility {} > {} grid of site {}", kw(f.facility_kw),
+                         kw(s.grid_mw * 1000), sc.site_meta[p.site].id);
+    if (m == sourcing::colo)
+      return fmt::format("IT load {} > {} colo offer", kw(f.it_kw), kw(s.colo_available_mw * 1000));
+    return fmt::format("{} accelerators > {} cloud quota (max_accelerators)",
+                       grouped(f.accelerators), grouped(s.cloud_max_accelerators));
+  case reason_target:
+    if (g.inference)
+      return fmt::format("{} tokens/s < {} tokens/s required", grouped(f.tokens_per_second),
+                         grouped(g.inf_tokens_per_second));
+    return fmt::format("effective {} < {} required", human_flops(f.effective_flops),
+                       human_flops(g.required_effective_flops));
+  case reason_deadline:
+    if (g.training)
+      return fmt::format("ready {} months + training {} months = {} months > deadline {} months",
+                         v(f.ready_months), v(g.training_months),
+                         v(f.ready_months + g.training_months), v(g.deadline_months));
+    return fmt::format("ready in {} months > deadline {} months", v(f.ready_months),
+                       v(g.deadline_months));
+  case reason_budget:
+    if (g.has_budget_capex && f.capex > g.budget_capex_usd)
+      return fmt::format("capex {} > capex budget {}", usd(f.capex), usd(g.budget_capex_usd));
+    return fmt::format("TCO {} > TCO budget {}", usd(f.tco), usd(g.budget_tco_usd));
+  case reason_replica:
+    return "no replica of the model fits in one scale-up domain and meets the latency bound";
+  default:
+    return "";
+  }
+}
 
 } // namespace
 
@@ -184,34 +251,34 @@ std::string explain_text(const scenario& sc, const plan_ref& p) {
   } else {
     line("racks", "0", "cloud plans own no racks");
   }
-  line("it_kw", v(f.it_kw),
+  line("it_kw", kw(f.it_kw),
        fmt::format("= nodes x node_power_kw {} + acc x {} W / 1000 x tiers/2 {}",
                    v(a.node_power_kw), v(fb.power_w_per_accel), v(f.tiers / 2)));
   line("pue", v(f.pue),
        cloud ? fmt::format("= cloud.pue {}", v(s.cloud_pue))
              : fmt::format("= cooling pue {} + site pue_adjust {}", v(sc.cooling[p.cooling].pue),
                            v(s.pue_adjust)));
-  line("facility_kw", v(f.facility_kw), "= it_kw x pue");
+  line("facility_kw", kw(f.facility_kw), "= it_kw x pue");
   if (!cloud) {
-    line("hw_capex", v(f.hw_capex),
+    line("hw_capex", usd(f.hw_capex),
          fmt::format("= nodes x {} + acc x {} x tiers/2 + racks x rack_usd {}", v(a.node_price_usd),
                      v(fb.cost_usd_per_accel), v(g.rack_usd)));
-    line("fac_capex", v(f.fac_capex),
+    line("fac_capex", usd(f.fac_capex),
          fmt::format(
              "= it_kw / 1000 x {} x build_cost_multiplier {} + it_kw x capex_usd_per_kw {}{}",
              v(g.build_usd_per_mw_it), v(s.build_cost_multiplier),
              v(sc.cooling[p.cooling].capex_usd_per_kw),
              build ? fmt::format(" + build_fixed_usd {}", v(s.build_fixed_usd)) : ""));
   }
-  line("capex_usd", v(f.capex),
+  line("capex_usd", usd(f.capex),
        build   ? "= hw_capex + fac_capex"
        : cloud ? "cloud plans have no capex"
                : "= hw_capex (colo)");
   if (!cloud)
-    line("energy/yr", v(f.energy_usd_per_year),
+    line("energy/yr", usd(f.energy_usd_per_year),
          fmt::format("= facility_kw x utilization {} x 8760 x {} USD/kWh", v(g.utilization),
                      v(s.energy_usd_per_kwh)));
-  line("opex_usd_per_year", v(f.opex_usd_per_year),
+  line("opex_usd_per_year", usd(f.opex_usd_per_year),
        build   ? fmt::format("= energy + {} x hw_capex + it_kw / 1000 x {}", v(g.maintenance_rate),
                              v(g.staff_usd_per_mw_year))
        : cloud ? fmt::format("= acc x {} USD/h x price_multiplier {} x 8760",
@@ -221,11 +288,11 @@ std::string explain_text(const scenario& sc, const plan_ref& p) {
   line("annuity", v(g.annuity),
        fmt::format("= (1 - (1 + r)^-H) / r, r = {}, H = {} years", v(g.discount_rate),
                    v(g.horizon_years)));
-  line("residual", v(f.residual),
+  line("residual", usd(f.residual),
        build
            ? fmt::format("= fac_capex x max(0, 1 - H / {}) x (1 + r)^-H", v(g.facility_life_years))
            : "0 (not a build)");
-  line("tco_usd", v(f.tco), "= capex + opex x annuity - residual");
+  line("tco_usd", usd(f.tco), "= capex + opex x annuity - residual");
   line("efficiency", v(f.efficiency),
        fmt::format("= 1 / (1 + scaling_k {} x log2(max(1, acc / scale_up_domain {})))",
                    v(fb.scaling_k), v(a.scale_up_domain)));
@@ -247,7 +314,7 @@ std::string explain_text(const scenario& sc, const plan_ref& p) {
                      "checkpoint_minutes) / M))",
                      v(g.restart_minutes)));
   }
-  line("effective_flops", v(f.effective_flops),
+  line("effective_flops", human_flops(f.effective_flops),
        fmt::format("= acc x peak {} x mfu {} x efficiency {}{}",
                    v(sc.prec == precision::fp8 ? ac.peak_fp8_flops : ac.peak_bf16_flops), v(a.mfu),
                    v(f.efficiency),
@@ -261,15 +328,17 @@ std::string explain_text(const scenario& sc, const plan_ref& p) {
   line("tco2_per_year", v(f.tco2_per_year),
        fmt::format("= facility_kw x utilization x 8760 x {} kg/kWh / 1000 (t)",
                    v(s.carbon_kg_per_kwh)));
-  line("usd_per_pflop_day", v(f.usd_per_pflop_day), "= tco / (effective_flops / 1e15 x 365 x H)");
+  line("usd_per_pflop_day",
+       std::isnan(f.usd_per_pflop_day) ? "n/a" : fmt::format("${:.2f}", f.usd_per_pflop_day),
+       "= tco / (effective_flops / 1e15 x 365 x H)");
   if (sc.training) {
     line("job_days", v(f.job_days),
          fmt::format("= total_flops {} / effective_flops / 86400", v(g.total_flops)));
-    line("accelerator_hours", v(f.accelerator_hours), "= acc x job_days x 24");
+    line("accelerator_hours", grouped(f.accelerator_hours), "= acc x job_days x 24");
     line("job_energy_mwh", v(f.job_energy_mwh),
          "= facility_kw x utilization x job_days x 24 / 1000");
     line("job_tco2", v(f.job_tco2), "= job_energy_mwh x carbon_kg_per_kwh (t)");
-    line("job_cost_usd", v(f.job_cost_usd),
+    line("job_cost_usd", usd(f.job_cost_usd),
          cloud ? "= accelerator_hours x cloud USD/h x price_multiplier"
                : "= tco x job_days / (365 x H)");
     if (g.has_reliability)
@@ -277,10 +346,16 @@ std::string explain_text(const scenario& sc, const plan_ref& p) {
   }
   if (g.inference) explain_replicas(o, sc, p, f);
   o += "feasibility (MODEL.md \"Feasibility\"):\n";
-  if (f.reason == feasible)
+  if (f.reason == feasible) {
     o += "  feasible: passes every test\n";
-  else
-    o += fmt::format("  infeasible: first fails test {} ({})\n", f.reason, reason_name(f.reason));
+  } else {
+    o += fmt::format("  infeasible: first fails test {} ({}): {}\n", f.reason,
+                     reason_name(f.reason), broken_limit(sc, p, f, f.reason));
+    for (int t = 1; t < kReasonCount; ++t)
+      if (t != f.reason && (f.failed & (1u << t)))
+        o += fmt::format("  also fails test {} ({}): {}\n", t, reason_name(t),
+                         broken_limit(sc, p, f, t));
+  }
   if (g.inference)
     o += fmt::format("  required tokens/s: {}\n", v(g.inf_tokens_per_second));
   else if (g.has_target)

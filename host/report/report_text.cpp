@@ -1,4 +1,5 @@
 // The terminal table and the CSV of a planning run.
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <vector>
@@ -10,26 +11,37 @@
 
 namespace dcplan {
 
-std::string human_flops(double x) {
+namespace {
+
+// x in the first of `units` (each 1000 times the one before) that holds it under 1000, to three
+// significant digits; when rounding reaches 1000 ("1e+03"), the next unit ("1 GW", not
+// "1e+03 MW").
+std::string scaled(double x, const char* const* units, int count, const char* sep) {
   if (std::isnan(x)) return "n/a";
-  const char* units[] = {"FLOP/s",  "kFLOP/s", "MFLOP/s", "GFLOP/s",
-                         "TFLOP/s", "PFLOP/s", "EFLOP/s", "ZFLOP/s"};
   int u = 0;
-  while (std::fabs(x) >= 1000 && u < 7) {
-    x /= 1000;
+  double v = x;
+  while (u + 1 < count && std::fabs(v) >= 1000) {
+    v /= 1000;
     ++u;
   }
-  return fmt::format("{:.3g} {}", x, units[u]);
+  std::string t = fmt::format("{:.3g}", v);
+  if (t.find('e') != std::string::npos && u + 1 < count) t = fmt::format("{:.3g}", v / 1000), ++u;
+  return t + sep + units[u];
+}
+
+} // namespace
+
+std::string human_flops(double x) {
+  static const char* const units[] = {"FLOP/s",  "kFLOP/s", "MFLOP/s", "GFLOP/s",
+                                      "TFLOP/s", "PFLOP/s", "EFLOP/s", "ZFLOP/s"};
+  return scaled(x, units, 8, " ");
 }
 
 std::string human_usd(double x) {
   if (std::isnan(x)) return "n/a";
-  const double a = std::fabs(x);
-  if (a >= 1e12) return fmt::format("${:.3g}T", x / 1e12);
-  if (a >= 1e9) return fmt::format("${:.3g}B", x / 1e9);
-  if (a >= 1e6) return fmt::format("${:.3g}M", x / 1e6);
-  if (a >= 1e3) return fmt::format("${:.3g}k", x / 1e3);
-  return fmt::format("${:.3g}", x);
+  static const char* const units[] = {"", "k", "M", "B", "T"};
+  const std::string t = scaled(std::fabs(x), units, 5, "");
+  return (x < 0 ? "-$" : "$") + t;
 }
 
 std::string grouped(double x) {
@@ -46,9 +58,8 @@ std::string grouped(double x) {
 }
 
 std::string human_power_kw(double kw) {
-  if (std::isnan(kw)) return "n/a";
-  if (std::fabs(kw) >= 1000) return fmt::format("{:.3g} MW", kw / 1000);
-  return fmt::format("{:.3g} kW", kw);
+  static const char* const units[] = {"kW", "MW", "GW", "TW", "PW"};
+  return scaled(kw, units, 5, " ");
 }
 
 namespace {
@@ -90,14 +101,55 @@ std::string render(const std::vector<column>& cols, bool color) {
   return out;
 }
 
+// The table's width in characters: each column's widest cell, two spaces between columns.
+std::size_t table_width(const std::vector<column>& cols) {
+  std::size_t total = 0;
+  for (const column& c : cols) {
+    std::size_t w = c.head.size();
+    for (const auto& s : c.cells) w = std::max(w, s.size());
+    total += w + (total ? 2 : 0);
+  }
+  return total;
+}
+
+// `head` and then `items` (each starting with a space), in lines of at most `width` characters
+// where the items allow; a continued line starts with a space.
+std::string wrapped(std::string line, const std::vector<std::string>& items, std::size_t width) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (line.size() + item.size() > width && line.size() > 1) {
+      out += line + "\n";
+      line = " ";
+    }
+    line += item;
+  }
+  return out + line + "\n";
+}
+
+// Leaves out columns, least needed first, until the table fits in `width`; returns their
+// headings. The plan's identity, size, cost and compute stay.
+std::vector<std::string> fit_columns(std::vector<column>& cols, std::size_t width) {
+  static const char* const order[] = {
+      "accel",   "opex/yr",  "$/PFLOP-day", "tCO2/yr",  "job tCO2", "job MWh",   "accel-hours",
+      "p10 TCO", "replicas", "$/M tokens",  "ms/token", "goodput",  "P(target)", "p90 TCO",
+      "fabric",  "ready mo", "power",       "job cost", "binding",  "job days"};
+  std::vector<std::string> hidden;
+  for (const char* name : order) {
+    if (table_width(cols) <= width) break;
+    const auto it =
+        std::find_if(cols.begin(), cols.end(), [&](const column& c) { return c.head == name; });
+    if (it == cols.end()) continue;
+    hidden.push_back(name);
+    cols.erase(it);
+  }
+  return hidden;
+}
+
 } // namespace
 
 std::string human_count(double x) {
-  const double a = std::fabs(x);
-  if (a >= 1e12) return fmt::format("{:.3g}T", x / 1e12);
-  if (a >= 1e9) return fmt::format("{:.3g}B", x / 1e9);
-  if (a >= 1e6) return fmt::format("{:.3g}M", x / 1e6);
-  return fmt::format("{:.3g}", x);
+  static const char* const units[] = {"", "k", "M", "B", "T"};
+  return scaled(x, units, 5, "");
 }
 
 bool use_color(bool is_tty, const char* no_color_env) {
@@ -133,8 +185,94 @@ std::string question_text(const scenario& sc) {
   return question;
 }
 
+// The table of the reported plans, fitted to `width` columns (the columns left out named
+// under it). Kept whole: one column per figure and one row per plan, read side by side.
+// NOLINTNEXTLINE(readability-function-size)
+static std::string plans_table(const scenario& sc, const plan_space& sp, const engine_result& r,
+                               const run_info& info, bool color, std::size_t width) {
+  std::string out;
+  std::vector<column> cols = {
+      {"#", false, {}},      {"site", true, {}},      {"system", true, {}},
+      {"cooling", true, {}}, {"fabric", true, {}},    {"sourcing", true, {}},
+      {"nodes", false, {}},  {"accel", false, {}},    {"eff. compute", false, {}},
+      {"capex", false, {}},  {"TCO", false, {}},      {"opex/yr", false, {}},
+      {"power", false, {}},  {"ready mo", false, {}}, {"$/PFLOP-day", false, {}}};
+  if (sc.training) {
+    for (const char* h : {"job days", "accel-hours", "job cost", "job MWh", "job tCO2"})
+      cols.push_back({h, false, {}});
+    if (sc.reliab) cols.push_back({"goodput", false, {}});
+  } else if (sc.inference) { // MODEL.md "Inference targets"
+    for (const char* h : {"tokens/s", "ms/token", "replicas", "$/M tokens", "tCO2/yr"})
+      cols.push_back({h, false, {}});
+  } else {
+    cols.push_back({"tCO2/yr", false, {}});
+  }
+  const bool risk = !info.risk.empty();
+  if (risk) {
+    for (const char* h : {"p10 TCO", "p90 TCO", "P(target)"}) cols.push_back({h, false, {}});
+  }
+  cols.push_back({"binding", true, {}});
+  for (std::size_t i = 0; i < r.top.size(); ++i) {
+    const plan_ref ref = plan_of_index(sp, r.top[i].index);
+    const plan_figures f = evaluate_ref(sc, ref);
+    std::vector<std::string> row = {std::to_string(i + 1),
+                                    sc.site_meta[ref.site].id,
+                                    sc.system_meta[ref.system].id,
+                                    ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
+                                    sc.fabric_meta[ref.fabric].id,
+                                    to_string(static_cast<sourcing>(ref.sourcing)),
+                                    grouped(f.nodes),
+                                    grouped(f.accelerators),
+                                    human_flops(f.effective_flops),
+                                    human_usd(f.capex),
+                                    human_usd(f.tco),
+                                    human_usd(f.opex_usd_per_year),
+                                    human_power_kw(f.facility_kw),
+                                    fixed_g(f.ready_months),
+                                    fmt::format("{:.2f}", f.usd_per_pflop_day)};
+    if (sc.training) {
+      row.push_back(fmt::format("{:.1f}", f.job_days));
+      row.push_back(grouped(f.accelerator_hours));
+      row.push_back(human_usd(f.job_cost_usd));
+      row.push_back(grouped(f.job_energy_mwh));
+      row.push_back(grouped(f.job_tco2));
+      if (sc.reliab) row.push_back(fmt::format("{:.3f}", f.goodput));
+    } else if (sc.inference) {
+      const bool served = f.replicas >= 1;
+      row.push_back(grouped(f.tokens_per_second));
+      row.push_back(served ? fmt::format("{:.1f}", f.ms_per_token) : "-");
+      row.push_back(
+          served ? fmt::format("{} x {}", grouped(f.replicas), grouped(f.replica_accelerators))
+                 : "0");
+      row.push_back(served ? fmt::format("{:.3f}", f.usd_per_million_tokens) : "-");
+      row.push_back(grouped(f.tco2_per_year));
+    } else {
+      row.push_back(grouped(f.tco2_per_year));
+    }
+    if (risk) {
+      // MODEL.md "Risk": plans past uncertainty.plans have no risk figures.
+      const bool has = i < info.risk.size();
+      row.push_back(has ? human_usd(info.risk[i].p10_tco) : "-");
+      row.push_back(has ? human_usd(info.risk[i].p90_tco) : "-");
+      row.push_back(has ? fmt::format("{:.3f}", info.risk[i].p_meets_target) : "-");
+    }
+    row.push_back(binding_constraint(sc, ref));
+    for (std::size_t c = 0; c < cols.size(); ++c) cols[c].cells.push_back(row[c]);
+  }
+  const std::vector<std::string> hidden = fit_columns(cols, width);
+  out += render(cols, color);
+  if (!hidden.empty()) {
+    std::vector<std::string> words;
+    for (std::size_t i = 0; i < hidden.size(); ++i)
+      words.push_back(" " + hidden[i] + (i + 1 < hidden.size() ? "," : ";"));
+    words.push_back(" --csv and --json hold every figure)");
+    out += wrapped(fmt::format("(left out to fit {} columns:", width), words, width);
+  }
+  return out;
+}
+
 std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
-                      const run_info& info, bool color) {
+                      const run_info& info, bool color, std::size_t width) {
   const globals_rec g = sc.globals();
   std::string out;
   const std::string question = question_text(sc);
@@ -145,9 +283,8 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
       r.backend == backend_kind::cpu ? fmt::format(" ({} threads)", r.threads)
                                      : (r.device.empty() ? "" : " (" + r.device + ")"),
       grouped(static_cast<double>(r.plans_evaluated)), info.seconds,
-      fixed_g(info.seconds > 0 ? r.plans_evaluated / info.seconds : 0),
+      human_count(info.seconds > 0 ? r.plans_evaluated / info.seconds : 0),
       grouped(static_cast<double>(r.counts[feasible])));
-  if (!info.notice.empty()) out += "note: " + info.notice + "\n";
   if (sc.uncert)
     out += fmt::format("risk: {} draws (seed {}) on the top {} plans in {:.2f} s\n",
                        sc.uncert->scenarios, sc.uncert->seed,
@@ -155,84 +292,15 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
                        info.risk_seconds);
   out += "\n";
 
-  if (!r.top.empty()) {
-    std::vector<column> cols = {
-        {"#", false, {}},      {"site", true, {}},      {"system", true, {}},
-        {"cooling", true, {}}, {"fabric", true, {}},    {"sourcing", true, {}},
-        {"nodes", false, {}},  {"accel", false, {}},    {"eff. compute", false, {}},
-        {"capex", false, {}},  {"TCO", false, {}},      {"opex/yr", false, {}},
-        {"power", false, {}},  {"ready mo", false, {}}, {"$/PFLOP-day", false, {}}};
-    if (sc.training) {
-      for (const char* h : {"job days", "accel-hours", "job cost", "job MWh", "job tCO2"})
-        cols.push_back({h, false, {}});
-      if (sc.reliab) cols.push_back({"goodput", false, {}});
-    } else if (sc.inference) { // MODEL.md "Inference targets"
-      for (const char* h : {"tokens/s", "ms/token", "replicas", "$/M tokens", "tCO2/yr"})
-        cols.push_back({h, false, {}});
-    } else {
-      cols.push_back({"tCO2/yr", false, {}});
-    }
-    const bool risk = !info.risk.empty();
-    if (risk) {
-      for (const char* h : {"p10 TCO", "p90 TCO", "P(target)"}) cols.push_back({h, false, {}});
-    }
-    cols.push_back({"binding", true, {}});
-    for (std::size_t i = 0; i < r.top.size(); ++i) {
-      const plan_ref ref = plan_of_index(sp, r.top[i].index);
-      const plan_figures f = evaluate_ref(sc, ref);
-      std::vector<std::string> row = {std::to_string(i + 1),
-                                      sc.site_meta[ref.site].id,
-                                      sc.system_meta[ref.system].id,
-                                      ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
-                                      sc.fabric_meta[ref.fabric].id,
-                                      to_string(static_cast<sourcing>(ref.sourcing)),
-                                      grouped(f.nodes),
-                                      grouped(f.accelerators),
-                                      human_flops(f.effective_flops),
-                                      human_usd(f.capex),
-                                      human_usd(f.tco),
-                                      human_usd(f.opex_usd_per_year),
-                                      human_power_kw(f.facility_kw),
-                                      fixed_g(f.ready_months),
-                                      fmt::format("{:.2f}", f.usd_per_pflop_day)};
-      if (sc.training) {
-        row.push_back(fmt::format("{:.1f}", f.job_days));
-        row.push_back(grouped(f.accelerator_hours));
-        row.push_back(human_usd(f.job_cost_usd));
-        row.push_back(grouped(f.job_energy_mwh));
-        row.push_back(grouped(f.job_tco2));
-        if (sc.reliab) row.push_back(fmt::format("{:.3f}", f.goodput));
-      } else if (sc.inference) {
-        const bool served = f.replicas >= 1;
-        row.push_back(grouped(f.tokens_per_second));
-        row.push_back(served ? fmt::format("{:.1f}", f.ms_per_token) : "-");
-        row.push_back(
-            served ? fmt::format("{} x {}", grouped(f.replicas), grouped(f.replica_accelerators))
-                   : "0");
-        row.push_back(served ? fmt::format("{:.3f}", f.usd_per_million_tokens) : "-");
-        row.push_back(grouped(f.tco2_per_year));
-      } else {
-        row.push_back(grouped(f.tco2_per_year));
-      }
-      if (risk) {
-        // MODEL.md "Risk": plans past uncertainty.plans have no risk figures.
-        const bool has = i < info.risk.size();
-        row.push_back(has ? human_usd(info.risk[i].p10_tco) : "-");
-        row.push_back(has ? human_usd(info.risk[i].p90_tco) : "-");
-        row.push_back(has ? fmt::format("{:.3f}", info.risk[i].p_meets_target) : "-");
-      }
-      row.push_back(binding_constraint(sc, ref));
-      for (std::size_t c = 0; c < cols.size(); ++c) cols[c].cells.push_back(row[c]);
-    }
-    out += render(cols, color);
-  } else {
-    out += "No plan passes every test.\n";
-  }
+  out +=
+      r.top.empty() ? "No plan passes every test.\n" : plans_table(sc, sp, r, info, color, width);
 
-  out += "\nplans failing each test (first failure):";
+  // The counts, wrapped to the table's width.
+  std::vector<std::string> counts;
   for (int k = 1; k < kReasonCount; ++k)
-    out += fmt::format(" {} {}", reason_name(k), grouped(static_cast<double>(r.counts[k])));
-  out += "\n";
+    counts.push_back(
+        fmt::format(" {} {}", reason_name(k), grouped(static_cast<double>(r.counts[k]))));
+  out += "\n" + wrapped("plans failing each test (first failure):", counts, width);
   if (r.counts[feasible] == 0) {
     if (r.has_closest) {
       const plan_ref ref = plan_of_index(sp, r.closest_index);

@@ -32,9 +32,10 @@ nlohmann::ordered_json risk_json(const risk_figures& r);
 /// The whole JSON report of a planning run.
 nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const engine_result& r,
                                 const run_info& info);
-/// The terminal table; `color` adds ANSI colour.
+/// The terminal table; `color` adds ANSI colour. The plans' table fits in `width` columns: the
+/// least needed columns are left out (and named under it) when every column does not fit.
 std::string run_table(const scenario& sc, const plan_space& sp, const engine_result& r,
-                      const run_info& info, bool color);
+                      const run_info& info, bool color, std::size_t width = 120);
 /// One row per reported plan, every figure a column, units in the header; RFC 4180 quoting,
 /// lines ending in LF.
 std::string run_csv(const scenario& sc, const plan_space& sp, const engine_result& r);
