@@ -687,6 +687,93 @@ TEST_CASE("the inference frontier keeps only plans no other beats on tokens/s an
   CHECK(html_inference_section(tr, tsp, evaluate_plans_cpu(tr, tsp, opt), 2).empty());
 }
 
+TEST_CASE("human units: the next unit instead of an exponent, and kW/MW/GW", "[report][units]") {
+  CHECK(human_power_kw(999.7) == "1 MW");
+  CHECK(human_power_kw(999999) == "1 GW");
+  CHECK(human_power_kw(1e6) == "1 GW");
+  CHECK(human_power_kw(67900) == "67.9 MW");
+  CHECK(human_power_kw(126.36) == "126 kW");
+  CHECK(human_usd(999.9e6) == "$1B");
+  CHECK(human_usd(5e9) == "$5B");
+  CHECK(human_usd(1.3864e6) == "$1.39M");
+  CHECK(human_usd(-2.5e3) == "-$2.5k");
+  CHECK(human_flops(999.9e15) == "1 EFLOP/s");
+  CHECK(human_count(405e9) == "405B");
+  CHECK(human_count(15.6e12) == "15.6T");
+  CHECK(human_count(50000) == "50k");
+  // No exponent anywhere from 1 to 1e12 (1 PW, $1000B), at the values that round up to the next
+  // unit too.
+  for (double decade = 1; decade < 1e12; decade *= 10)
+    for (const double m : {1.0, 2.5, 9.994, 9.995, 9.9999}) {
+      const double x = m * decade;
+      CAPTURE(x);
+      for (const std::string& s : {human_power_kw(x), human_usd(x), human_flops(x), human_count(x)})
+        CHECK(s.find('e') == std::string::npos);
+    }
+}
+
+TEST_CASE("the risk table and chart name each plan's node count", "[report][html][risk]") {
+  const scenario sc = test::tiny();
+  const plan_space sp = build_space(sc);
+  const engine_result r = evaluate_plans_cpu(sc, sp, {});
+  const risk_figures one{1.2e9, 1.0e9, 1.1e9, 1.5e9, 1.7e9, 0.9, NAN};
+  // #1 is the 3-node cloud plan: TCO 24 x $2 x 8760 x annuity(10%, 4 years) = $1.33M, below
+  // every build plan (the 3-node build plan's capex alone is $1.39M).
+  const std::string s = html_risk_section(sc, sp, r, {one, one});
+  CHECK_THAT(s, Catch::Contains("#1 here box8 cloud x3<"));
+  CHECK_THAT(s, Catch::Contains("#2 here box8 build x3<"));
+}
+
+namespace {
+
+// Every chart text anchored at its end that holds `needle`: its x and its width at 12 px
+// (0.6 em a character, as the report's margins assume).
+std::vector<std::pair<double, double>> end_texts(const std::string& html,
+                                                 const std::string& needle) {
+  std::vector<std::pair<double, double>> out;
+  for (std::size_t at = html.find("<text x=\""); at != std::string::npos;
+       at = html.find("<text x=\"", at + 1)) {
+    const std::size_t close = html.find('>', at), end = html.find("</text>", at);
+    const std::string tag = html.substr(at, close - at),
+                      body = html.substr(close + 1, end - close - 1);
+    if (tag.find("text-anchor=\"end\"") == std::string::npos ||
+        body.find(needle) == std::string::npos)
+      continue;
+    std::size_t chars = 0;
+    for (const char c : body)
+      if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
+    out.emplace_back(std::stod(tag.substr(9)), 7.2 * static_cast<double>(chars));
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a long site id fits inside the charts' left margin", "[report][html][charts]") {
+  const std::string id = "here-a-campus-by-the-substation-on-the-north-side-of-the-river";
+  const scenario sc = test::tiny({{"id: here", "id: " + id}});
+  const plan_space sp = build_space(sc);
+  const engine_result r = evaluate_plans_cpu(sc, sp, {});
+  const risk_figures one{1.2e9, 1.0e9, 1.1e9, 1.5e9, 1.7e9, 0.9, NAN};
+  run_info info;
+  info.risk = {one, one};
+  const std::string html = run_html(sc, sp, r, info);
+  const auto texts = end_texts(html, id);
+  // The breakdown and timeline rows (4 plans each) and the risk rows (2).
+  CHECK(texts.size() >= 10);
+  for (const auto& [x, width] : texts) {
+    CAPTURE(x, width);
+    CHECK(x - width >= 0);
+  }
+  // A short id keeps the default margin (330 user units, the label's end at 320).
+  const scenario small = test::tiny();
+  const plan_space ssp = build_space(small);
+  const auto short_texts =
+      end_texts(run_html(small, ssp, evaluate_plans_cpu(small, ssp, {}), {}), "here");
+  REQUIRE_FALSE(short_texts.empty());
+  CHECK(short_texts[0].first == 320);
+}
+
 TEST_CASE("an infeasible inference run's closest plan is the one serving the most tokens/s",
           "[report][html][inference]") {
   // Two one-node systems: `compute` has 4x the FLOP/s, `memory` 8x the HBM bandwidth. A decode
