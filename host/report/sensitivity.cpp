@@ -82,13 +82,15 @@ const char* to_string(risk_input i) {
     return "cloud_price";
   case risk_input::mfu:
     return "mfu";
+  case risk_input::accelerator_mtbf:
+    return "accelerator_mtbf_hours";
   default:
     return "delay_months";
   }
 }
 
 risk_draw quantile_draw(const uncertainty& u, risk_input i, double q) {
-  risk_draw d{1.0, 1.0, 1.0, 0.0, 0.0};
+  risk_draw d{1.0, 1.0, 1.0, 0.0, 0.0, 1.0};
   const double z = normal_z(q);
   switch (i) {
   case risk_input::energy_price:
@@ -106,6 +108,9 @@ risk_draw quantile_draw(const uncertainty& u, risk_input i, double q) {
   case risk_input::delay_months:
     d.delay_months = triangular_quantile(u.delay_low, u.delay_mode, u.delay_high, q);
     break;
+  case risk_input::accelerator_mtbf: // docs/goodput.md
+    d.mtbf_factor = std::exp(u.mtbf_sigma * z);
+    break;
   }
   return d;
 }
@@ -116,6 +121,7 @@ scenario apply_draw_to_scenario(const scenario& sc, const risk_draw& d) {
   for (system_rec& a : out.systems) apply_draw(a, d);
   for (fabric_rec& f : out.fabrics) apply_draw(f, d);
   out.construction_months = out.construction_months + d.delay_months;
+  if (out.reliab) out.reliab->accelerator_mtbf_hours *= d.mtbf_factor; // docs/goodput.md
   return out;
 }
 
@@ -133,11 +139,10 @@ sensitivity_result run_sensitivity(const scenario& sc, backend_kind kind, const 
   res.best = base.plan;
   res.best_tco = base.tco;
 
-  const std::pair<risk_input, bool> inputs[] = {{risk_input::energy_price, u.has_energy},
-                                                {risk_input::node_price, u.has_node},
-                                                {risk_input::cloud_price, u.has_cloud},
-                                                {risk_input::mfu, u.has_mfu},
-                                                {risk_input::delay_months, u.has_delay}};
+  const std::pair<risk_input, bool> inputs[] = {
+      {risk_input::energy_price, u.has_energy}, {risk_input::node_price, u.has_node},
+      {risk_input::cloud_price, u.has_cloud},   {risk_input::mfu, u.has_mfu},
+      {risk_input::delay_months, u.has_delay},  {risk_input::accelerator_mtbf, u.has_mtbf}};
   for (const auto& [input, present] : inputs) {
     if (!present) continue;
     sensitivity_row row;
@@ -160,6 +165,9 @@ sensitivity_result run_sensitivity(const scenario& sc, backend_kind kind, const 
         break;
       case risk_input::delay_months:
         pt->value = d.delay_months;
+        break;
+      case risk_input::accelerator_mtbf:
+        pt->value = d.mtbf_factor;
         break;
       }
       const search_best b = best_of(apply_draw_to_scenario(sc, d), kind, opt, nullptr);

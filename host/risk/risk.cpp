@@ -17,6 +17,7 @@ risk_params make_risk_params(const uncertainty& u) {
   p.node_sigma = u.node_sigma;
   p.cloud_sigma = u.cloud_sigma;
   p.mfu_sd = u.mfu_sd;
+  p.mtbf_sigma = u.mtbf_sigma; // docs/goodput.md
   p.has_delay = u.has_delay;
   p.delay_low = u.delay_low;
   p.delay_mode = u.delay_mode;

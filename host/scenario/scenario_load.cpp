@@ -492,7 +492,7 @@ private:
   static uncertainty parse_uncertainty(const located& where) {
     const section u = as_section(where, "uncertainty",
                                  {"scenarios", "seed", "plans", "energy_price", "node_price",
-                                  "cloud_price", "mfu", "delay_months"});
+                                  "cloud_price", "mfu", "delay_months", "accelerator_mtbf_hours"});
     uncertainty x;
     const double draws = u.count("scenarios");
     check(draws <= 1e6, u.need("scenarios"), u.name("scenarios"), draws, "1 to 1000000 draws");
@@ -514,6 +514,8 @@ private:
     factor("node_price", "lognormal_sigma", x.node_sigma, x.has_node);
     factor("cloud_price", "lognormal_sigma", x.cloud_sigma, x.has_cloud);
     factor("mfu", "normal_sd", x.mfu_sd, x.has_mfu);
+    // An extension (docs/goodput.md): the reliability block's failure rate as a risk factor.
+    factor("accelerator_mtbf_hours", "lognormal_sigma", x.mtbf_sigma, x.has_mtbf);
     if (const located* b = u.find("delay_months")) {
       const section d = as_section(*b, u.name("delay_months"), {"triangular"});
       const located& tri = d.need("triangular");
@@ -741,6 +743,12 @@ private:
       x.restart_minutes = rb.non_negative("restart_minutes");
       sc_.reliab = x;
     }
+    if (sc_.uncert && sc_.uncert->has_mtbf && !sc_.reliab)
+      fail_at(located{r["uncertainty"]["accelerator_mtbf_hours"], top.root.file},
+              "uncertainty.accelerator_mtbf_hours",
+              "varies the reliability block's accelerator_mtbf_hours (docs/goodput.md), and the "
+              "scenario has no reliability block: add one (a training target) or remove the "
+              "factor");
     if ((sc_.obj == objective::p90_tco || sc_.obj == objective::cvar95_tco) && !sc_.uncert)
       fail_at(at("objective"), "objective",
               std::string("'") + to_string(sc_.obj) +

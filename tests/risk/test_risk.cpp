@@ -604,3 +604,61 @@ TEST_CASE("inference: the draw's mfu term moves the serving m, and P(target) is 
     CHECK(same(evaluate_risk_cpu(sc, sp, {idx}, 2)[0], r));
   }
 }
+
+TEST_CASE("an uncertain failure rate: a lognormal factor on accelerator_mtbf_hours moves goodput",
+          "[risk][goodput]") {
+  // An extension (docs/goodput.md): uncertainty.accelerator_mtbf_hours {lognormal_sigma} scales
+  // the reliability block's failure rate in each draw. Goodput rises with the MTBF, so a plan
+  // meets its training target exactly when the draw's factor is at least f*, the factor at which
+  // its effective FLOP/s equals the requirement: P(target) = 1 - Phi(ln(f*) / sigma).
+  const auto training = [](const std::string& block) {
+    return tiny_risk(
+        block,
+        {{"effective_flops: 1.0e16", "training: {active_params: 1e9, tokens: 1e11, days: 0.62}"},
+         {"finance:", "reliability: {accelerator_mtbf_hours: 1000, "
+                      "checkpoint_minutes: 1, restart_minutes: 10}\nfinance:"}});
+  };
+  const double sigma = 0.5;
+  const scenario sc = training(
+      "  scenarios: 20000\n  seed: 11\n  accelerator_mtbf_hours: {lognormal_sigma: 0.5}\n");
+  REQUIRE(sc.uncert->has_mtbf);
+  const plan_space sp = build_space(sc);
+  const std::uint64_t idx = index_of(sp, 0, 0, -1, 0, sourcing::cloud, 3);
+  const auto eff_at = [&](double factor) {
+    scenario s = sc;
+    s.reliab->accelerator_mtbf_hours *= factor;
+    return evaluate_plan(make_model_view(s), 0, 0, -1, 0, 2, 3).effective_flops;
+  };
+  const double need = sc.globals().required_effective_flops;
+  double lo = 0.01, hi = 100; // eff_at(lo) < need <= eff_at(hi)
+  REQUIRE(eff_at(lo) < need);
+  REQUIRE(eff_at(hi) >= need);
+  for (int i = 0; i < 200; ++i) {
+    const double mid = std::sqrt(lo * hi);
+    (eff_at(mid) >= need ? hi : lo) = mid;
+  }
+  const double p = 1 - norm_cdf(std::log(hi) / sigma);
+  REQUIRE(p > 0.3);
+  REQUIRE(p < 0.9);
+  const risk_figures r = evaluate_risk_cpu(sc, sp, {idx}, 0)[0];
+  CHECK(std::fabs(r.p_meets_target - p) < 4 * std::sqrt(p * (1 - p) / 20000));
+  // Common random numbers: the factor is its own stream, so adding it leaves the other
+  // factors' draws as they were.
+  const risk_draw d = make_draw(make_risk_params(*sc.uncert), 7);
+  CHECK(d.mtbf_factor != 1.0);
+  CHECK(d.energy_factor == 1.0);
+  // sigma 0 is the deterministic figure.
+  const scenario flat = training("  scenarios: 50\n  seed: 1\n  accelerator_mtbf_hours: "
+                                 "{lognormal_sigma: 0}\n");
+  const risk_figures f = evaluate_risk_cpu(flat, sp, {idx}, 0)[0];
+  CHECK(f.p_meets_target == (eff_at(1) >= need ? 1.0 : 0.0));
+  // The factor needs a reliability block.
+  try {
+    tiny_risk("  scenarios: 10\n  seed: 1\n  accelerator_mtbf_hours: {lognormal_sigma: 0.3}\n");
+    FAIL("accepted an mtbf factor without a reliability block");
+  } catch (const input_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("uncertainty.accelerator_mtbf_hours"));
+    CHECK_THAT(e.what(), Catch::Contains("no reliability block"));
+    CHECK(e.line() == 5);
+  }
+}

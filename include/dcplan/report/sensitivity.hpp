@@ -14,7 +14,14 @@
 namespace dcplan {
 
 /// The uncertain inputs, in the order of MODEL.md "Risk".
-enum class risk_input { energy_price, node_price, cloud_price, mfu, delay_months };
+enum class risk_input {
+  energy_price,
+  node_price,
+  cloud_price,
+  mfu,
+  delay_months,
+  accelerator_mtbf
+};
 
 struct sensitivity_point {
   double quantile = 0; // 0.1 or 0.9

@@ -42,6 +42,7 @@ struct risk_params {
   double energy_sigma, node_sigma, cloud_sigma, mfu_sd;
   bool has_delay;
   double delay_low, delay_mode, delay_high;
+  double mtbf_sigma; // extension (docs/goodput.md): lognormal sigma on accelerator_mtbf_hours
 };
 
 /// One future: the factors of MODEL.md "Risk" that scenario k applies to every plan.
@@ -51,6 +52,7 @@ struct risk_draw {
   double cloud_factor;  // on cloud_usd_per_accel_hour
   double mfu_noise;     // added to every system's mfu, then clipped to [0.01, 1]
   double delay_months;  // added to ready_months
+  double mtbf_factor;   // on accelerator_mtbf_hours (an extension, docs/goodput.md)
 };
 
 /// Counter streams: word 2 of the counter names the factor, so factors never share bits.
@@ -60,6 +62,7 @@ enum risk_stream : std::uint32_t {
   stream_cloud = 2,
   stream_mfu = 3,
   stream_delay = 4,
+  stream_mtbf = 5,
 };
 
 /// The two uniforms in (0, 1) of draw k of one factor's stream.
@@ -101,6 +104,8 @@ DCPLAN_HD risk_draw make_draw(const risk_params& p, std::uint64_t k) {
   risk_uniforms(p, k, stream_delay, u1, u2);
   d.delay_months =
       p.has_delay ? triangular_quantile(p.delay_low, p.delay_mode, p.delay_high, u1) : 0.0;
+  risk_uniforms(p, k, stream_mtbf, u1, u2);
+  d.mtbf_factor = p.mtbf_sigma > 0 ? exp(p.mtbf_sigma * box_muller(u1, u2)) : 1.0;
   return d;
 }
 
@@ -127,11 +132,14 @@ DCPLAN_HD void apply_draw(fabric_rec& f, const risk_draw& d) {
   f.cost_usd_per_accel = f.cost_usd_per_accel * d.node_factor;
 }
 
-/// The draw's delay on the scenario-wide construction time, and its mfu term on an inference
+/// The draw's delay on the scenario-wide construction time, its mfu term on an inference
 /// target's serving_mfu (MODEL.md "Inference targets": added to m, clipped as for mfu; without
-/// serving_mfu, m is the system's mfu, which the system's draw moves).
+/// serving_mfu, m is the system's mfu, which the system's draw moves), and its factor on the
+/// reliability block's accelerator_mtbf_hours (MODEL.md "Goodput"; an extension,
+/// docs/goodput.md).
 DCPLAN_HD void apply_draw(globals_rec& g, const risk_draw& d) {
   g.construction_months = g.construction_months + d.delay_months;
+  if (g.has_reliability) g.accelerator_mtbf_hours = g.accelerator_mtbf_hours * d.mtbf_factor;
   if (g.inference && g.inf_has_serving_mfu)
     g.inf_serving_mfu = detail::dmin(1.0, detail::dmax(0.01, g.inf_serving_mfu + d.mfu_noise));
 }

@@ -78,6 +78,10 @@ struct uncertainty {
   bool has_delay = false;  // triangular delay in months added to ready_months
   double delay_low = 0, delay_mode = 0, delay_high = 0;
   bool has_energy = false, has_node = false, has_cloud = false, has_mfu = false;
+  // An extension (docs/goodput.md): lognormal sigma of the factor on the reliability block's
+  // accelerator_mtbf_hours; needs a reliability block.
+  double mtbf_sigma = 0;
+  bool has_mtbf = false;
 };
 
 /// MODEL.md "Goodput": the optional `reliability` block of a training target.
