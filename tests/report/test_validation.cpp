@@ -2,8 +2,12 @@
 // (docs/validation.md), and the built-in catalog: every entry sourced.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <iostream>
+#include <regex>
 #include <sstream>
+#include <string>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -77,4 +81,153 @@ TEST_CASE(
   const result one = cli({"catalog", "sites"});
   CHECK(one.code == exit_ok);
   CHECK_THAT(one.out, Catch::Contains("us-va"));
+}
+
+namespace {
+
+const std::string kPublic =
+    std::string(DCPLAN_SOURCE_DIR) + "/configs/validation/public-figures.yaml";
+
+// `dcplan explain` on configs/validation/public-figures.yaml, as JSON.
+nlohmann::json explain_public(const std::string& plan) {
+  const result r = cli({"explain", kPublic, "--plan", plan, "--json", "-"});
+  REQUIRE(r.code == exit_ok);
+  return nlohmann::json::parse(r.out);
+}
+
+// The entry `id` of the built-in catalog's list `list`.
+nlohmann::json catalog_entry(const std::string& list, const std::string& id) {
+  const result r = cli({"catalog", "--json", "-"});
+  REQUIRE(r.code == exit_ok);
+  const auto j = nlohmann::json::parse(r.out);
+  for (const auto& e : j[list])
+    if (e["id"] == id) return e;
+  FAIL("no " << list << " entry " << id);
+  return {};
+}
+
+// The fabric's share of hardware capex of a built plan (MODEL.md "Figures of a plan":
+// hw_capex = nodes x node_price + acc x cost x tiers/2 + racks x rack_usd; rack_usd 30,000).
+double fabric_share(const std::string& system, const std::string& fabric, int nodes, int tiers) {
+  const auto j = explain_public("site=us-va,system=" + system + ",cooling=air,fabric=" + fabric +
+                                ",sourcing=build,nodes=" + std::to_string(nodes));
+  CHECK(j["feasible"] == true);
+  CHECK(j["tiers"] == tiers);
+  const double node_price = catalog_entry("systems", system)["node_price_usd"].get<double>();
+  const double cost = catalog_entry("fabrics", fabric)["cost_usd_per_accel"].get<double>();
+  const double fab = j["accelerators"].get<double>() * cost * j["tiers"].get<double>() / 2;
+  const double hw = nodes * node_price + fab + j["racks"].get<double>() * 30000;
+  return fab / hw;
+}
+
+// A cloud plan's price per accelerator-hour (MODEL.md: opex = acc x price x multiplier x 8760).
+double cloud_price(const std::string& site) {
+  const auto j = explain_public(
+      "site=" + site + ",system=dgx-h100,cooling=-,fabric=ib-ndr,sourcing=cloud,nodes=256");
+  return j["opex_usd_per_year"].get<double>() / (j["accelerators"].get<double>() * 8760);
+}
+
+} // namespace
+
+TEST_CASE("the InfiniBand fabrics are 9-13% of hardware capex with 2 and with 3 tiers",
+          "[validation][fabric]") {
+  // Cottier et al., arXiv:2405.21015: cluster-level interconnect 9-13% of cost.
+  for (const auto& [system, fabric, two, three] :
+       {std::tuple{"dgx-h100", "ib-ndr", 256, 512}, std::tuple{"dgx-b300", "ib-xdr", 1024, 2048}}) {
+    INFO(system << " on " << fabric);
+    const double s2 = fabric_share(system, fabric, two, 2);
+    const double s3 = fabric_share(system, fabric, three, 3);
+    CHECK(s2 >= 0.09);
+    CHECK(s2 <= 0.13);
+    CHECK(s3 >= 0.09);
+    CHECK(s3 <= 0.13);
+    CHECK(s3 > s2);
+  }
+}
+
+TEST_CASE("the Ethernet fabrics keep their discount: 3 tiers in 9-13%, 2 tiers just under",
+          "[validation][fabric]") {
+  for (const auto& [system, fabric, two, three] : {std::tuple{"dgx-h100", "roce-400", 1024, 2048},
+                                                   std::tuple{"dgx-b300", "roce-800", 256, 512}}) {
+    INFO(system << " on " << fabric);
+    const double s2 = fabric_share(system, fabric, two, 2);
+    const double s3 = fabric_share(system, fabric, three, 3);
+    CHECK(s2 >= 0.075);
+    CHECK(s2 < 0.09);
+    CHECK(s3 >= 0.09);
+    CHECK(s3 <= 0.13);
+  }
+}
+
+TEST_CASE("xAI Colossus: 100,000 H100 draw about 150 MW and cost $3-4B in servers",
+          "[validation][colossus]") {
+  const auto j = explain_public(
+      "site=memphis,system=dgx-h100,cooling=liquid,fabric=roce-400,sourcing=build,nodes=12500");
+  CHECK(j["accelerators"] == 100000);
+  CHECK(j["tiers"] == 3);
+  // 150 MW from MLGW/TVA for phase 1 (Greater Memphis Chamber via Tom's Hardware), within 15%.
+  CHECK(j["facility_kw"].get<double>() / 1000 == Approx(150).epsilon(0.15));
+  // Servers: 100,000 x $20-40k per GPU plus hosts; press estimates $3-4B.
+  const double servers =
+      12500 * catalog_entry("systems", "dgx-h100")["node_price_usd"].get<double>();
+  CHECK(servers >= 3.0e9);
+  CHECK(servers <= 4.0e9);
+}
+
+TEST_CASE("cloud prices are the named providers' prices", "[validation][cloud]") {
+  // AWS p5.48xlarge on-demand $55.04/h / 8 (us-east-1 and us-west-2, as of 2026-11).
+  CHECK(cloud_price("us-va") == Approx(6.88).epsilon(0.01));
+  CHECK(cloud_price("us-or") == Approx(6.88).epsilon(0.01));
+  // AWS EC2 Capacity Blocks p5.48xlarge $39.33/h / 8 in US East (Ohio), as of 2024-12.
+  CHECK(cloud_price("us-oh") == Approx(4.916).epsilon(0.01));
+  // Lambda's on-demand list in its Plano region, as of 2026-03.
+  CHECK(cloud_price("us-tx") == Approx(2.99).epsilon(0.001));
+}
+
+TEST_CASE("catalog power is maximum power and carbon has one basis", "[validation][catalog]") {
+  // The NVL72 racks at their power shelves' output, not the ~120 kW typical draw.
+  CHECK(catalog_entry("systems", "gb200-nvl72")["node_power_kw"].get<double>() >= 132);
+  CHECK(catalog_entry("systems", "gb300-nvl72")["node_power_kw"].get<double>() >= 132);
+  // Location-based, direct emissions: Quebec's hydro grid below 1 g/kWh (lifecycle: ~30 g);
+  // Virginia at EPA eGRID2022 SRVC.
+  CHECK(catalog_entry("sites", "ca-qc")["carbon_kg_per_kwh"].get<double>() < 0.001);
+  CHECK(catalog_entry("sites", "us-va")["carbon_kg_per_kwh"].get<double>() ==
+        Approx(0.284).epsilon(0.001));
+}
+
+namespace {
+
+std::string slurp_catalog(const std::string& name) {
+  std::ifstream in(std::string(DCPLAN_SOURCE_DIR) + "/configs/catalog/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+} // namespace
+
+TEST_CASE("every catalog price and lead time is dated, every source can be opened",
+          "[validation][catalog]") {
+  const std::regex dated_key("^\\s*(node_price_usd|cloud_usd_per_accel_hour|lead_time_months|"
+                             "cost_usd_per_accel|capex_usd_per_kw|energy_usd_per_kwh|"
+                             "power_lead_months|colo|cloud):");
+  const std::regex openable("https?://|arXiv:\\d|\\b[a-z0-9-]+\\.(com|org|net|ai|io|gov|de|ie|"
+                            "xyz|pk|news|eu|jp|uk|ae|id|dev|app|info|blog|co)\\b",
+                            std::regex::icase);
+  for (const char* name :
+       {"accelerators.yaml", "systems.yaml", "cooling.yaml", "fabrics.yaml", "sites.yaml"}) {
+    std::istringstream lines(slurp_catalog(name));
+    std::string line;
+    int n = 0, sources = 0;
+    while (std::getline(lines, line)) {
+      ++n;
+      INFO(name << ":" << n << ": " << line);
+      if (std::regex_search(line, dated_key)) CHECK(line.find("as of ") != std::string::npos);
+      if (line.find("    source:") == 0) {
+        ++sources;
+        CHECK(std::regex_search(line, openable));
+      }
+    }
+    CHECK(sources >= 3);
+  }
 }
