@@ -55,6 +55,8 @@ struct plan_command {
   engine_options engine;
   portfolio_options portfolio;
   std::uint64_t schedule_work_limit = 0; // --schedule-work-limit: search nodes; 0: none
+  bool buildout = false;                 // --buildout: the built-in configs/buildout.yaml
+  std::string schedule_csv;              // --schedule-csv PREFIX: PREFIX-phases.csv, -periods.csv
 };
 
 /// `dcplan sensitivity`.

@@ -146,4 +146,49 @@ std::string schedule_table(const scenario& sc, const schedule_result& r) {
   return out;
 }
 
+namespace {
+
+// Shortest text that reads back as the same double.
+std::string num(double x) { return fmt::format("{}", x); }
+
+std::string csv_line(const std::vector<std::string>& row) {
+  std::string out;
+  for (std::size_t c = 0; c < row.size(); ++c) out += (c ? "," : "") + csv_field(row[c]);
+  return out + "\n";
+}
+
+} // namespace
+
+std::string schedule_phases_csv(const scenario& sc, const schedule_result& r) {
+  // The fields of MODEL.md's `phases` records, in its order, with their units.
+  std::string out = csv_line(
+      {"decision_year", "first_year", "last_year", "site", "system", "cooling", "fabric",
+       "sourcing", "nodes (count)", "accelerators (count)", "facility_kw (kW)", "it_kw (kW)",
+       "effective_flops (FLOP/s)", "capex_usd (USD)", "npv_cost_usd (USD)", "tco2 (t CO2)"});
+  const int y0 = sc.schedule->start_year;
+  for (const phase& p : r.phases)
+    out += csv_line(
+        {std::to_string(y0 + p.fig.d), std::to_string(y0 + p.fig.on),
+         std::to_string(y0 + p.fig.off - 1), sc.site_meta[p.key.site].id,
+         sc.system_meta[p.key.system].id, cooling_id(sc, p.key.cooling),
+         sc.fabric_meta[p.key.fabric].id, to_string(static_cast<sourcing>(p.key.sourcing)),
+         num(p.fig.nodes), num(p.fig.accelerators), num(p.fig.facility_kw), num(p.fig.it_kw),
+         num(p.fig.effective_flops), num(p.fig.capex), num(p.fig.npv_cost), num(p.fig.tco2)});
+  return out;
+}
+
+std::string schedule_periods_csv(const scenario& sc, const schedule_result& r) {
+  const schedule_spec& s = *sc.schedule;
+  std::string out = csv_line({"year", "demand_effective_flops (FLOP/s)", "effective_flops (FLOP/s)",
+                              "capex_usd (USD)", "capex_budget_usd (USD)", "cost_usd (USD)",
+                              "phases_serving (count)"});
+  for (const schedule_period& p : r.periods) {
+    const std::size_t t = static_cast<std::size_t>(p.year - s.start_year);
+    out += csv_line({std::to_string(p.year), num(p.demand_effective_flops), num(p.effective_flops),
+                     num(p.capex_usd), s.capex_budget ? num((*s.capex_budget)[t]) : std::string(),
+                     num(p.cost_usd), std::to_string(p.phases_serving)});
+  }
+  return out;
+}
+
 } // namespace dcplan

@@ -76,5 +76,14 @@ nlohmann::ordered_json schedule_run_json(const scenario& sc, const schedule_resu
 /// The terminal table of a schedule run, year by year: what is decided, comes into service and
 /// retires; capex, cost, demand and capacity.
 std::string schedule_table(const scenario& sc, const schedule_result& r);
+/// The chosen phases as CSV, one row a phase in key order, with the columns of the JSON `phases`
+/// (docs/schedules.md "Outputs").
+std::string schedule_phases_csv(const scenario& sc, const schedule_result& r);
+/// The periods as CSV, one row a year, with the columns of the JSON `periods` and the capex
+/// budget of the year (empty when none is set).
+std::string schedule_periods_csv(const scenario& sc, const schedule_result& r);
+/// The self-contained HTML report of a schedule run: the answer, capacity in service by phase
+/// against demand, capex per year against the budget, a Gantt chart of the phases, the tables.
+std::string schedule_html(const scenario& sc, const schedule_result& r, double seconds);
 
 } // namespace dcplan

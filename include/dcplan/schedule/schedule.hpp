@@ -2,6 +2,7 @@
 // MODEL.md "Schedules: a multi-year build-out (version 2)": the phase pass, its counts, and the
 // exact optimizer over candidate phases. docs/schedules.md says how the search is exact.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "dcplan/model/records.hpp"
@@ -27,6 +28,7 @@ struct phase {
 struct schedule_options {
   int threads = 0;              // OpenMP threads of the phase pass; 0: OpenMP's default
   std::uint64_t work_limit = 0; // search nodes before the search stops unproven; 0: none
+  bool keep_candidates = false; // keep the reduced candidates in the result (for schedule_lp)
 };
 
 /// MODEL.md "What a schedule run reports": one period's sums over the chosen phases.
@@ -50,7 +52,9 @@ struct schedule_result {
   std::vector<phase> phases; // the chosen schedule, in key order
   std::vector<schedule_period> periods;
   std::uint64_t search_nodes = 0;
-  int threads = 0; // of the phase pass
+  int threads = 0;                             // of the phase pass
+  double pass_seconds = 0, search_seconds = 0; // the phase pass and reduction; the search
+  std::vector<phase> candidates; // after the reduction, key order (with keep_candidates)
 };
 
 /// Every phase of the scenario's phase space, evaluated, counted by reason; the candidates
@@ -70,6 +74,12 @@ inline double phase_objective(const phase& p, objective o) {
 
 /// The whole schedule run: phases, counts, reduction, the exact optimizer and the periods.
 schedule_result solve_schedule(const scenario& sc, const schedule_options& opt);
+
+/// MODEL.md "A schedule" as an MILP in CPLEX LP format over `candidates` (key order; the reduced
+/// candidates give the whole phase space's optimum): one binary x<phase index> per candidate, at
+/// most one per pool, the demand, grid, colo and cloud rows per period, the capex budget per
+/// period, minimising the summed objective as the search does.
+std::string schedule_lp(const scenario& sc, const std::vector<phase>& candidates);
 
 /// The sums of MODEL.md "A schedule" over `phases` (key order) for period t of `sc`.
 schedule_period period_sums(const scenario& sc, const std::vector<phase>& phases, int t);
