@@ -39,8 +39,8 @@ constexpr double kRecordBytesPerPlan =
     sizeof(dcplan::site_rec) + sizeof(dcplan::system_rec) + sizeof(dcplan::accelerator_rec) +
     sizeof(dcplan::cooling_rec) + sizeof(dcplan::fabric_rec) + sizeof(dcplan::combo);
 
-void run(benchmark::State& state, const std::string& name, dcplan::backend_kind kind,
-         bool reference) {
+// path: 0 the pruned path, 1 the every-plan sweep (`--no-pruning`), 2 the chunked Thrust path.
+void run(benchmark::State& state, const std::string& name, dcplan::backend_kind kind, int path) {
   const loaded& l = scenario_named(name);
   if (kind == dcplan::backend_kind::cuda && !dcplan::cuda_device_available()) {
     state.SkipWithError("no usable CUDA device");
@@ -48,7 +48,8 @@ void run(benchmark::State& state, const std::string& name, dcplan::backend_kind 
   }
   dcplan::engine_options opt;
   opt.top_k = 10;
-  opt.reference = reference;
+  opt.reference = path > 0;
+  opt.thrust = path == 2;
   std::uint64_t feasible = 0;
   for (auto _ : state) {
     const dcplan::engine_result r = kind == dcplan::backend_kind::cuda
@@ -73,11 +74,13 @@ void run(benchmark::State& state, const std::string& name, dcplan::backend_kind 
       ->Unit(benchmark::kMillisecond)                                                              \
       ->UseRealTime()
 
-DCPLAN_BENCH(cpu_pruned_1e6, "bench-1e6.yaml", cpu, false)->MinTime(0.5);
-DCPLAN_BENCH(cpu_thrust_1e6, "bench-1e6.yaml", cpu, true)->MinTime(0.5);
-DCPLAN_BENCH(cuda_1e6, "bench-1e6.yaml", cuda, false);
-DCPLAN_BENCH(cpu_pruned_1e8, "bench-1e8.yaml", cpu, false)->MinTime(2);
-DCPLAN_BENCH(cpu_thrust_1e8, "bench-1e8.yaml", cpu, true)->Iterations(1);
-DCPLAN_BENCH(cuda_1e8, "bench-1e8.yaml", cuda, false);
-DCPLAN_BENCH(cpu_pruned_1e9, "bench-1e9.yaml", cpu, false)->Iterations(3);
-DCPLAN_BENCH(cuda_1e9, "bench-1e9.yaml", cuda, false);
+DCPLAN_BENCH(cpu_pruned_1e6, "bench-1e6.yaml", cpu, 0)->MinTime(0.5);
+DCPLAN_BENCH(cpu_sweep_1e6, "bench-1e6.yaml", cpu, 1)->MinTime(0.5);
+DCPLAN_BENCH(cpu_thrust_1e6, "bench-1e6.yaml", cpu, 2)->MinTime(0.5);
+DCPLAN_BENCH(cuda_1e6, "bench-1e6.yaml", cuda, 0);
+DCPLAN_BENCH(cpu_pruned_1e8, "bench-1e8.yaml", cpu, 0)->MinTime(2);
+DCPLAN_BENCH(cpu_sweep_1e8, "bench-1e8.yaml", cpu, 1)->Iterations(3);
+DCPLAN_BENCH(cpu_thrust_1e8, "bench-1e8.yaml", cpu, 2)->Iterations(1);
+DCPLAN_BENCH(cuda_1e8, "bench-1e8.yaml", cuda, 0);
+DCPLAN_BENCH(cpu_pruned_1e9, "bench-1e9.yaml", cpu, 0)->Iterations(3);
+DCPLAN_BENCH(cuda_1e9, "bench-1e9.yaml", cuda, 0);

@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """A straightforward vectorized NumPy implementation of MODEL.md, for comparison.
 
-usage: numpy_reference.py SCENARIO.yaml [--dcplan PATH]
+usage: numpy_reference.py SCENARIO.yaml [--dcplan PATH [--no-pruning]]
 
 Evaluates every plan of the scenario, one NumPy array per (site, system, cooling, fabric,
 sourcing) over its node counts, counts plans by first failing test and keeps the top 10 by
 MODEL.md's ranking; prints its plans per second. With --dcplan it also runs `dcplan plan` on the
 same scenario, checks that the counts and the top 10 agree, and prints dcplan's rate measured
-in the same run. Needs Debian's python3-numpy and python3-yaml.
+in the same run; with --no-pruning dcplan evaluates every plan too (its every-plan path). It
+covers MODEL.md's training and FLOP/s targets with version 2's `purchasable` and
+`build_fixed_usd` (no reliability block, no inference target). Needs Debian's python3-numpy and
+python3-yaml.
 """
 import json, math, os, re, subprocess, sys, tempfile, time
 
@@ -46,6 +49,17 @@ def load(path, lists=None):
     return doc
 
 
+RANGES = []  # (first index, count, node_step, site, system, cooling, fabric, sourcing) per combination
+
+
+def plan_tuple(sc, i):
+    """The plan at index i as dcplan's JSON names it."""
+    for first, cnt, step, site, system, cooling, fabric, m in RANGES:
+        if first <= i < first + cnt:
+            return (site, system, cooling, fabric, m, (i - first + 1) * step)
+    return None
+
+
 def run(sc, k_top=10):
     g, fac = sc["finance"], sc["facility"]
     tgt = sc["target"]
@@ -78,7 +92,7 @@ def run(sc, k_top=10):
             combos = []
             if "cloud" in s and "cloud_usd_per_accel_hour" in a:
                 combos += [(None, f, "cloud") for f in sc["fabrics"]]
-            for c in sc["cooling"]:
+            for c in (sc["cooling"] if a.get("purchasable", True) else []):
                 for f in sc["fabrics"]:
                     combos.append((c, f, "build"))
                     if "colo" in s:
@@ -96,6 +110,7 @@ def run(sc, k_top=10):
                 cnt = int(n_hi // step) if n_hi >= step else 0
                 if cnt == 0:
                     continue
+                RANGES.append((index, cnt, step, s["id"], a["id"], c["id"] if c else None, f["id"], m))
                 n = np.arange(1, cnt + 1, dtype=np.float64) * step
                 acc = n * a["accelerators_per_node"]
                 R = float(f["radix"])
@@ -122,6 +137,7 @@ def run(sc, k_top=10):
                     fc = it_kw / 1000 * fac["build_usd_per_mw_it"] * s["build_cost_multiplier"] + it_kw * c["capex_usd_per_kw"]
                     energy = fkw * g["utilization"] * 8760 * s["energy_usd_per_kwh"]
                     if m == "build":
+                        fc = fc + s.get("build_fixed_usd", 0.0)
                         capex = hw + fc
                         opex = energy + g["maintenance_rate"] * hw + it_kw / 1000 * g["staff_usd_per_mw_year"]
                         residual = fc * life * disc
@@ -187,10 +203,16 @@ def main():
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "r.json")
             t0 = time.perf_counter()
-            subprocess.run([dcplan, "plan", path, "--backend", "cpu", "--quiet", "--csv", os.path.join(d, "r.csv")], check=False)
+            extra = ["--no-pruning"] if "--no-pruning" in sys.argv else []
+            subprocess.run([dcplan, "plan", path, "--backend", "cpu", "--quiet", "--csv", os.path.join(d, "r.csv")] + extra,
+                           check=False)
             wall = time.perf_counter() - t0
-            subprocess.run([dcplan, "plan", path, "--backend", "cpu", "--quiet", "--json", out], check=False)
+            subprocess.run([dcplan, "plan", path, "--backend", "cpu", "--quiet", "--json", out, "--top", "10"],
+                           check=False)
             got = json.load(open(out))
+        order = ["site", "system", "cooling", "fabric", "sourcing", "nodes"]
+        got_top = [tuple(p.get(k) for k in order) for p in got["plans"]]
+        want_top = [plan_tuple(sc, i) for i in top]
         names = ["year", "cooling", "rack", "fabric", "power", "target", "deadline", "budget"]
         same = got["plans_evaluated"] == total and got["plans_feasible"] == counts[0] and all(
             got["infeasible_by_reason"][n] == counts[i + 1] for i, n in enumerate(names))
@@ -198,7 +220,8 @@ def main():
         # is computed: the work numpy does here.
         print(f"dcplan: {got['plans_evaluated']} plans in {wall:.2f} s (whole command) = "
               f"{got['plans_evaluated'] / wall:.3g} plans/s")
-        print(f"counts agree: {same}; speed-up over numpy: {(got['plans_evaluated'] / wall) / (total / dt):.1f}x")
+        print(f"counts agree: {same}; top 10 agree: {got_top == want_top}; "
+              f"speed-up over numpy: {(got['plans_evaluated'] / wall) / (total / dt):.1f}x")
 
 
 if __name__ == "__main__":

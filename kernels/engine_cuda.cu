@@ -1,10 +1,15 @@
-// The CUDA backend: the same detail::reduce_chunk as the CPU, under thrust::cuda::par, with the
-// scenario's records and the plan space copied to the device once (device.cuh).
+// The CUDA backend, with the scenario's records and the plan space copied to the device once
+// (device.cuh): the pruned path runs detail::reduce_range a thread per piece; the every-plan
+// path (`--no-pruning`, and the closest plan when nothing is feasible) runs detail::sweep_nodes,
+// the CPU's every-plan loop, a block per piece of a combination with its threads striding over
+// the node counts; the cost frontier and any overflowing batch go through the Thrust chunk code
+// of detail/reduce.hpp and detail/cost_frontier.hpp, as on the CPU.
 #include <algorithm>
 #include <vector>
 
 #include <thrust/device_vector.h>
 #include <thrust/fill.h>
+#include <thrust/reduce.h>
 #include <thrust/sort.h>
 #include <thrust/system/cuda/execution_policy.h>
 
@@ -13,6 +18,7 @@
 #include "dcplan/engine/detail/range_reduce.hpp"
 #include "dcplan/engine/detail/cost_frontier.hpp"
 #include "dcplan/engine/detail/reduce.hpp"
+#include "dcplan/engine/detail/sweep.hpp"
 #include "dcplan/engine/engine.hpp"
 #include "dcplan/model/errors.hpp"
 
@@ -49,6 +55,76 @@ __global__ void pruned_kernel(model_view v, space_view s, const detail::piece* p
   detail::reduce_range(v, s, pieces[i].combo, pieces[i].begin, pieces[i].end, c, sink);
   for (int r = 0; r < kReasonCount; ++r)
     if (c[r]) atomicAdd(&counts[r], static_cast<unsigned long long>(c[r]));
+}
+
+// The closest plan of a block (closest_figure, ties to the lower index), -1 when none.
+struct closest_pick {
+  double figure;
+  std::uint64_t index;
+};
+
+struct closest_better {
+  __host__ __device__ closest_pick operator()(const closest_pick& x, const closest_pick& y) const {
+    const bool take_y = y.figure > x.figure || (y.figure == x.figure && y.index < x.index);
+    return take_y ? y : x;
+  }
+};
+
+// What one thread of the sweep keeps: the top-K candidates go straight to the buffer.
+struct sweep_sink {
+  candidate_sink top;
+  bool inference;
+  closest_pick best;
+  __device__ void operator()(const plan_figures& f, std::uint64_t index) {
+    if (f.reason == feasible) top(f, index);
+    best = closest_better{}(best, closest_pick{detail::closest_figure(inference, f), index});
+  }
+};
+
+constexpr int kSweepThreads = 256;
+
+// A block per piece of a combination: thread 0 hoists the combination's figures into shared
+// memory, every thread sweeps node counts begin + tid, begin + tid + 256, ... through
+// detail::sweep_nodes; counts and the closest plan are reduced by warp shuffles, then once per
+// block into `counts` and `closest[blockIdx.x]`.
+__global__ void __launch_bounds__(kSweepThreads)
+    sweep_kernel(model_view v, space_view s, const detail::piece* pieces, candidate_sink top,
+                 unsigned long long* counts, closest_pick* closest) {
+  __shared__ combo_figures k;
+  __shared__ unsigned long long block_counts[kReasonCount];
+  __shared__ closest_pick warp_best[kSweepThreads / 32];
+  const detail::piece pc = pieces[blockIdx.x];
+  const int tid = threadIdx.x;
+  if (tid == 0) {
+    const combo& cb = s.combos[pc.combo];
+    k = combo_figures_of(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing);
+  }
+  if (tid < kReasonCount) block_counts[tid] = 0;
+  __syncthreads();
+  std::uint64_t c[kReasonCount] = {};
+  sweep_sink sink{top, v.g.inference, closest_pick{-1.0, 0}};
+  detail::sweep_nodes(v, k, s.node_step, s.starts[pc.combo], pc.begin + tid, pc.end, kSweepThreads,
+                      c, sink);
+  const int lane = tid % 32;
+  for (int r = 0; r < kReasonCount; ++r) {
+    unsigned long long x = c[r];
+    for (int d = 16; d > 0; d /= 2) x += __shfl_down_sync(0xffffffffu, x, d);
+    if (lane == 0 && x) atomicAdd(&block_counts[r], x);
+  }
+  closest_pick b = sink.best;
+  for (int d = 16; d > 0; d /= 2) {
+    const closest_pick o{__shfl_down_sync(0xffffffffu, b.figure, d),
+                         __shfl_down_sync(0xffffffffu, b.index, d)};
+    b = closest_better{}(b, o);
+  }
+  if (lane == 0) warp_best[tid / 32] = b;
+  __syncthreads();
+  if (tid < kReasonCount && block_counts[tid]) atomicAdd(&counts[tid], block_counts[tid]);
+  if (tid == 0) {
+    closest_pick best = warp_best[0];
+    for (int w = 1; w < kSweepThreads / 32; ++w) best = closest_better{}(best, warp_best[w]);
+    closest[blockIdx.x] = best;
+  }
 }
 
 } // namespace
@@ -178,7 +254,66 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       // evaluated once more through the Thrust path, which finds it.
       if (!done) st = detail::reduce_state{detail::empty_accum(), {}, opt.top_k};
     }
-    if (!done) thrust_range(range_b, range_e, true);
+    if (!done) {
+      // Every plan: the sweep kernel over pieces of combinations in batches. A batch whose
+      // top-K candidates overflow the buffer is redone exactly through the Thrust path.
+      const std::vector<detail::piece> pieces =
+          detail::split_pieces(sp, std::uint64_t{1} << 16, range_b, range_e);
+      const thrust::device_vector<detail::piece> dpieces(pieces.begin(), pieces.end());
+      const unsigned long long cap =
+          std::max<unsigned long long>(1024, std::min<unsigned long long>(1ull << 22, chunk / 4));
+      thrust::device_vector<rank_key> cbuf(cap);
+      thrust::device_vector<unsigned long long> dcount(1 + kReasonCount);
+      constexpr std::size_t kBatch = std::size_t{1} << 14; // blocks per launch
+      thrust::device_vector<closest_pick> dclosest(std::min(pieces.size(), kBatch));
+      // Batches grow from 64 blocks, so the top K fills before a batch can flood the buffer.
+      std::size_t batch = 64;
+      for (std::size_t i = 0; i < pieces.size(); batch = std::min(kBatch, batch * 2)) {
+        if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+        const std::size_t j = std::min(pieces.size(), i + batch);
+        thrust::fill(dcount.begin(), dcount.end(), 0ull);
+        unsigned long long* cnt = thrust::raw_pointer_cast(dcount.data());
+        const bool full = st.top.size() >= st.k;
+        const candidate_sink sink{thrust::raw_pointer_cast(cbuf.data()),
+                                  cnt,
+                                  cap,
+                                  full && st.k > 0 ? st.top.back() : rank_key{0, 0, 0, 0},
+                                  full,
+                                  st.k > 0,
+                                  v.g.obj};
+        const int blocks = static_cast<int>(j - i);
+        sweep_kernel<<<blocks, kSweepThreads>>>(v, s, thrust::raw_pointer_cast(dpieces.data()) + i,
+                                                sink, cnt + 1,
+                                                thrust::raw_pointer_cast(dclosest.data()));
+        DCPLAN_CUDA_TRY(cudaGetLastError());
+        DCPLAN_CUDA_TRY(cudaDeviceSynchronize());
+        unsigned long long h[1 + kReasonCount];
+        DCPLAN_CUDA_TRY(cudaMemcpy(h, cnt, sizeof(h), cudaMemcpyDeviceToHost));
+        const std::uint64_t b = sp.starts[pieces[i].combo] + pieces[i].begin;
+        const std::uint64_t e = sp.starts[pieces[j - 1].combo] + pieces[j - 1].end;
+        if (h[0] > cap) {
+          thrust_range(b, e, false);
+        } else {
+          for (int k = 0; k < kReasonCount; ++k) st.acc.counts[k] += h[1 + k];
+          const closest_pick c =
+              thrust::reduce(thrust::cuda::par, dclosest.begin(), dclosest.begin() + blocks,
+                             closest_pick{-1.0, 0}, closest_better{});
+          detail::chunk_accum a = detail::empty_accum();
+          a.closest_flops = c.figure;
+          a.closest_index = c.index;
+          st.acc = detail::accum_plus{}(st.acc, a);
+          const std::size_t m = static_cast<std::size_t>(h[0]);
+          if (m > 0) {
+            thrust::sort(thrust::cuda::par, cbuf.begin(), cbuf.begin() + m, rank_less_fn{});
+            std::vector<rank_key> fresh(std::min(m, st.k));
+            fetch(thrust::raw_pointer_cast(cbuf.data()), fresh.size(), fresh.data());
+            detail::merge_top(st, fresh);
+          }
+        }
+        if (opt.progress) opt.progress(e - range_b, range_n);
+        i = j;
+      }
+    }
     if (opt.want_frontier) {
       for (std::uint64_t b = range_b; b < range_e; b += chunk) {
         if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");

@@ -2,22 +2,27 @@
 """An interrupted `dcplan plan` leaves no partial output and no temporary file, leaves an
 existing output as it was, and exits 130.
 
-usage: check_interrupt.py DCPLAN configs/default.yaml
+usage: check_interrupt.py DCPLAN configs/bench-1e8.yaml
 
-Plans the default scenario with search.node_step 1 and --no-pruning (several seconds of work) writing JSON and
-CSV, sends SIGINT once the run is under way, and checks what is left in the output directory.
+Plans that scenario with ten times its sites' grid connections (most of the added plans exceed
+three fabric tiers) with --no-pruning on one thread, several seconds of work, writing JSON and
+CSV; sends SIGINT once the run is under way, and checks what is left in the output directory.
 """
 import os, signal, subprocess, sys, tempfile, time
 
 
 def main():
-    dcplan, default = sys.argv[1:3]
-    text = open(default).read()
-    assert "node_step: 4" in text, "the default scenario no longer sets node_step: 4"
+    dcplan, base = sys.argv[1:3]
+    text = open(base).read()
+    for mw in ("1000", "2000"):
+        assert f"grid_mw: {mw}}}" in text, f"{base} no longer sets a site's grid_mw to {mw}"
+        text = text.replace(f"grid_mw: {mw}}}", f"grid_mw: {mw}0}}")
+    catalog = os.path.join(os.path.dirname(os.path.abspath(base)), "catalog")
+    text = text.replace("  - catalog/", f"  - {catalog}/")
     with tempfile.TemporaryDirectory() as d:
-        scenario = os.path.join(d, "every-size.yaml")
+        scenario = os.path.join(d, "larger.yaml")
         with open(scenario, "w") as f:
-            f.write(text.replace("node_step: 4", "node_step: 1"))
+            f.write(text)
         out = os.path.join(d, "out")
         os.mkdir(out)
         json_path, csv_path = os.path.join(out, "r.json"), os.path.join(out, "r.csv")

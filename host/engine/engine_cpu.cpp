@@ -13,6 +13,7 @@
 #include "dcplan/engine/detail/cost_frontier.hpp"
 #include "dcplan/engine/pool_candidates.hpp"
 #include "dcplan/engine/detail/reduce.hpp"
+#include "dcplan/engine/detail/sweep.hpp"
 #include "dcplan/engine/engine.hpp"
 #include "dcplan/model/errors.hpp"
 
@@ -134,6 +135,106 @@ engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_o
   return r;
 }
 
+/// One thread's share of the every-plan path: counts, top K, closest plan and cost frontier.
+struct sweep_acc {
+  thread_acc base;
+  bool want_frontier = false;
+  int obj = 0;
+  bool inference = false;              // the closest plan by tokens/s (detail::closest_figure)
+  std::vector<frontier_point> front;   // this thread's frontier so far, frontier_before order
+  std::vector<frontier_point> pending; // points its frontier did not cover when they came
+
+  void flush() {
+    if (pending.empty()) return;
+    std::sort(pending.begin(), pending.end(), frontier_before);
+    detail::merge_frontier(front, pending);
+    pending.clear();
+  }
+  void operator()(const plan_figures& p, std::uint64_t index) {
+    if (p.reason == feasible) base.top.push(make_rank_key(p, obj, index));
+    const double c = detail::closest_figure(inference, p);
+    if (c > base.closest_flops || (c == base.closest_flops && index < base.closest_index)) {
+      base.closest_flops = c;
+      base.closest_index = index;
+    }
+    if (!want_frontier) return;
+    const frontier_point q = detail::frontier_point_of(p, index);
+    if (detail::frontier_view_covers({front.data(), front.size()}, q)) return;
+    pending.push_back(q);
+    if (pending.size() >= 1024) flush();
+  }
+};
+
+// The every-plan path (detail/sweep.hpp): one fused pass per piece of a combination, the
+// combination's figures hoisted, counts, top K, closest plan and cost frontier together. Every
+// reduction is exact and order-free (integer sums, total orders), so any thread count and any
+// schedule give the same result.
+engine_result sweep_path(const scenario& sc, const plan_space& sp, const engine_options& opt,
+                         int threads) {
+  const model_view v = make_model_view(sc);
+  const space_view s = sp.view();
+  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
+  const std::vector<piece> pieces =
+      split_pieces(sp, std::uint64_t{1} << 16, range.first, range.second);
+  std::vector<sweep_acc> acc(threads);
+  for (auto& a : acc) {
+    a.base.top.k = opt.top_k;
+    a.want_frontier = opt.want_frontier;
+    a.obj = v.g.obj;
+    a.inference = v.g.inference;
+  }
+  // Batches of 2^24 plans (a fraction of a second): progress and a cancel request between them.
+  const std::uint64_t batch_plans = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 24);
+  std::size_t i = 0;
+  std::uint64_t done = 0;
+  while (i < pieces.size()) {
+    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+    std::size_t j = i;
+    std::uint64_t plans = 0;
+    while (j < pieces.size() && (plans == 0 || plans < batch_plans)) {
+      plans += pieces[j].end - pieces[j].begin;
+      ++j;
+    }
+    const long long first = static_cast<long long>(i), last = static_cast<long long>(j);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (long long q = first; q < last; ++q) {
+      const piece& pc = pieces[q];
+      const combo& cb = s.combos[pc.combo];
+      sweep_acc& a = acc[omp_get_thread_num()];
+      const combo_figures k =
+          combo_figures_of(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing);
+      detail::sweep_nodes(v, k, s.node_step, s.starts[pc.combo], pc.begin, pc.end, 1, a.base.counts,
+                          a);
+      a.flush();
+    }
+    done += plans;
+    i = j;
+    if (opt.progress) opt.progress(done, range.second - range.first);
+  }
+  engine_result r;
+  std::vector<rank_key> all;
+  std::vector<frontier_point> points;
+  for (const auto& a : acc) {
+    for (int k = 0; k < kReasonCount; ++k) r.counts[k] += a.base.counts[k];
+    all.insert(all.end(), a.base.top.heap.begin(), a.base.top.heap.end());
+    points.insert(points.end(), a.front.begin(), a.front.end());
+    if (a.base.closest_flops > r.closest_flops ||
+        (a.base.closest_flops == r.closest_flops && a.base.closest_index < r.closest_index)) {
+      r.closest_flops = a.base.closest_flops;
+      r.closest_index = a.base.closest_index;
+    }
+  }
+  std::sort(all.begin(), all.end(), rank_less);
+  if (all.size() > opt.top_k) all.resize(opt.top_k);
+  r.top = std::move(all);
+  if (opt.want_frontier) {
+    std::sort(points.begin(), points.end(), frontier_before);
+    detail::merge_frontier(r.frontier, points);
+    r.has_frontier = true;
+  }
+  return r;
+}
+
 engine_result reference_path(const scenario& sc, const plan_space& sp, const engine_options& opt) {
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
@@ -196,15 +297,17 @@ engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
   const detail::omp_threads_guard guard(opt.threads);
   const int threads = guard.count();
 
-  engine_result r = opt.reference ? reference_path(sc, sp, opt) : fast_path(sc, sp, opt, threads);
+  engine_result r = !opt.reference ? fast_path(sc, sp, opt, threads)
+                    : opt.thrust   ? reference_path(sc, sp, opt)
+                                   : sweep_path(sc, sp, opt, threads);
   r.backend = backend_kind::cpu;
   r.threads = threads;
   const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
   const std::uint64_t range_b = range.first, range_e = range.second;
   r.plans_evaluated = range_e - range_b;
   r.has_closest = r.closest_flops >= 0;
-  if (opt.want_frontier) {
-    // The pruned pass, or with `reference` the plain Thrust pass the CUDA backend runs.
+  if (opt.want_frontier && !r.has_frontier) {
+    // The pruned pass, or with `thrust` the plain Thrust pass; the sweep made its own.
     r.frontier = opt.reference ? frontier_pass(sc, sp, opt) : cost_frontier_pruned_cpu(sc, sp, opt);
     r.has_frontier = true;
   }

@@ -132,19 +132,24 @@ TEST_CASE("the frontier equals the brute-force reference on random scenarios", "
     const std::vector<frontier_point> want = brute_force(sc, sp);
     nonempty += !want.empty();
     sampled += sp.total >= 1024; // chunks large enough for the strided sample pass
-    for (int threads : {1, 2}) {
-      for (std::uint64_t chunk : {std::uint64_t{7}, std::uint64_t{1024}, std::uint64_t{0}}) {
-        engine_options opt;
-        opt.threads = threads;
-        opt.chunk_plans = chunk;
-        opt.want_frontier = true;
-        const engine_result r = evaluate_plans_cpu(sc, sp, opt);
-        REQUIRE(r.frontier.size() == want.size());
-        for (std::size_t i = 0; i < want.size(); ++i) {
-          CHECK(r.frontier[i].index == want[i].index);
-          CHECK(r.frontier[i].tco == want[i].tco);
-          CHECK(r.frontier[i].eff == want[i].eff);
-          CHECK(r.frontier[i].capex == want[i].capex);
+    for (int path : {0, 1, 2}) { // pruned, every-plan sweep, Thrust chunks
+      for (int threads : {1, 2}) {
+        for (std::uint64_t chunk : {std::uint64_t{7}, std::uint64_t{1024}, std::uint64_t{0}}) {
+          engine_options opt;
+          opt.threads = threads;
+          opt.chunk_plans = chunk;
+          opt.want_frontier = true;
+          opt.reference = path > 0;
+          opt.thrust = path == 2;
+          INFO("path " << path << " threads " << threads << " chunk " << chunk);
+          const engine_result r = evaluate_plans_cpu(sc, sp, opt);
+          REQUIRE(r.frontier.size() == want.size());
+          for (std::size_t i = 0; i < want.size(); ++i) {
+            CHECK(r.frontier[i].index == want[i].index);
+            CHECK(r.frontier[i].tco == want[i].tco);
+            CHECK(r.frontier[i].eff == want[i].eff);
+            CHECK(r.frontier[i].capex == want[i].capex);
+          }
         }
       }
     }

@@ -51,12 +51,13 @@ TEST_CASE("random scenarios: pruned, Thrust and one-by-one paths agree exactly",
       }
     }
     std::sort(ranked.begin(), ranked.end(), rank_less);
-    for (bool reference : {false, true}) {
+    for (int path : {0, 1, 2}) { // pruned, every-plan sweep, Thrust chunks
       for (int threads : {1, 2}) {
         engine_options opt;
         opt.top_k = 12;
         opt.threads = threads;
-        opt.reference = reference;
+        opt.reference = path > 0;
+        opt.thrust = path == 2;
         const engine_result r = evaluate_plans_cpu(sc, sp, opt);
         for (int k = 0; k < kReasonCount; ++k) REQUIRE(r.counts[k] == counts[k]);
         REQUIRE(r.top.size() == std::min<std::size_t>(12, ranked.size()));
@@ -96,12 +97,13 @@ std::uint64_t check_against_reference(const scenario& sc, const plan_space& sp) 
     }
   }
   std::sort(ranked.begin(), ranked.end(), rank_less);
-  for (bool reference : {false, true}) {
+  for (int path : {0, 1, 2}) { // pruned, every-plan sweep, Thrust chunks
     for (int threads : {1, 2}) {
       engine_options opt;
       opt.top_k = 12;
       opt.threads = threads;
-      opt.reference = reference;
+      opt.reference = path > 0;
+      opt.thrust = path == 2;
       const engine_result r = evaluate_plans_cpu(sc, sp, opt);
       for (int k = 0; k < kReasonCount; ++k) REQUIRE(r.counts[k] == counts[k]);
       REQUIRE(r.top.size() == std::min<std::size_t>(12, ranked.size()));

@@ -17,7 +17,7 @@ struct frontier_point {
 };
 
 /// The frontier's order: TCO ascending, then effective FLOP/s descending, then index ascending.
-DCPLAN_HD bool frontier_before(const frontier_point& x, const frontier_point& y) {
+DCPLAN_HD_HOT bool frontier_before(const frontier_point& x, const frontier_point& y) {
   if (x.tco != y.tco) return x.tco < y.tco;
   if (x.eff != y.eff) return x.eff > y.eff;
   return x.index < y.index;
@@ -25,7 +25,7 @@ DCPLAN_HD bool frontier_before(const frontier_point& x, const frontier_point& y)
 
 /// True when `p` beats or ties `q` on both figures and precedes it in frontier_before's order,
 /// i.e. `q` is not on any frontier that holds `p`.
-DCPLAN_HD bool frontier_covers(const frontier_point& p, const frontier_point& q) {
+DCPLAN_HD_HOT bool frontier_covers(const frontier_point& p, const frontier_point& q) {
   return p.tco <= q.tco && p.eff >= q.eff && frontier_before(p, q);
 }
 

@@ -31,7 +31,8 @@ struct engine_options {
   std::uint64_t device_memory_cap = 0; // CUDA: bytes the backend may use; 0 = free memory
   std::function<void(std::uint64_t done, std::uint64_t total)> progress; // may be empty
   const std::atomic<bool>* cancel = nullptr; // set to stop early (interrupted_error)
-  bool reference = false;     // CPU: the plain Thrust path (the CUDA backend's code), no pruning
+  bool reference = false;     // CPU: no pruning, every plan evaluated (detail/sweep.hpp)
+  bool thrust = false;        // CPU, with `reference`: the chunked Thrust path (detail/reduce.hpp)
   bool want_frontier = false; // also compute the cost frontier (cost_frontier.hpp)
   // Plan indices [range_begin, range_end) only (one rank's share, docs/distributed.md); by
   // default the whole space. Counts, top K and closest then cover that range alone.

@@ -67,12 +67,12 @@ struct plan_figures {
 };
 
 namespace detail {
-DCPLAN_HD double dmin(double a, double b) { return b < a ? b : a; }
-DCPLAN_HD double dmax(double a, double b) { return a < b ? b : a; }
+DCPLAN_HD_HOT double dmin(double a, double b) { return b < a ? b : a; }
+DCPLAN_HD_HOT double dmax(double a, double b) { return a < b ? b : a; }
 } // namespace detail
 
 /// Fabric tiers for `acc` accelerators on switches of radix `radix` (MODEL.md, `tiers`).
-DCPLAN_HD double fabric_tiers(double acc, double radix) {
+DCPLAN_HD_HOT double fabric_tiers(double acc, double radix) {
   if (acc <= radix) return 1.0;
   if (acc <= radix * radix / 2) return 2.0;
   if (acc <= radix * radix * radix / 4) return 3.0;
@@ -87,7 +87,7 @@ struct goodput_figures {
 };
 
 /// MODEL.md "Goodput" for a job on `acc` accelerators, in MODEL.md's order of operations.
-DCPLAN_HD goodput_figures daly_goodput(const globals_rec& g, double acc) {
+DCPLAN_HD_HOT goodput_figures daly_goodput(const globals_rec& g, double acc) {
   goodput_figures r;
   const double M = g.accelerator_mtbf_hours * 60 / acc;
   const double delta = g.checkpoint_minutes;
@@ -102,7 +102,7 @@ DCPLAN_HD goodput_figures daly_goodput(const globals_rec& g, double acc) {
 }
 
 /// MODEL.md "Feasibility" test 6: `effective_flops >= required` (always true without a target).
-DCPLAN_HD bool passes_target(const globals_rec& g, double effective_flops) {
+DCPLAN_HD_HOT bool passes_target(const globals_rec& g, double effective_flops) {
   return !g.has_target || effective_flops >= g.required_effective_flops;
 }
 
@@ -195,57 +195,132 @@ DCPLAN_HD replica_choice replica_search(const globals_rec& g, const system_rec& 
 
 /// MODEL.md "Inference targets": replicas of `p` accelerators in `acc`, none spanning two
 /// scale-up domains of `D`. A non-decreasing step function of acc (range_reduce.hpp).
-DCPLAN_HD double replicas_in(double acc, double D, double p) {
+DCPLAN_HD_HOT double replicas_in(double acc, double D, double p) {
   return floor(acc / D) * floor(D / p) + floor((acc - floor(acc / D) * D) / p);
 }
 
 /// MODEL.md "Feasibility" test 7 for a plan ready after `ready` months (true without a deadline).
-DCPLAN_HD bool passes_deadline(const globals_rec& g, double ready) {
+DCPLAN_HD_HOT bool passes_deadline(const globals_rec& g, double ready) {
   if (!g.has_deadline) return true;
   return g.training ? ready + g.training_months <= g.deadline_months : ready <= g.deadline_months;
 }
 
-/// Evaluates plan (site s, system a, cooling c, fabric f, sourcing m, nodes n): MODEL.md
-/// "Figures of a plan" and "Feasibility". Cloud plans take c = -1.
-// Kept whole: MODEL.md's figures in order, one function by design (STYLE.md).
-// NOLINTNEXTLINE(readability-function-size)
-DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, int f, int m,
-                                     double n) {
+/// The figures of a combination (site s, system a, cooling c, fabric f, sourcing m; cloud plans
+/// take c = -1) that do not depend on the node count: MODEL.md "Figures of a plan" (`per_rack`,
+/// `pue`, `ready_months`, the replica search) and "Feasibility" tests 1-3 and 7. Each is the very
+/// expression a plan used before it was hoisted, over the same operands, so it is the same double.
+struct combo_figures {
+  int s, a, c, f, m;
+  bool cloud, build;
+  double per_rack; // 0 for cloud
+  double pue;
+  double ready;
+  bool t_year, t_cooling, t_rack, t_deadline;
+  replica_choice rc; // inference targets only (found = false otherwise)
+};
+
+DCPLAN_HD combo_figures combo_figures_of(const model_view& v, int s, int a, int c, int f, int m) {
   const globals_rec& g = v.g;
   const site_rec& site = v.sites[s];
   const system_rec& sys = v.systems[a];
   const accelerator_rec& acc_rec = v.accelerators[sys.accelerator];
-  const fabric_rec& fab = v.fabrics[f];
-  const bool cloud = m == static_cast<int>(sourcing::cloud);
-  const bool build = m == static_cast<int>(sourcing::build);
+  combo_figures k;
+  k.s = s;
+  k.a = a;
+  k.c = c;
+  k.f = f;
+  k.m = m;
+  k.cloud = m == static_cast<int>(sourcing::cloud);
+  k.build = m == static_cast<int>(sourcing::build);
+  k.per_rack = 0.0;
+  if (k.cloud) {
+    k.pue = site.cloud_pue;
+  } else {
+    const cooling_rec& cool = v.cooling[c];
+    k.per_rack = detail::dmin(floor(cool.max_rack_kw / sys.node_power_kw),
+                              floor(g.rack_units / sys.node_rack_units));
+    k.pue = cool.pue + site.pue_adjust;
+  }
+  if (k.build) {
+    k.ready = detail::dmax(detail::dmax(site.power_lead_months, g.construction_months),
+                           sys.lead_time_months);
+  } else if (k.cloud) {
+    k.ready = site.cloud_lead_months;
+  } else {
+    k.ready = detail::dmax(site.colo_lead_months, sys.lead_time_months);
+  }
+  k.t_year = !g.has_year || acc_rec.available_year <= g.year;
+  k.t_cooling = k.cloud || v.cooling[c].rank >= v.cooling[sys.min_cooling].rank;
+  k.t_rack = k.cloud || k.per_rack >= 1.0;
+  k.t_deadline = passes_deadline(g, k.ready);
+  k.rc = g.inference ? replica_search(g, sys, acc_rec) : replica_choice{false, NAN, NAN, NAN};
+  return k;
+}
+
+/// The figures of a plan of `n` nodes that tests 4 (fabric) and 5 (power) read.
+struct size_figures {
+  double n, acc, tiers, fab_scale, racks, it_kw, facility_kw;
+  bool t_fabric, t_power;
+};
+
+/// MODEL.md "Figures of a plan" up to `facility_kw`, and tests 4 and 5, for `n` nodes.
+DCPLAN_HD_HOT size_figures size_figures_of(const model_view& v, const combo_figures& k, double n) {
+  const site_rec& site = v.sites[k.s];
+  const system_rec& sys = v.systems[k.a];
+  const fabric_rec& fab = v.fabrics[k.f];
+  size_figures z;
+  z.n = n;
+  const double acc = n * sys.accelerators_per_node;
+  z.acc = acc;
+  const double tiers = fabric_tiers(acc, fab.radix);
+  z.tiers = tiers;
+  const double fab_scale = tiers / 2;
+  z.fab_scale = fab_scale;
+  z.racks = k.cloud ? 0.0 : k.per_rack >= 1.0 ? ceil(n / k.per_rack) : NAN;
+  const double it_kw = n * sys.node_power_kw + acc * fab.power_w_per_accel / 1000 * fab_scale;
+  z.it_kw = it_kw;
+  const double facility_kw = it_kw * k.pue;
+  z.facility_kw = facility_kw;
+  z.t_fabric = tiers <= 3.0;
+  if (k.build) {
+    z.t_power = facility_kw / 1000 <= site.grid_mw;
+  } else if (k.cloud) {
+    z.t_power = acc <= site.cloud_max_accelerators;
+  } else {
+    z.t_power = it_kw / 1000 <= site.colo_available_mw;
+  }
+  return z;
+}
+
+/// Every figure of the plan of combination `k` with size figures `z`: MODEL.md "Figures of a
+/// plan" and "Feasibility", in MODEL.md's order of operations.
+// Kept whole: MODEL.md's figures in order, one function by design (STYLE.md).
+// NOLINTNEXTLINE(readability-function-size)
+DCPLAN_HD_HOT plan_figures evaluate_sized(const model_view& v, const combo_figures& k,
+                                          const size_figures& z) {
+  const globals_rec& g = v.g;
+  const site_rec& site = v.sites[k.s];
+  const system_rec& sys = v.systems[k.a];
+  const accelerator_rec& acc_rec = v.accelerators[sys.accelerator];
+  const fabric_rec& fab = v.fabrics[k.f];
+  const bool cloud = k.cloud;
+  const bool build = k.build;
   const double nan = NAN;
+  const double n = z.n;
+  const double acc = z.acc;
+  const double fab_scale = z.fab_scale;
+  const double racks = z.racks;
+  const double it_kw = z.it_kw;
+  const double facility_kw = z.facility_kw;
 
   plan_figures p;
   p.nodes = n;
-  const double acc = n * sys.accelerators_per_node;
   p.accelerators = acc;
-  const double tiers = fabric_tiers(acc, fab.radix);
-  p.tiers = tiers;
-  const double fab_scale = tiers / 2;
-
-  double racks = 0.0;
-  double per_rack = 0.0;
-  double pue;
-  if (cloud) {
-    pue = site.cloud_pue;
-  } else {
-    const cooling_rec& cool = v.cooling[c];
-    per_rack = detail::dmin(floor(cool.max_rack_kw / sys.node_power_kw),
-                            floor(g.rack_units / sys.node_rack_units));
-    racks = per_rack >= 1.0 ? ceil(n / per_rack) : nan;
-    pue = cool.pue + site.pue_adjust;
-  }
-  p.per_rack = per_rack;
+  p.tiers = z.tiers;
+  p.per_rack = k.per_rack;
   p.racks = racks;
-  p.pue = pue;
-  const double it_kw = n * sys.node_power_kw + acc * fab.power_w_per_accel / 1000 * fab_scale;
+  p.pue = k.pue;
   p.it_kw = it_kw;
-  const double facility_kw = it_kw * pue;
   p.facility_kw = facility_kw;
 
   double hw_capex = 0.0;
@@ -257,7 +332,7 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
   if (cloud) {
     opex = acc * sys.cloud_usd_per_accel_hour * site.cloud_price_multiplier * 8760;
   } else {
-    const cooling_rec& cool = v.cooling[c];
+    const cooling_rec& cool = v.cooling[k.c];
     hw_capex =
         n * sys.node_price_usd + acc * fab.cost_usd_per_accel * fab_scale + racks * g.rack_usd;
     fac_capex = it_kw / 1000 * g.build_usd_per_mw_it * site.build_cost_multiplier +
@@ -302,15 +377,7 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
   const double eff = peak * sys.mfu * efficiency * goodput;
   p.effective_flops = eff;
 
-  double ready;
-  if (build) {
-    ready = detail::dmax(detail::dmax(site.power_lead_months, g.construction_months),
-                         sys.lead_time_months);
-  } else if (cloud) {
-    ready = site.cloud_lead_months;
-  } else {
-    ready = detail::dmax(site.colo_lead_months, sys.lead_time_months);
-  }
+  const double ready = k.ready;
   p.ready_months = ready;
   p.tco2_per_year = facility_kw * g.utilization * 8760 * site.carbon_kg_per_kwh / 1000;
   p.usd_per_pflop_day = tco / (eff / 1e15 * 365 * g.horizon_years);
@@ -331,13 +398,14 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
     p.job_days = p.accelerator_hours = p.job_energy_mwh = p.job_tco2 = p.job_cost_usd = nan;
   }
 
-  // MODEL.md "Inference targets": the replica search, replicas and the serving figures.
+  // MODEL.md "Inference targets": the replica search (per combination), replicas and the serving
+  // figures.
   bool t_replica = true;
   double tps = 0;
   p.replica_accelerators = p.replicas = p.batch = p.tokens_per_second = p.ms_per_token =
       p.usd_per_million_tokens = nan;
   if (g.inference) {
-    const replica_choice rc = replica_search(g, sys, acc_rec);
+    const replica_choice& rc = k.rc;
     const double replicas = rc.found ? replicas_in(acc, sys.scale_up_domain, rc.p) : 0.0;
     p.replicas = replicas;
     t_replica = replicas >= 1;
@@ -353,21 +421,14 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
 
   // MODEL.md "Feasibility": tests 1..9 in the order 1, 2, 3, 4, 5, 9, 6, 7, 8; the first that
   // fails is the reason.
-  const bool t_year = !g.has_year || acc_rec.available_year <= g.year;
-  const bool t_cooling = cloud || v.cooling[c].rank >= v.cooling[sys.min_cooling].rank;
-  const bool t_rack = cloud || per_rack >= 1.0;
-  const bool t_fabric = tiers <= 3.0;
-  bool t_power;
-  if (build) {
-    t_power = facility_kw / 1000 <= site.grid_mw;
-  } else if (cloud) {
-    t_power = acc <= site.cloud_max_accelerators;
-  } else {
-    t_power = it_kw / 1000 <= site.colo_available_mw;
-  }
+  const bool t_year = k.t_year;
+  const bool t_cooling = k.t_cooling;
+  const bool t_rack = k.t_rack;
+  const bool t_fabric = z.t_fabric;
+  const bool t_power = z.t_power;
   // Test 6: on tokens_per_second for an inference target.
   const bool t_target = g.inference ? tps >= g.inf_tokens_per_second : passes_target(g, eff);
-  const bool t_deadline = passes_deadline(g, ready);
+  const bool t_deadline = k.t_deadline;
   const bool t_budget = (!g.has_budget_capex || capex <= g.budget_capex_usd) &&
                         (!g.has_budget_tco || tco <= g.budget_tco_usd);
 
@@ -401,15 +462,23 @@ DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, i
   return p;
 }
 
+/// Evaluates plan (site s, system a, cooling c, fabric f, sourcing m, nodes n): MODEL.md
+/// "Figures of a plan" and "Feasibility". Cloud plans take c = -1.
+DCPLAN_HD plan_figures evaluate_plan(const model_view& v, int s, int a, int c, int f, int m,
+                                     double n) {
+  const combo_figures k = combo_figures_of(v, s, a, c, f, m);
+  return evaluate_sized(v, k, size_figures_of(v, k, n));
+}
+
 /// Test 6 of a plan's figures: on tokens_per_second for an inference target (MODEL.md
 /// "Inference targets"), else on effective_flops. For the risk draws.
-DCPLAN_HD bool meets_target(const globals_rec& g, const plan_figures& p) {
+DCPLAN_HD_HOT bool meets_target(const globals_rec& g, const plan_figures& p) {
   return g.inference ? p.tokens_per_second >= g.inf_tokens_per_second
                      : passes_target(g, p.effective_flops);
 }
 
 /// The ranking figure of MODEL.md "Ranking", oriented so that smaller is better.
-DCPLAN_HD double objective_key(const plan_figures& p, int obj) {
+DCPLAN_HD_HOT double objective_key(const plan_figures& p, int obj) {
   switch (obj) {
   case static_cast<int>(objective::capex):
     return p.capex;

@@ -15,14 +15,14 @@ struct rank_key {
   std::uint64_t index;
 };
 
-DCPLAN_HD bool rank_less(const rank_key& x, const rank_key& y) {
+DCPLAN_HD_HOT bool rank_less(const rank_key& x, const rank_key& y) {
   if (x.objective != y.objective) return x.objective < y.objective;
   if (x.capex != y.capex) return x.capex < y.capex;
   if (x.ready_months != y.ready_months) return x.ready_months < y.ready_months;
   return x.index < y.index;
 }
 
-DCPLAN_HD rank_key make_rank_key(const plan_figures& p, int obj, std::uint64_t index) {
+DCPLAN_HD_HOT rank_key make_rank_key(const plan_figures& p, int obj, std::uint64_t index) {
   return {objective_key(p, obj), p.capex, p.ready_months, index};
 }
 

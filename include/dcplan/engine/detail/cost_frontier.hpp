@@ -32,7 +32,7 @@ struct frontier_view {
 
 /// True when a point of `fr` covers `q` (frontier_covers). The point with the highest eff among
 /// those with tco <= q.tco is the last of them, so one binary search decides.
-DCPLAN_HD bool frontier_view_covers(const frontier_view& fr, const frontier_point& q) {
+DCPLAN_HD_HOT bool frontier_view_covers(const frontier_view& fr, const frontier_point& q) {
   std::uint64_t lo = 0, hi = fr.n; // first point with tco > q.tco
   while (lo < hi) {
     const std::uint64_t mid = lo + (hi - lo) / 2;
@@ -44,7 +44,7 @@ DCPLAN_HD bool frontier_view_covers(const frontier_view& fr, const frontier_poin
   return lo > 0 && frontier_covers(fr.points[lo - 1], q);
 }
 
-DCPLAN_HD frontier_point frontier_point_of(const plan_figures& p, std::uint64_t i) {
+DCPLAN_HD_HOT frontier_point frontier_point_of(const plan_figures& p, std::uint64_t i) {
   return {i, p.tco, p.effective_flops, p.capex};
 }
 
