@@ -26,6 +26,7 @@ const char* const kPlanExamples =
     "--deadline-months 30\n"
     "  dcplan plan --target-flops 5e19 --budget-capex 2e10\n"
     "  dcplan plan scenario.yaml --portfolio\n"
+    "  dcplan plan --buildout --schedule-csv buildout --report buildout.html\n"
     "  dcplan plan scenario.yaml --top 20 --json report.json --csv plans.csv\n"
     "  dcplan plan scenario.yaml --report report.html --csv plans.csv\n"
     "  dcplan plan scenario.yaml --format json | jq '.plans[0]'\n"
@@ -86,7 +87,8 @@ void add_portfolio_options(CLI::App& plan, plan_command& c) {
   plan.add_option("--milp", c.run.milp_path,
                   "With --portfolio: write the portfolio problem over the pool candidates as an "
                   "MILP in CPLEX LP format to PATH, for any MILP solver ('-' for standard "
-                  "output)");
+                  "output); with a schedule block, the schedule problem over the reduced "
+                  "candidate phases");
   plan.add_flag("--portfolio", c.run.portfolio,
                 "Also find the cheapest portfolio (at most one plan per site and sourcing) "
                 "meeting the target together, as target.portfolio: true does");
@@ -102,6 +104,14 @@ void add_portfolio_options(CLI::App& plan, plan_command& c) {
                   "bound, marked not proven (0: no limit)");
 }
 
+  plan.add_flag("--buildout", c.buildout,
+                "Run the built-in multi-year build-out scenario (configs/buildout.yaml: demand "
+                "growing over five years, a capex budget per year, announced hardware) instead of "
+                "the default scenario; its search stops after 100,000 nodes unless "
+                "--schedule-work-limit says otherwise; docs/schedules.md");
+  plan.add_option("--schedule-csv", c.schedule_csv,
+                  "With a schedule block: write the chosen phases to PREFIX-phases.csv and the "
+                  "year-by-year sums to PREFIX-periods.csv");
 // A number option's check: `lo` (and whether `lo` itself is allowed), and the scale suffixes it
 // takes ("5B" for 5e9 USD, "405B" parameters, "50E" FLOP/s). The value is rewritten as a plain
 // number before CLI11 converts it; the help and the error state the range in words.

@@ -23,6 +23,7 @@ namespace dcplan::cli {
 namespace {
 
 using steady = std::chrono::steady_clock;
+constexpr std::uint64_t kBuildoutWorkLimit = 100000; // --buildout's default search nodes
 
 double seconds_since(steady::time_point t) {
   return std::chrono::duration<double>(steady::now() - t).count();
@@ -31,14 +32,23 @@ double seconds_since(steady::time_point t) {
 // The scenario with the command line's overrides, checked for a portfolio run.
 scenario load_plan_scenario(const plan_command& c) {
   const run_options& o = c.run;
-  scenario sc = o.scenario_path.empty() ? load_default_scenario() : load_scenario(o.scenario_path);
+  if (c.buildout && !o.scenario_path.empty())
+    throw input_error("command line", 0, 0, "--buildout",
+                      "--buildout runs the built-in build-out scenario: give no scenario file");
+  scenario sc = c.buildout                ? load_builtin_scenario("buildout.yaml")
+                : o.scenario_path.empty() ? load_default_scenario()
+                                          : load_scenario(o.scenario_path);
   apply_overrides(sc, c.overrides);
   if (o.portfolio) sc.portfolio = true;
   if (sc.portfolio) check_portfolio_scenario(sc);
-  if (!o.milp_path.empty() && !sc.portfolio)
+  if (!o.milp_path.empty() && !sc.portfolio && !sc.schedule)
     throw input_error("command line", 0, 0, "--milp",
                       "--milp writes the portfolio problem: add --portfolio (or target.portfolio: "
-                      "true)");
+                      "true), or give a scenario with a schedule block");
+  if (!c.schedule_csv.empty() && !sc.schedule)
+    throw input_error("command line", 0, 0, "--schedule-csv",
+                      "--schedule-csv writes a schedule's phases and periods: give a scenario with "
+                      "a schedule block (or --buildout)");
   return sc;
 }
 
@@ -60,18 +70,6 @@ engine_options engine_options_for(const plan_command& c, const scenario& sc, con
   return opt;
 }
 
-// The table on standard output unless an output took it, and the exit code: infeasible when
-// no plan (or, for a portfolio run, no portfolio) passes every test. The changes that would let
-// a plan pass follow the table, or go to standard error when there is no table.
-int finish(const run_options& o, const plan_outputs& out, const scenario& sc, const plan_space& sp,
-           const engine_result& r, const run_info& info,
-           const std::optional<portfolio_report>& port, const std::vector<relaxation>& rel) {
-  const bool stdout_taken = out.stdout_taken();
-  if (!stdout_taken && !o.quiet) {
-    const bool color = use_color(::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"));
-    std::cout << run_table(sc, sp, r, info, color, table_columns());
-    if (o.distinct) std::cout << "(--distinct: the best plan of each site, system and sourcing)\n";
-    std::cout << relaxations_text(rel);
 // The table's width: the terminal's when standard output is one, else 120 columns.
 std::size_t table_columns() {
   winsize ws{};
@@ -80,16 +78,30 @@ std::size_t table_columns() {
   return 120;
 }
 
+// The table on standard output unless an output took it, and the exit code: infeasible when
+// no plan (or, for a portfolio run, no portfolio) passes every test. The changes that would let
+// a plan pass follow the table, or go to standard error when there is no table.
+int finish(const run_options& o, const plan_outputs& out, const scenario& sc, const plan_space& sp,
+           const engine_result& r, const run_info& info,
+           const std::optional<portfolio_report>& port, const std::vector<relaxation>& rel) {
+  const bool stdout_taken = out.stdout_taken();
+  // A note (the CPU fallback of --backend auto) is about the run, not its answer: standard error.
+  if (!info.notice.empty() && !o.quiet) std::cerr << "dcplan: note: " << info.notice << "\n";
+  if (!stdout_taken && !o.quiet) {
+    const bool color = use_color(::isatty(STDOUT_FILENO), std::getenv("NO_COLOR"));
+    std::cout << run_table(sc, sp, r, info, color, table_columns());
+    if (o.distinct) std::cout << "(--distinct: the best plan of each site, system and sourcing)\n";
+    std::cout << relaxations_text(rel);
     if (port) std::cout << portfolio_table(sc, sp, *port);
     std::cout << std::flush;
   }
   const bool feasible = port ? port->best.feasible : r.counts[dcplan::feasible] > 0;
-  // A note (the CPU fallback of --backend auto) is about the run, not its answer: standard error.
-  if (!info.notice.empty() && !o.quiet) std::cerr << "dcplan: note: " << info.notice << "\n";
   if (feasible) return exit_ok;
   if (stdout_taken || o.quiet) {
     std::cerr << "dcplan: no " << (port ? "portfolio" : "plan") << " passes every test (exit "
               << exit_infeasible << ")\n";
+    std::cerr << relaxations_text(rel);
+  }
   return exit_infeasible;
 }
 
@@ -98,19 +110,31 @@ std::size_t table_columns() {
 int run_schedule(const plan_command& c, const scenario& sc) {
   const run_options& o = c.run;
   const bool json_out = o.format == "json" && o.json_path.empty();
-  pending_output json(json_out ? "-" : o.json_path);
-    std::cerr << relaxations_text(rel);
-  }
+  // Every output opened before the search, so a path that cannot be written fails at once.
+  pending_output json(json_out ? "-" : o.json_path), milp(o.milp_path), html(o.report_path);
+  const std::string& prefix = c.schedule_csv;
+  pending_output phases_csv(prefix.empty() ? "" : prefix + "-phases.csv");
+  pending_output periods_csv(prefix.empty() ? "" : prefix + "-periods.csv");
   schedule_options opt;
   opt.threads = c.engine.threads;
-  opt.work_limit = c.schedule_work_limit;
+  // The built-in build-out stops after kBuildoutWorkLimit search nodes unless told otherwise, so
+  // that it answers in seconds; its report then says whether the optimum was proven, and the
+  // gap (docs/schedules.md "The built-in build-out").
+  opt.work_limit =
+      c.schedule_work_limit == 0 && c.buildout ? kBuildoutWorkLimit : c.schedule_work_limit;
+  opt.keep_candidates = milp.active();
   const steady::time_point t0 = steady::now();
   const schedule_result r = solve_schedule(sc, opt);
-  if (json.active())
-    json.commit(schedule_run_json(sc, r, seconds_since(t0), r.threads).dump(1) + "\n");
-  if (!json.is_stdout() && !o.quiet) std::cout << schedule_table(sc, r) << std::flush;
+  const double seconds = seconds_since(t0);
+  if (json.active()) json.commit(schedule_run_json(sc, r, seconds, r.threads).dump(1) + "\n");
+  if (milp.active()) milp.commit(schedule_lp(sc, r.candidates));
+  if (phases_csv.active()) phases_csv.commit(schedule_phases_csv(sc, r));
+  if (periods_csv.active()) periods_csv.commit(schedule_periods_csv(sc, r));
+  if (html.active()) html.commit(schedule_html(sc, r, seconds));
+  const bool stdout_taken = json.is_stdout() || milp.is_stdout() || html.is_stdout();
+  if (!stdout_taken && !o.quiet) std::cout << schedule_table(sc, r) << std::flush;
   if (r.feasible) return exit_ok;
-  if (json.is_stdout() || o.quiet)
+  if (stdout_taken || o.quiet)
     std::cerr << (r.proven ? "dcplan: no schedule meets every period's demand (exit "
                            : "dcplan: the work limit stopped the search before it found a "
                              "schedule (exit ")
@@ -122,6 +146,9 @@ int run_schedule(const plan_command& c, const scenario& sc) {
 
 int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
   plan_outputs::check_stdout_claims(c.run);
+  if (c.run.distinct && dist::distributed())
+    throw input_error("command line", 0, 0, "--distinct",
+                      "--distinct runs the engine again on one process: run it without mpirun");
   const scenario sc = load_plan_scenario(c);
   if (sc.schedule) return run_schedule(c, sc);
   plan_outputs out(c.run, dist::this_world().rank == 0);
@@ -137,24 +164,21 @@ int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
   run_info info;
   engine_result r = evaluate_plans(sc, sp, c.backend, opt, &info.notice);
   r = dist::merge_results(r, opt.top_k, !opt.reference);
+  if (c.run.distinct) r = distinct_top(sc, sp, r.backend, opt, std::move(r), opt.top_k);
   const steady::time_point t1 = steady::now();
   info.seconds = std::chrono::duration<double>(t1 - t0).count();
   info.risk = dist::apply_risk_ranks(sc, sp, r, c.run.top, opt.threads); // MODEL.md "Risk"
   info.risk_seconds = seconds_since(t1);
-  if (c.run.distinct && dist::distributed())
-    throw input_error("command line", 0, 0, "--distinct",
-                      "--distinct runs the engine again on one process: run it without mpirun");
   std::optional<portfolio_report> port;
   if (sc.portfolio) port = dist::run_portfolio_ranks(sc, sp, r.backend, opt, c.portfolio);
   if (!out.lead()) return exit_ok;
+  std::vector<relaxation> rel; // an infeasible plan run: what single change would let one pass
+  if (!port && r.counts[feasible] == 0) rel = find_relaxations(sc, sp, r, r.backend, opt);
   out.open();
+  if (c.run.distinct) out.add_to_report("distinct", true);
+  if (!rel.empty()) out.add_to_report("relaxations", relaxations_json(rel));
   out.write(sc, sp, r, info, port);
   return finish(c.run, out, sc, sp, r, info, port, rel);
 }
 
 } // namespace dcplan::cli
-  if (c.run.distinct) r = distinct_top(sc, sp, r.backend, opt, std::move(r), opt.top_k);
-  std::vector<relaxation> rel; // an infeasible plan run: what single change would let one pass
-  if (!port && r.counts[feasible] == 0) rel = find_relaxations(sc, sp, r, r.backend, opt);
-  if (c.run.distinct) out.add_to_report("distinct", true);
-  if (!rel.empty()) out.add_to_report("relaxations", relaxations_json(rel));

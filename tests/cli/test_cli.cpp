@@ -606,3 +606,38 @@ TEST_CASE("explain: the broken limit with both sides and units; no raw doubles",
   CHECK_THAT(p.out, Catch::Contains("$1.39M")); // capex in $k/$M/$B
   CHECK_THAT(p.out, Catch::Contains(" kW "));   // power in kW/MW/GW
 }
+
+TEST_CASE("dcplan plan --buildout answers the built-in build-out year by year", "[cli][schedule]") {
+  const std::string out = (scratch() / "buildout.json").string();
+  const result r = cli({"plan", "--buildout", "--json", out});
+  REQUIRE(r.code == exit_ok);
+  // The table: every year of the build-out, what is decided in it.
+  for (const char* year : {"\n2026  demand", "\n2027  demand", "\n2030  demand"})
+    CHECK_THAT(r.out, Catch::Contains(year));
+  CHECK_THAT(r.out, Catch::Contains("decide"));
+  const auto j = nlohmann::json::parse(slurp(out));
+  const auto& s = j["schedule"];
+  REQUIRE(s["feasible"] == true);
+  REQUIRE(s["periods"].size() == 5);
+  // configs/buildout.yaml: demand 10 -> 60 EFLOP/s, capex budgets $4B then $6B a year.
+  const double budget[] = {4e9, 6e9, 6e9, 6e9, 6e9};
+  for (std::size_t t = 0; t < 5; ++t) {
+    const auto& p = s["periods"][t];
+    CHECK(p["year"] == 2026 + static_cast<int>(t));
+    CHECK(p["effective_flops"].get<double>() >= p["demand_effective_flops"].get<double>());
+    CHECK(p["capex_usd"].get<double>() <= budget[t]);
+  }
+  CHECK(s["periods"][4]["demand_effective_flops"].get<double>() == 6.0e19);
+  // The announced hardware is in its catalog, and the default scenario's catalog has none of it.
+  bool announced = false;
+  for (const auto& p : s["phases"])
+    announced = announced || p["system"] == "vr-nvl144" || p["system"] == "helios-mi455x";
+  CHECK(announced);
+  const result c = cli({"catalog", "systems"});
+  CHECK(c.code == exit_ok);
+  CHECK_THAT(c.out, !Catch::Contains("vr-nvl144"));
+  // The search stops after 100,000 nodes unless told otherwise; the bound stays below the
+  // schedule found.
+  CHECK(s["search_nodes"].get<double>() <= 100000);
+  CHECK(s["lower_bound"].get<double>() <= s["objective_value"].get<double>());
+}
