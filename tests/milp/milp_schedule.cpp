@@ -53,7 +53,7 @@ std::string random_schedule_scenario(std::uint64_t seed) {
                               coin(0.25) ? "carbon" : "tco", years);
   s += "  demand_effective_flops: [";
   for (int t = 0; t < years; ++t)
-    s += fmt::format("{}{:.6e}", t ? ", " : "", coin(0.15) ? 0.0 : uni(0.05, 1.0) * 2e17 * (t + 1));
+    s += fmt::format("{}{:.6e}", t ? ", " : "", coin(0.15) ? 0.0 : uni(0.05, 1.0) * 6e16 * (t + 1));
   s += "]\n";
   if (coin(0.4)) {
     s += "  capex_budget_usd: [";
@@ -190,7 +190,8 @@ int main(int argc, char** argv) {
                              cbc_feasible ? fmt::format("{:.12g}", cbc_obj) : "infeasible",
                              r.feasible ? fmt::format("{:.12g}", r.objective_value) : "infeasible",
                              broken.empty() ? "" : " (cbc's schedule breaks: " + broken + ")",
-                             ok ? "" : "  MISMATCH");
+                             ok ? "" : "  MISMATCH")
+              << std::flush;
     if (!ok) ++failures;
     if (r.feasible) ++feasible;
   }
