@@ -64,12 +64,13 @@ void add_run_options(CLI::App& plan, plan_command& c) {
       ->check(CLI::Range(1, 4096));
   plan.add_option("--chunk", c.engine.chunk_plans,
                   "Plans per chunk (memory bound; default chosen by the backend)")
-      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32));
+      ->check(CLI::Range(std::uint64_t{1024}, std::uint64_t{1} << 32).description("1024 to 2^32"));
   plan.add_option("--gpu-memory-cap", c.engine.device_memory_cap,
                   "CUDA: device memory the run may use, in bytes (smaller chunks; default: the "
                   "free memory)")
       ->envname("DCPLAN_CUDA_MEM_CAP_BYTES")
-      ->check(CLI::Range(std::uint64_t{1} << 20, std::uint64_t{1} << 50));
+      ->check(CLI::Range(std::uint64_t{1} << 20, std::uint64_t{1} << 50)
+                  .description("bytes, 1 MiB (2^20) to 1 PiB (2^50)"));
   plan.add_flag("--distinct", r.distinct,
                 "List the best plan of each (site, system, sourcing) only, instead of one plan at "
                 "several node counts and coolings: the table, the CSV and the JSON report's "
@@ -102,8 +103,6 @@ void add_portfolio_options(CLI::App& plan, plan_command& c) {
                   "With a schedule block: how many search nodes the schedule search may examine; "
                   "a search that reaches it reports its best schedule found and a proven lower "
                   "bound, marked not proven (0: no limit)");
-}
-
   plan.add_flag("--buildout", c.buildout,
                 "Run the built-in multi-year build-out scenario (configs/buildout.yaml: demand "
                 "growing over five years, a capex budget per year, announced hardware) instead of "
@@ -112,6 +111,8 @@ void add_portfolio_options(CLI::App& plan, plan_command& c) {
   plan.add_option("--schedule-csv", c.schedule_csv,
                   "With a schedule block: write the chosen phases to PREFIX-phases.csv and the "
                   "year-by-year sums to PREFIX-periods.csv");
+}
+
 // A number option's check: `lo` (and whether `lo` itself is allowed), and the scale suffixes it
 // takes ("5B" for 5e9 USD, "405B" parameters, "50E" FLOP/s). The value is rewritten as a plain
 // number before CLI11 converts it; the help and the error state the range in words.
