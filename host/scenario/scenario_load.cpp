@@ -370,8 +370,8 @@ private:
     for (const auto& m : metas) ids.push_back(m.id);
     const std::string hint = detail::closest_key(id, ids);
     fail_at(v, field,
-            "'" + id + "' is not a known " + what + " id" +
-                (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " (valid: " + valid + ")");
+            "'" + id + "' is not a known " + what + " id (valid: " + valid + ")" +
+                (hint.empty() ? "" : "; did you mean '" + hint + "'?"));
   }
 
   void parse_lists(const document& top) {

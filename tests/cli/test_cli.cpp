@@ -418,7 +418,7 @@ TEST_CASE("money, FLOP/s and counts take k/M/B/T suffixes; ranges read as words"
   CHECK_THAT(help.out, Catch::Contains("(site, system, sourcing)"));
 }
 
-TEST_CASE("--distinct: the best plan of each (site, system, sourcing)", "[cli][distinct]") {
+TEST_CASE("plan --distinct: the best plan of each (site, system, sourcing)", "[cli][distinct]") {
   const std::string s = write("distinct.yaml", test::tiny_text());
   const auto all = json_of(cli({"plan", s, "--json", "-"}));
   const auto one = json_of(cli({"plan", s, "--distinct", "--json", "-"}));
@@ -439,7 +439,7 @@ TEST_CASE("--distinct: the best plan of each (site, system, sourcing)", "[cli][d
   CHECK_THAT(cli({"plan", s, "--distinct"}).out, Catch::Contains("--distinct"));
 }
 
-TEST_CASE("--distinct finds a group ranked below thousands of plans of another",
+TEST_CASE("plan --distinct finds a group ranked below thousands of plans of another",
           "[cli][distinct]") {
   // Maximum compute, one accelerator per node, radix 64: site 'here' has 23,000 node counts
   // that all out-rank the single plan of site 'small', so the longest top list the command
@@ -580,6 +580,18 @@ TEST_CASE("an infeasible run names single changes that pass, each checked by a r
   CHECK(brel[0]["to"].get<double>() == 1.39e6);
   CHECK(brel[0]["text"] == "the capex budget to $1.39M (from $1M)");
   CHECK(brel[0]["plans_feasible"] == 1);
+  // The TCO budget alone: the least TCO of the plans that pass every other test (the first plan
+  // under the tco objective), rounded up to three significant digits.
+  const double least_tco = json_of(cli({"plan", b, "--json", "-"}))["plans"][0]["tco_usd"];
+  const result tr = cli({"plan", b, "--budget-tco", "1M", "--json", "-"});
+  REQUIRE(tr.code == exit_infeasible);
+  const auto tj = json_of(tr);
+  REQUIRE(tj["relaxations"].size() >= 1);
+  const auto& tco = tj["relaxations"][0];
+  CHECK(tco["field"] == "budget.tco_usd");
+  CHECK(tco["to"].get<double>() >= least_tco);
+  CHECK(tco["to"].get<double>() <= least_tco * 1.01);
+  CHECK(tco["plans_feasible"] == 1);
   // Or the target down to what the 2-node plan (capex $828,800) reaches: 16 x 1e15 x 0.5 / 1.02.
   CHECK(brel[1]["field"] == "target.effective_flops");
   CHECK(brel[1]["to"].get<double>() == 7.84e15);
