@@ -263,9 +263,10 @@ struct size_figures {
   bool t_fabric, t_power;
 };
 
-/// MODEL.md "Figures of a plan" up to `facility_kw`, and tests 4 and 5, for `n` nodes.
-DCPLAN_HD_HOT size_figures size_figures_of(const model_view& v, const combo_figures& k, double n) {
-  const site_rec& site = v.sites[k.s];
+/// MODEL.md "Figures of a plan" `accelerators` and `tiers`, and test 4, for `n` nodes: the first
+/// part of size_figures_of (the other fields are set by add_power_figures).
+DCPLAN_HD_HOT size_figures fabric_figures_of(const model_view& v, const combo_figures& k,
+                                             double n) {
   const system_rec& sys = v.systems[k.a];
   const fabric_rec& fab = v.fabrics[k.f];
   size_figures z;
@@ -274,22 +275,89 @@ DCPLAN_HD_HOT size_figures size_figures_of(const model_view& v, const combo_figu
   z.acc = acc;
   const double tiers = fabric_tiers(acc, fab.radix);
   z.tiers = tiers;
-  const double fab_scale = tiers / 2;
-  z.fab_scale = fab_scale;
+  z.fab_scale = tiers / 2;
+  z.t_fabric = tiers <= 3.0;
+  z.racks = z.it_kw = z.facility_kw = 0.0;
+  z.t_power = false;
+  return z;
+}
+
+/// MODEL.md "Figures of a plan" `racks`, `it_kw` and `facility_kw`, and test 5.
+DCPLAN_HD_HOT void add_power_figures(const model_view& v, const combo_figures& k, size_figures& z) {
+  const site_rec& site = v.sites[k.s];
+  const system_rec& sys = v.systems[k.a];
+  const fabric_rec& fab = v.fabrics[k.f];
+  const double n = z.n;
   z.racks = k.cloud ? 0.0 : k.per_rack >= 1.0 ? ceil(n / k.per_rack) : NAN;
-  const double it_kw = n * sys.node_power_kw + acc * fab.power_w_per_accel / 1000 * fab_scale;
+  const double it_kw = n * sys.node_power_kw + z.acc * fab.power_w_per_accel / 1000 * z.fab_scale;
   z.it_kw = it_kw;
   const double facility_kw = it_kw * k.pue;
   z.facility_kw = facility_kw;
-  z.t_fabric = tiers <= 3.0;
   if (k.build) {
     z.t_power = facility_kw / 1000 <= site.grid_mw;
   } else if (k.cloud) {
-    z.t_power = acc <= site.cloud_max_accelerators;
+    z.t_power = z.acc <= site.cloud_max_accelerators;
   } else {
     z.t_power = it_kw / 1000 <= site.colo_available_mw;
   }
+}
+
+/// MODEL.md "Figures of a plan" up to `facility_kw`, and tests 4 and 5, for `n` nodes.
+DCPLAN_HD_HOT size_figures size_figures_of(const model_view& v, const combo_figures& k, double n) {
+  size_figures z = fabric_figures_of(v, k, n);
+  add_power_figures(v, k, z);
   return z;
+}
+
+/// The compute and serving figures of a plan (MODEL.md "Figures of a plan" `peak_flops` to
+/// `effective_flops`, "Goodput", "Inference targets" `replicas` and `tokens_per_second`) and
+/// tests 9 and 6: what a plan's reason needs once tests 1-5 pass, apart from the money.
+struct perf_figures {
+  double peak, efficiency, goodput, mtbf_minutes, interval, eff;
+  double replicas, tps; // inference targets only (NaN and 0 otherwise)
+  bool t_replica, t_target;
+};
+
+DCPLAN_HD_HOT perf_figures perf_figures_of(const model_view& v, const combo_figures& k,
+                                           const size_figures& z) {
+  const globals_rec& g = v.g;
+  const system_rec& sys = v.systems[k.a];
+  const accelerator_rec& acc_rec = v.accelerators[sys.accelerator];
+  const fabric_rec& fab = v.fabrics[k.f];
+  const double acc = z.acc;
+  perf_figures q;
+  const double peak = acc * (g.prec == static_cast<int>(precision::fp8) ? acc_rec.peak_fp8_flops
+                                                                        : acc_rec.peak_bf16_flops);
+  q.peak = peak;
+  const double efficiency =
+      1 / (1 + fab.scaling_k * log2(detail::dmax(1.0, acc / sys.scale_up_domain)));
+  q.efficiency = efficiency;
+  // MODEL.md "Goodput": after efficiency, before effective_flops; 1 without the block.
+  double goodput = 1.0;
+  q.mtbf_minutes = q.interval = NAN;
+  if (g.has_reliability) {
+    const goodput_figures gp = daly_goodput(g, acc);
+    goodput = gp.goodput;
+    q.mtbf_minutes = gp.mtbf_minutes;
+    q.interval = gp.interval;
+  }
+  q.goodput = goodput;
+  const double eff = peak * sys.mfu * efficiency * goodput;
+  q.eff = eff;
+  // MODEL.md "Inference targets": replicas from the combination's replica search.
+  q.t_replica = true;
+  q.tps = 0;
+  q.replicas = NAN;
+  if (g.inference) {
+    const replica_choice& rc = k.rc;
+    const double replicas = rc.found ? replicas_in(acc, sys.scale_up_domain, rc.p) : 0.0;
+    q.replicas = replicas;
+    q.t_replica = replicas >= 1;
+    if (q.t_replica) q.tps = replicas * rc.batch / rc.step_s;
+  }
+  // Test 6: on tokens_per_second for an inference target.
+  q.t_target = g.inference ? q.tps >= g.inf_tokens_per_second : passes_target(g, eff);
+  return q;
 }
 
 /// Every figure of the plan of combination `k` with size figures `z`: MODEL.md "Figures of a
@@ -301,7 +369,6 @@ DCPLAN_HD_HOT plan_figures evaluate_sized(const model_view& v, const combo_figur
   const globals_rec& g = v.g;
   const site_rec& site = v.sites[k.s];
   const system_rec& sys = v.systems[k.a];
-  const accelerator_rec& acc_rec = v.accelerators[sys.accelerator];
   const fabric_rec& fab = v.fabrics[k.f];
   const bool cloud = k.cloud;
   const bool build = k.build;
@@ -357,24 +424,13 @@ DCPLAN_HD_HOT plan_figures evaluate_sized(const model_view& v, const combo_figur
   const double tco = capex + opex * g.annuity - residual;
   p.tco = tco;
 
-  const double peak = acc * (g.prec == static_cast<int>(precision::fp8) ? acc_rec.peak_fp8_flops
-                                                                        : acc_rec.peak_bf16_flops);
-  p.peak_flops = peak;
-  const double efficiency =
-      1 / (1 + fab.scaling_k * log2(detail::dmax(1.0, acc / sys.scale_up_domain)));
-  p.efficiency = efficiency;
-  // MODEL.md "Goodput": after efficiency, before effective_flops; 1 without the block.
-  double goodput = 1.0;
-  double mtbf_minutes = nan;
-  p.checkpoint_interval_minutes = nan;
-  if (g.has_reliability) {
-    const goodput_figures gp = daly_goodput(g, acc);
-    goodput = gp.goodput;
-    mtbf_minutes = gp.mtbf_minutes;
-    p.checkpoint_interval_minutes = gp.interval;
-  }
-  p.goodput = goodput;
-  const double eff = peak * sys.mfu * efficiency * goodput;
+  const perf_figures q = perf_figures_of(v, k, z);
+  p.peak_flops = q.peak;
+  p.efficiency = q.efficiency;
+  p.checkpoint_interval_minutes = q.interval;
+  p.goodput = q.goodput;
+  const double mtbf_minutes = q.mtbf_minutes;
+  const double eff = q.eff;
   p.effective_flops = eff;
 
   const double ready = k.ready;
@@ -400,17 +456,14 @@ DCPLAN_HD_HOT plan_figures evaluate_sized(const model_view& v, const combo_figur
 
   // MODEL.md "Inference targets": the replica search (per combination), replicas and the serving
   // figures.
-  bool t_replica = true;
-  double tps = 0;
+  const bool t_replica = q.t_replica;
+  const double tps = q.tps;
   p.replica_accelerators = p.replicas = p.batch = p.tokens_per_second = p.ms_per_token =
       p.usd_per_million_tokens = nan;
   if (g.inference) {
     const replica_choice& rc = k.rc;
-    const double replicas = rc.found ? replicas_in(acc, sys.scale_up_domain, rc.p) : 0.0;
-    p.replicas = replicas;
-    t_replica = replicas >= 1;
+    p.replicas = q.replicas;
     if (t_replica) {
-      tps = replicas * rc.batch / rc.step_s;
       p.replica_accelerators = rc.p;
       p.batch = rc.batch;
       p.ms_per_token = rc.step_s * 1000;
@@ -426,8 +479,7 @@ DCPLAN_HD_HOT plan_figures evaluate_sized(const model_view& v, const combo_figur
   const bool t_rack = k.t_rack;
   const bool t_fabric = z.t_fabric;
   const bool t_power = z.t_power;
-  // Test 6: on tokens_per_second for an inference target.
-  const bool t_target = g.inference ? tps >= g.inf_tokens_per_second : passes_target(g, eff);
+  const bool t_target = q.t_target;
   const bool t_deadline = k.t_deadline;
   const bool t_budget = (!g.has_budget_capex || capex <= g.budget_capex_usd) &&
                         (!g.has_budget_tco || tco <= g.budget_tco_usd);

@@ -9,11 +9,16 @@
 // What is hoisted (model.hpp, `combo_figures_of`): every figure and test that does not depend on
 // the node count (per_rack, pue, ready_months, tests 1-3 and 7, the replica search) is computed
 // once per combination by the expression a plan used before, so every double is unchanged. Per
-// plan, `size_figures_of` gives tests 4 and 5; a plan failing either has that reason (tests 1-3
-// passed, and MODEL.md's order puts 4 then 5 next) and needs no other figure; any other plan is
-// evaluated whole by `evaluate_sized`, the second half of `evaluate_plan`. So each plan's reason
-// and figures are exactly `evaluate_plan`'s, whatever the scenario: nothing here assumes a
-// figure is monotone in the node count.
+// plan, in MODEL.md's order of tests (1, 2, 3, 4, 5, 9, 6, 7, 8), each stage of `evaluate_plan`
+// runs only when the plan's reason is still open:
+// - `fabric_figures_of` gives test 4; a plan failing it has reason fabric (tests 1-3 passed);
+// - `add_power_figures` gives test 5; failing it, reason power;
+// - in a combination failing test 7 (the deadline does not depend on n), `perf_figures_of`
+//   gives tests 9 and 6 and the reason is replica, target or deadline; such a plan is not
+//   near-feasible, so nothing else of it is needed;
+// - any other plan is evaluated whole by `evaluate_sized`, the last stage of `evaluate_plan`.
+// So each plan's reason and figures are exactly `evaluate_plan`'s, whatever the scenario: nothing
+// here assumes a figure is monotone in the node count.
 #include <cstdint>
 
 #include "dcplan/model/macros.hpp"
@@ -48,13 +53,19 @@ DCPLAN_HD void sweep_nodes(const model_view& v, const combo_figures& k, double n
     return;
   }
   for (std::uint64_t j = b; j < e; j += stride) {
-    const size_figures z = size_figures_of(v, k, static_cast<double>(j + 1) * node_step);
+    size_figures z = fabric_figures_of(v, k, static_cast<double>(j + 1) * node_step);
     if (!z.t_fabric) {
       ++counts[reason_fabric];
       continue;
     }
+    add_power_figures(v, k, z);
     if (!z.t_power) {
       ++counts[reason_power];
+      continue;
+    }
+    if (!k.t_deadline) {
+      const perf_figures q = perf_figures_of(v, k, z);
+      ++counts[!q.t_replica ? reason_replica : !q.t_target ? reason_target : reason_deadline];
       continue;
     }
     const plan_figures p = evaluate_sized(v, k, z);
