@@ -357,9 +357,10 @@ std::string explain_text(const scenario& sc, const plan_ref& p) {
                          broken_limit(sc, p, f, t));
   }
   if (g.inference)
-    o += fmt::format("  required tokens/s: {}\n", v(g.inf_tokens_per_second));
+    o += fmt::format("  required tokens/s: {}\n", grouped(g.inf_tokens_per_second));
   else if (g.has_target)
-    o += fmt::format("  required effective FLOP/s: {}\n", v(g.required_effective_flops));
+    o += fmt::format("  required effective FLOP/s: {} ({})\n",
+                     human_flops(g.required_effective_flops), v(g.required_effective_flops));
   return o;
 }
 
