@@ -47,6 +47,7 @@
 #include "dcplan/model/macros.hpp"
 #include "dcplan/model/model.hpp"
 #include "dcplan/model/rank.hpp"
+#include "dcplan/engine/detail/sweep.hpp"
 #include "dcplan/scenario/space.hpp"
 
 namespace dcplan::detail {
@@ -94,6 +95,15 @@ DCPLAN_HD std::uint64_t first_true(std::uint64_t lo, std::uint64_t hi, Pred pred
 
 DCPLAN_HD bool fails(const plan_figures& p, int test) { return (p.failed >> test) & 1u; }
 
+/// A sweep_nodes sink that hands on the feasible plans only.
+template <class OnFeasible>
+struct feasible_only {
+  OnFeasible& on_feasible;
+  DCPLAN_HD void operator()(const plan_figures& p, std::uint64_t index) {
+    if (p.reason == feasible) on_feasible(p, index);
+  }
+};
+
 /// Counts plans [b, e) of combination `k` by reason and hands each feasible plan (its figures
 /// and index) to `on_feasible`.
 template <class OnFeasible>
@@ -129,11 +139,12 @@ DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, st
                           (!v.g.has_reliability && (v.fabrics[cb.fabric].scaling_k <= 0.5 &&
                                                     n_max <= 1e9 && acc_max <= 1099511627776.0));
   if (!target_splits) {
-    for (std::uint64_t j = b; j < P; ++j) {
-      const plan_figures p = plan(j);
-      ++counts[p.reason];
-      if (p.reason == feasible) on_feasible(p, base + j);
-    }
+    // Plan by plan through the every-plan loop (sweep.hpp), which hoists the combination's
+    // figures and evaluates each plan exactly as evaluate_plan does.
+    const combo_figures kf =
+        combo_figures_of(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing);
+    feasible_only<OnFeasible> sink{on_feasible};
+    sweep_nodes(v, kf, sp.node_step, base, b, P, 1, counts, sink);
     return;
   }
   // Test 9 (inference targets only) fails on a prefix, before test 6 (see the header).
