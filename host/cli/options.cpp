@@ -79,8 +79,9 @@ void add_run_options(CLI::App& plan, plan_command& c) {
   plan.add_flag("--quiet,-q", r.quiet,
                 "Print no table and no progress bar (outputs and errors only)");
   plan.add_flag("--no-pruning", c.engine.reference,
-                "CPU: evaluate every plan one by one with the Thrust path the CUDA backend runs, "
-                "instead of counting decided ranges of node counts at once (same answer, slower)");
+                "Evaluate every plan (one loop per combination of site, system, cooling, fabric "
+                "and sourcing, as a CUDA block runs it) instead of counting decided ranges of node "
+                "counts at once (same answer, slower)");
 }
 
 // `plan --portfolio` and its settings.
