@@ -12,7 +12,7 @@ covers MODEL.md's training and FLOP/s targets with version 2's `purchasable` and
 `build_fixed_usd` (no reliability block, no inference target). Needs Debian's python3-numpy and
 python3-yaml.
 """
-import json, math, os, re, subprocess, sys, tempfile, time
+import json, math, os, re, resource, subprocess, sys, tempfile, time
 
 import numpy as np
 import yaml
@@ -49,6 +49,10 @@ def load(path, lists=None):
     return doc
 
 
+# Plans by the last stage of dcplan's every-plan loop they reach: decided by the combination
+# (tests 1-3), by test 4, by test 5, by the compute figures (a combination past its deadline), or
+# evaluated whole.
+STAGES = {"combination": 0, "fabric": 0, "power": 0, "compute": 0, "whole": 0}
 RANGES = []  # (first index, count, node_step, site, system, cooling, fabric, sourcing) per combination
 
 
@@ -177,6 +181,14 @@ def run(sc, k_top=10):
                 for k in range(8, 0, -1):
                     reason = np.where(~tests[k - 1], k, reason)
                 counts += np.bincount(reason, minlength=9)
+                # Where dcplan's every-plan loop stops evaluating each plan (detail/sweep.hpp).
+                pre = np.broadcast_to(tests[0] & tests[1] & tests[2], n.shape)
+                STAGES["combination"] += int((~pre).sum())
+                STAGES["fabric"] += int((pre & ~tests[3]).sum())
+                STAGES["power"] += int((pre & tests[3] & ~tests[4]).sum())
+                rest = pre & tests[3] & tests[4]
+                STAGES["compute"] += int((rest & ~np.broadcast_to(tests[6], n.shape)).sum())
+                STAGES["whole"] += int((rest & np.broadcast_to(tests[6], n.shape)).sum())
                 ok = reason == 0
                 if ok.any():
                     key = {"tco": tco, "capex": capex, "ready_months": np.full_like(n, ready),
@@ -194,19 +206,25 @@ def run(sc, k_top=10):
 def main():
     path = sys.argv[1]
     sc = load(path)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     total, counts, top = run(sc)
-    dt = time.perf_counter() - t0
-    print(f"numpy: {total} plans in {dt:.2f} s = {total / dt:.3g} plans/s; feasible {counts[0]}")
+    dt, dc = time.perf_counter() - t0, time.process_time() - c0
+    print("plans by the stage where dcplan's every-plan loop decides them: " +
+          ", ".join(f"{k} {v}" for k, v in STAGES.items()))
+    print(f"numpy: {total} plans in {dt:.2f} s = {total / dt:.3g} plans/s; {dc:.2f} CPU s = "
+          f"{total / dc:.3g} plans per CPU second; feasible {counts[0]}")
     if "--dcplan" in sys.argv:
         dcplan = sys.argv[sys.argv.index("--dcplan") + 1]
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "r.json")
             t0 = time.perf_counter()
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             extra = ["--no-pruning"] if "--no-pruning" in sys.argv else []
             subprocess.run([dcplan, "plan", path, "--backend", "cpu", "--quiet", "--csv", os.path.join(d, "r.csv")] + extra,
                            check=False)
             wall = time.perf_counter() - t0
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
             subprocess.run([dcplan, "plan", path, "--backend", "cpu", "--quiet", "--json", out, "--top", "10"],
                            check=False)
             got = json.load(open(out))
@@ -219,9 +237,11 @@ def main():
         # The whole command (loading included) of a run that writes CSV, so that no cost frontier
         # is computed: the work numpy does here.
         print(f"dcplan: {got['plans_evaluated']} plans in {wall:.2f} s (whole command) = "
-              f"{got['plans_evaluated'] / wall:.3g} plans/s")
+              f"{got['plans_evaluated'] / wall:.3g} plans/s; {cpu:.2f} CPU s (all threads) = "
+              f"{got['plans_evaluated'] / cpu:.3g} plans per CPU second")
         print(f"counts agree: {same}; top 10 agree: {got_top == want_top}; "
-              f"speed-up over numpy: {(got['plans_evaluated'] / wall) / (total / dt):.1f}x")
+              f"speed-up over numpy: {(got['plans_evaluated'] / wall) / (total / dt):.1f}x "
+              f"(per CPU second: {(got['plans_evaluated'] / cpu) / (total / dc):.1f}x)")
 
 
 if __name__ == "__main__":
