@@ -82,5 +82,8 @@ DCPLAN_BENCH(cpu_pruned_1e8, "bench-1e8.yaml", cpu, 0)->MinTime(2);
 DCPLAN_BENCH(cpu_sweep_1e8, "bench-1e8.yaml", cpu, 1)->Iterations(3);
 DCPLAN_BENCH(cpu_thrust_1e8, "bench-1e8.yaml", cpu, 2)->Iterations(1);
 DCPLAN_BENCH(cuda_1e8, "bench-1e8.yaml", cuda, 0);
+DCPLAN_BENCH(cuda_sweep_1e8, "bench-1e8.yaml", cuda, 1);
 DCPLAN_BENCH(cpu_pruned_1e9, "bench-1e9.yaml", cpu, 0)->Iterations(3);
+DCPLAN_BENCH(cpu_sweep_1e9, "bench-1e9.yaml", cpu, 1)->Iterations(1);
 DCPLAN_BENCH(cuda_1e9, "bench-1e9.yaml", cuda, 0);
+DCPLAN_BENCH(cuda_sweep_1e9, "bench-1e9.yaml", cuda, 1);

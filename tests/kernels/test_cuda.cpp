@@ -1,9 +1,9 @@
-// The CUDA backend against the CPU backend on random scenarios: the same counts by reason, the
-// same top K in the same order, the same closest plan, over the whole space and over a random
-// range of it (one MPI rank's share). Exits 77 (reported as skipped by CTest) only where
-// cuda_device_available says no usable device answers; once a device answers, every error of
-// the CUDA backend (a fault, cuda_error; out of device memory, resource_error) fails the test.
-// Never passes without running.
+// The CUDA backend (its pruned and its every-plan kernels) against the CPU backend on random
+// scenarios: the same counts by reason, the same top K in the same order, the same closest plan,
+// over the whole space and over a random range of it (one MPI rank's share). Exits 77 (reported as
+// skipped by CTest) only where cuda_device_available says no usable device answers; once a device
+// answers, every error of the CUDA backend (a fault, cuda_error; out of device memory,
+// resource_error) fails the test. Never passes without running.
 #include <cstdio>
 #include <exception>
 #include <random>
@@ -31,13 +31,20 @@ int compare_backends() {
     engine_options opt;
     opt.top_k = 20;
     const engine_result cpu = evaluate_plans_cpu(sc, sp, opt);
-    const engine_result gpu = evaluate_plans_cuda(sc, sp, opt);
-    bool same =
-        cpu.top.size() == gpu.top.size() && cpu.has_closest == gpu.has_closest &&
-        (!cpu.has_closest || cpu.counts[feasible] > 0 || cpu.closest_index == gpu.closest_index);
-    for (int k = 0; k < kReasonCount; ++k) same = same && cpu.counts[k] == gpu.counts[k];
-    for (std::size_t i = 0; same && i < cpu.top.size(); ++i)
-      same = cpu.top[i].index == gpu.top[i].index;
+    bool same = true;
+    // The pruned kernel, then the every-plan kernel (sweep_kernel, `--no-pruning`).
+    for (bool every_plan : {false, true}) {
+      engine_options gopt = opt;
+      gopt.reference = every_plan;
+      const engine_result gpu = evaluate_plans_cuda(sc, sp, gopt);
+      same = same && cpu.top.size() == gpu.top.size() &&
+             (cpu.counts[feasible] > 0 ||
+              (cpu.has_closest == gpu.has_closest &&
+               (!cpu.has_closest || cpu.closest_index == gpu.closest_index)));
+      for (int k = 0; k < kReasonCount; ++k) same = same && cpu.counts[k] == gpu.counts[k];
+      for (std::size_t i = 0; same && i < cpu.top.size(); ++i)
+        same = cpu.top[i].index == gpu.top[i].index;
+    }
     // One rank's share (docs/distributed.md): a random range of the space on both backends.
     engine_options part = opt;
     part.range_begin = std::uniform_int_distribution<std::uint64_t>(0, sp.total)(rng);
