@@ -80,7 +80,7 @@ nlohmann::json run(const std::string& scenario, std::vector<std::string> extra) 
 
 } // namespace
 
-TEST_CASE("--schedule-csv writes one row per phase and one per year", "[schedule][csv]") {
+TEST_CASE("the schedule CSV files: one row per phase and one per year", "[schedule][csv]") {
   const fs::path prefix = scratch() / "small";
   const nlohmann::json j =
       run(kGolden + "v2-schedule-small.yaml", {"--schedule-csv", prefix.string()});
@@ -168,7 +168,7 @@ TEST_CASE("the schedule report marks each year's budget", "[schedule][html]") {
   CHECK(values_of(h, "capex").size() == 4);
 }
 
-TEST_CASE("--milp with a schedule writes the schedule problem over the reduced candidates",
+TEST_CASE("a schedule run's MILP: the schedule problem over the reduced candidates",
           "[schedule][milp]") {
   const fs::path lp = scratch() / "small.lp";
   const nlohmann::json j = run(kGolden + "v2-schedule-small.yaml", {"--milp", lp.string()});
