@@ -111,7 +111,8 @@ void add_portfolio_options(CLI::App& plan, plan_command& c) {
                 "--schedule-work-limit says otherwise; docs/schedules.md");
   plan.add_option("--schedule-csv", c.schedule_csv,
                   "With a schedule block: write the chosen phases to PREFIX-phases.csv and the "
-                  "year-by-year sums to PREFIX-periods.csv");
+                  "year-by-year sums to PREFIX-periods.csv")
+      ->option_text("PREFIX");
 }
 
 // A number option's check: `lo` (and whether `lo` itself is allowed), and the scale suffixes it
