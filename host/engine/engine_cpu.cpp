@@ -39,7 +39,7 @@ struct top_k {
 using detail::piece;
 using detail::split_pieces;
 
-struct thread_acc {
+struct alignas(64) thread_acc { // a cache line of its own per thread
   std::uint64_t counts[kReasonCount] = {};
   top_k top{0, {}};
   double closest_flops = -1;
@@ -135,8 +135,9 @@ engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_o
   return r;
 }
 
-/// One thread's share of the every-plan path: counts, top K, closest plan and cost frontier.
-struct sweep_acc {
+/// One thread's share of the every-plan path: counts, top K, closest plan and cost frontier. On a
+/// cache line of its own, so that no two threads write the same line.
+struct alignas(64) sweep_acc {
   thread_acc base;
   bool want_frontier = false;
   int obj = 0;
@@ -203,8 +204,9 @@ engine_result sweep_path(const scenario& sc, const plan_space& sp, const engine_
       sweep_acc& a = acc[omp_get_thread_num()];
       const combo_figures k =
           combo_figures_of(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing);
-      detail::sweep_nodes(v, k, s.node_step, s.starts[pc.combo], pc.begin, pc.end, 1, a.base.counts,
-                          a);
+      std::uint64_t counts[kReasonCount] = {};
+      detail::sweep_nodes(v, k, s.node_step, s.starts[pc.combo], pc.begin, pc.end, 1, counts, a);
+      for (int r = 0; r < kReasonCount; ++r) a.base.counts[r] += counts[r];
       a.flush();
     }
     done += plans;
