@@ -305,13 +305,18 @@ std::string run_table(const scenario& sc, const plan_space& sp, const engine_res
     if (r.has_closest) {
       const plan_ref ref = plan_of_index(sp, r.closest_index);
       const plan_figures f = evaluate_ref(sc, ref);
+      // An inference target's closest plan serves the most tokens/s (detail::closest_figure).
+      const bool inf = sc.inference.has_value();
       out += fmt::format(
-          "closest plan (most effective compute among plans failing only the target): {} {} {} {} "
-          "{} x{} nodes: {} of the {} required\n",
-          sc.site_meta[ref.site].id, sc.system_meta[ref.system].id,
-          ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id, sc.fabric_meta[ref.fabric].id,
-          to_string(static_cast<sourcing>(ref.sourcing)), grouped(f.nodes),
-          human_flops(f.effective_flops), human_flops(g.required_effective_flops));
+          "closest plan (most {} among plans failing only the target): {} {} {} {} {} x{} nodes: "
+          "{} of the {} required\n",
+          inf ? "tokens/s" : "effective compute", sc.site_meta[ref.site].id,
+          sc.system_meta[ref.system].id, ref.cooling < 0 ? "-" : sc.cooling_meta[ref.cooling].id,
+          sc.fabric_meta[ref.fabric].id, to_string(static_cast<sourcing>(ref.sourcing)),
+          grouped(f.nodes),
+          inf ? grouped(f.tokens_per_second) + " tokens/s" : human_flops(f.effective_flops),
+          inf ? grouped(sc.inference->tokens_per_second) + " tokens/s"
+              : human_flops(g.required_effective_flops));
     } else {
       out += "closest plan: none; every plan fails a test other than the target\n";
     }
