@@ -164,7 +164,10 @@ int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
   run_info info;
   engine_result r = evaluate_plans(sc, sp, c.backend, opt, &info.notice);
   r = dist::merge_results(r, opt.top_k, !opt.reference);
-  if (c.run.distinct) r = distinct_top(sc, sp, r.backend, opt, std::move(r), opt.top_k);
+  if (c.run.distinct) {
+    const backend_kind ran = r.backend; // read before r is moved into the call
+    r = distinct_top(sc, sp, ran, opt, std::move(r), opt.top_k);
+  }
   const steady::time_point t1 = steady::now();
   info.seconds = std::chrono::duration<double>(t1 - t0).count();
   info.risk = dist::apply_risk_ranks(sc, sp, r, c.run.top, opt.threads); // MODEL.md "Risk"

@@ -70,7 +70,7 @@ std::uint64_t index_in(const plan_space& sp, const plan_ref& p) {
 // The best plan of every group, by one engine run per group over that group's plans: per
 // sourcing, the space of that sourcing alone holds each (site, system) as consecutive combos.
 std::vector<rank_key> best_per_group(const scenario& sc, const plan_space& sp, backend_kind kind,
-                                     engine_options opt, std::size_t want) {
+                                     const engine_options& opt, std::size_t want) {
   std::vector<rank_key> best;
   for (const sourcing m : {sourcing::build, sourcing::colo, sourcing::cloud}) {
     const int mi = static_cast<int>(m);
@@ -303,7 +303,7 @@ private:
 } // namespace
 
 engine_result distinct_top(const scenario& sc, const plan_space& sp, backend_kind kind,
-                           engine_options opt, engine_result r, std::size_t want) {
+                           const engine_options& opt, engine_result r, std::size_t want) {
   const std::uint64_t passing = r.counts[feasible];
   std::size_t k = r.top.size();
   for (;;) {

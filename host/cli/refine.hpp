@@ -19,7 +19,7 @@ namespace dcplan::cli {
 /// engine runs again with a longer top list until it holds `want` groups or every feasible plan,
 /// and past a bound, once per group over that group's plans. Counts and the rest of `r` stay.
 engine_result distinct_top(const scenario& sc, const plan_space& sp, backend_kind kind,
-                           engine_options opt, engine_result r, std::size_t want);
+                           const engine_options& opt, engine_result r, std::size_t want);
 
 /// One change of the scenario that lets at least one plan pass every test.
 struct relaxation {

@@ -163,7 +163,7 @@ section as_section(const located& v, const std::string& path,
                    const std::vector<std::string>& valid) {
   if (!v.node.IsMap()) fail_at(v, path, "expected a mapping of fields, got " + kind_of(v.node));
   check_keys(v, path, valid);
-  section s{v, path, {}, {}};
+  section s{v, path, {}, {}, {}};
   for (auto it = v.node.begin(); it != v.node.end(); ++it) {
     s.fields.emplace(it->first.Scalar(), located{it->second, v.file});
     s.keys.emplace(it->first.Scalar(), located{it->first, v.file});
@@ -294,7 +294,7 @@ private:
       for (auto& kv : s.keys) reliab_->keys[kv.first] = kv.second;
       reliab_->where = v;
     } else {
-      reliab_ = std::move(s);
+      reliab_.emplace(s); // a copy: section's move assignment could throw
     }
   }
 
@@ -367,6 +367,7 @@ private:
     std::string valid;
     for (const auto& m : metas) valid += (valid.empty() ? "" : ", ") + m.id;
     std::vector<std::string> ids;
+    ids.reserve(metas.size());
     for (const auto& m : metas) ids.push_back(m.id);
     const std::string hint = detail::closest_key(id, ids);
     fail_at(v, field,
