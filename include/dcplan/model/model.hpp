@@ -3,6 +3,14 @@
 // "Feasibility"), written once for the CPU and CUDA backends. Every expression follows
 // MODEL.md's order of operations; the build uses -ffp-contract=off and nvcc -fmad=false so no
 // multiply-add is fused and every backend gets the same doubles.
+//
+// `evaluate_plan` is four stages in MODEL.md's order, each a function of its own so that a loop
+// over node counts can run only the stages a plan's reason needs (engine/detail/sweep.hpp):
+// `combo_figures_of` (what does not depend on the node count: tests 1-3 and 7, per_rack, pue,
+// ready_months, the replica search), `fabric_figures_of` and `add_power_figures` (tests 4 and 5),
+// `perf_figures_of` (effective FLOP/s, goodput, replicas and tokens/s: tests 9 and 6) and
+// `evaluate_sized` (the money and every other figure, the reason). A stage computes each figure by
+// the one expression that defines it, whatever calls it, so hoisting a stage changes no double.
 #include <cmath>
 
 #include "dcplan/model/macros.hpp"
