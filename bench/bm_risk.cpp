@@ -63,6 +63,7 @@ BENCHMARK(BM_risk_cpu)
     ->Arg(1000)
     ->Arg(10000)
     ->Arg(100000)
+    ->Arg(1000000)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

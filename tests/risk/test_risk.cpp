@@ -1,6 +1,7 @@
 // MODEL.md "Risk": the Philox generator against its published answers, the draws' transforms,
 // nearest-rank quantiles and CVaR by hand, closed forms within Monte Carlo error, the Thrust path
-// against a plain host reference, thread counts and batches, the risk objectives, bad
+// against a plain host reference, thread counts and batches, the CPU's per-plan rows and radix
+// sort against the Thrust path bit for bit on random scenarios, the risk objectives, bad
 // `uncertainty` blocks, and the plan and sensitivity commands.
 #include <catch2/catch.hpp>
 
@@ -9,19 +10,27 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <cstring>
+#include <random>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thrust/system/omp/execution_policy.h>
 
 #include "cli_capture.hpp"
 #include "dcplan/cli/cli.hpp"
 #include "dcplan/risk/detail/philox.hpp"
+#include "dcplan/risk/detail/risk.hpp"
+#include "dcplan/risk/detail/risk_rows.hpp"
+#include "dcplan/engine/detail/omp_threads.hpp"
 #include "dcplan/engine/engine.hpp"
 #include "dcplan/model/errors.hpp"
 #include "dcplan/risk/risk.hpp"
 #include "dcplan/report/sensitivity.hpp"
 #include "dcplan/scenario/space.hpp"
 #include "helpers.hpp"
+#include "random_scenario.hpp"
 
 using namespace dcplan;
 using dcplan::test::tiny;
@@ -319,6 +328,149 @@ TEST_CASE("common random numbers: a plan's figures do not depend on the other pl
   const auto all = evaluate_risk_cpu(sc, sp, idx, 2);
   const auto last = evaluate_risk_cpu(sc, sp, {idx.back()}, 2);
   CHECK(same(all.back(), last[0]));
+}
+
+namespace {
+
+/// Bit for bit: a == b as doubles and as bits (so -0.0 differs from +0.0), NaN equal to NaN.
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0 || (std::isnan(a) && std::isnan(b));
+}
+
+bool same_bits(const risk_figures& a, const risk_figures& b) {
+  return same_bits(a.mean_tco, b.mean_tco) && same_bits(a.p10_tco, b.p10_tco) &&
+         same_bits(a.p50_tco, b.p50_tco) && same_bits(a.p90_tco, b.p90_tco) &&
+         same_bits(a.cvar95_tco, b.cvar95_tco) && same_bits(a.p_meets_target, b.p_meets_target) &&
+         same_bits(a.p_meets_deadline, b.p_meets_deadline);
+}
+
+} // namespace
+
+TEST_CASE("the row radix sort gives std::stable_sort's row, zeros' signs in input order",
+          "[risk][sort]") {
+  std::mt19937_64 rng(20261130);
+  detail::row_sort_buffers buffers;
+  const double specials[] = {0.0,   -0.0,   1e-310,   -1e-310,   1.0, -1.0,
+                             1e300, -1e300, INFINITY, -INFINITY, 5e9, 5e9};
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t n = std::uniform_int_distribution<std::size_t>(0, 3000)(rng);
+    std::vector<double> row(n);
+    const int kind = trial % 4;
+    for (double& x : row) {
+      if (kind == 0) x = std::exp(std::normal_distribution<double>(21, 0.3)(rng)); // TCOs
+      if (kind == 1) x = std::normal_distribution<double>(0, 1e3)(rng);
+      if (kind == 2) x = specials[std::uniform_int_distribution<int>(0, 11)(rng)];
+      if (kind == 3) x = static_cast<double>(std::uniform_int_distribution<int>(-3, 3)(rng));
+      if (kind == 3 && x == 0 && rng() % 2 == 0) x = -0.0;
+    }
+    std::vector<double> want = row;
+    std::stable_sort(want.begin(), want.end());
+    detail::radix_sort_row(row.data(), n, buffers);
+    INFO("trial " << trial << ", n " << n);
+    REQUIRE(row.size() == want.size());
+    CHECK(std::memcmp(row.data(), want.data(), n * sizeof(double)) == 0);
+  }
+  // A hand-made row: the zeros keep their order, -0.0 is not moved before +0.0.
+  std::vector<double> row = {2.0, 0.0, -1.0, -0.0, 0.0, -0.0};
+  detail::radix_sort_row(row.data(), row.size(), buffers);
+  CHECK(row[0] == -1.0);
+  CHECK(!std::signbit(row[1]));
+  CHECK(std::signbit(row[2]));
+  CHECK(!std::signbit(row[3]));
+  CHECK(std::signbit(row[4]));
+  CHECK(row[5] == 2.0);
+}
+
+TEST_CASE("random scenarios: the per-plan CPU rows equal the Thrust risk_batch bit for bit",
+          "[risk][backends][random]") {
+  std::mt19937_64 rng(20261202);
+  int checked = 0;
+  for (int trial = 0; trial < 120 && checked < 36; ++trial) {
+    const bool reliability = trial % 3 == 1, inference = trial % 3 == 2;
+    auto u = [&](double lo, double hi) {
+      return std::uniform_real_distribution<double>(lo, hi)(rng);
+    };
+    std::string text = test::random_scenario(rng, reliability, inference);
+    const std::uint64_t S = 1 + rng() % 700;
+    text += fmt::format("uncertainty:\n  scenarios: {}\n  seed: {}\n", S, rng() % 1000);
+    if (rng() % 4 != 0) text += fmt::format("  energy_price: {{lognormal_sigma: {}}}\n", u(0, 1));
+    if (rng() % 4 != 0) text += fmt::format("  node_price: {{lognormal_sigma: {}}}\n", u(0, 1));
+    if (rng() % 4 != 0) text += fmt::format("  cloud_price: {{lognormal_sigma: {}}}\n", u(0, 1));
+    if (rng() % 4 != 0) text += fmt::format("  mfu: {{normal_sd: {}}}\n", u(0, 0.3));
+    if (rng() % 4 != 0) {
+      const double lo = u(0, 6), mode = lo + u(0, 6);
+      text +=
+          fmt::format("  delay_months: {{triangular: [{}, {}, {}]}}\n", lo, mode, mode + u(0, 12));
+    }
+    if (reliability && rng() % 2 != 0)
+      text += fmt::format("  accelerator_mtbf_hours: {{lognormal_sigma: {}}}\n", u(0, 1));
+    scenario sc;
+    plan_space sp;
+    try {
+      sc = load_scenario_text(text, "random.yaml", ".");
+      sp = build_space(sc);
+    } catch (const input_error&) {
+      continue;
+    }
+    if (sp.total == 0) continue;
+    INFO(text);
+    ++checked;
+    // Plans anywhere in the space, feasible or not, and the engine's top plans.
+    std::vector<std::uint64_t> idx;
+    for (int i = 0; i < 12; ++i) idx.push_back(rng() % sp.total);
+    engine_options opt;
+    opt.top_k = 5;
+    opt.threads = 2;
+    for (const rank_key& k : evaluate_plans_cpu(sc, sp, opt).top) idx.push_back(k.index);
+    const std::vector<risk_plan> plans = risk_plans_of(sp, idx);
+    const model_view v = make_model_view(sc);
+    std::vector<risk_draw> draws(S);
+    for (std::uint64_t k = 0; k < S; ++k) draws[k] = make_draw(make_risk_params(*sc.uncert), k);
+    for (int threads : {1, 2}) {
+      INFO(threads << " threads");
+      std::vector<risk_figures> old(plans.size());
+      std::vector<double> tco(plans.size() * S);
+      std::vector<std::uint32_t> plan_of(plans.size() * S);
+      std::vector<std::uint8_t> flags(plans.size() * S);
+      {
+        const detail::omp_threads_guard guard(threads);
+        detail::risk_batch(thrust::omp::par, v, plans.data(), plans.size(), draws.data(), S,
+                           tco.data(), plan_of.data(), flags.data(), old.data());
+      }
+      const std::vector<risk_figures> now = evaluate_risk_cpu(sc, sp, idx, threads);
+      REQUIRE(now.size() == old.size());
+      for (std::size_t p = 0; p < plans.size(); ++p) {
+        INFO("plan " << idx[p]);
+        CHECK(same_bits(now[p], old[p]));
+      }
+      // The unsorted samples of a share of the draws: evaluate_pair's TCOs and flags.
+      const std::uint64_t d0 = S / 3, d1 = S;
+      const risk_samples rs = risk_samples_cpu(sc, sp, idx, d0, d1, threads);
+      const std::uint64_t m = d1 - d0;
+      std::vector<double> pair_tco(plans.size() * m);
+      std::vector<std::uint8_t> pair_flags(plans.size() * m);
+      const detail::evaluate_pair pair{v,
+                                       plans.data(),
+                                       draws.data() + d0,
+                                       m,
+                                       pair_tco.data(),
+                                       plan_of.data(),
+                                       pair_flags.data()};
+      for (std::uint64_t j = 0; j < plans.size() * m; ++j) pair(j);
+      REQUIRE(rs.tco.size() == pair_tco.size());
+      CHECK(std::memcmp(rs.tco.data(), pair_tco.data(), pair_tco.size() * sizeof(double)) == 0);
+      for (std::size_t p = 0; p < plans.size(); ++p) {
+        std::uint64_t target = 0, deadline = 0;
+        for (std::uint64_t k = 0; k < m; ++k) {
+          target += (pair_flags[p * m + k] & detail::kMeetsTarget) ? 1 : 0;
+          deadline += (pair_flags[p * m + k] & detail::kMeetsDeadline) ? 1 : 0;
+        }
+        CHECK(rs.meets_target[p] == target);
+        CHECK(rs.meets_deadline[p] == deadline);
+      }
+    }
+  }
+  CHECK(checked >= 24);
 }
 
 TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the deterministic rank",
