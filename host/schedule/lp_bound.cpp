@@ -21,6 +21,7 @@ struct lp_bound::impl {
   std::vector<int> start, index;
   std::vector<double> value, cost, row_lo, row_up, col_lo, col_up;
   double cost_scale = 1;
+  std::vector<double> reduced; // d = c - A^T y of the last solve, unscaled
 };
 
 lp_bound::lp_bound(const scenario& sc, const std::vector<phase>& cands, objective o)
@@ -99,11 +100,20 @@ void lp_bound::set_column(std::size_t j, double lo, double hi) {
 
 double lp_bound::value(std::size_t j) const { return m_->lp.primalColumnSolution()[j]; }
 
+double lp_bound::reduced_cost(std::size_t j) const { return m_->reduced[j]; }
+
 double lp_bound::solve() {
   ++solves_;
   ClpSimplex& lp = m_->lp;
-  lp.dual();
-  if (lp.isProvenPrimalInfeasible()) return INFINITY; // rows widened: see the header
+  // Keep the factorization and work areas between solves (startFinishOptions 1 | 2 | 4): only
+  // column bounds change from node to node. "Infeasible" prunes a whole subtree, so it is
+  // confirmed by a solve from scratch before it is believed; any other outcome only feeds the
+  // Lagrangian bound below, which is valid for whatever duals CLP returns.
+  lp.dual(0, 7);
+  if (lp.isProvenPrimalInfeasible()) {
+    lp.dual();
+    if (lp.isProvenPrimalInfeasible()) return INFINITY; // rows widened: see the header
+  }
   // L(y) with y clipped to the signs its rows allow (>= rows: y >= 0; <= rows: y <= 0).
   const int rows = lp.numberRows();
   const double* dual = lp.dualRowSolution();
@@ -117,10 +127,12 @@ double lp_bound::solve() {
     if (v > 0) lb += v * m_->row_lo[i];
     if (v < 0) lb += v * m_->row_up[i];
   }
+  m_->reduced.resize(m_->start.size() - 1);
   for (std::size_t j = 0; j + 1 < m_->start.size(); ++j) {
     double d = m_->cost[j];
     for (int k = m_->start[j]; k < m_->start[j + 1]; ++k) d -= y[m_->index[k]] * m_->value[k];
     lb += d > 0 ? d * m_->col_lo[j] : d * m_->col_up[j];
+    m_->reduced[j] = d * m_->cost_scale;
   }
   return lb * m_->cost_scale;
 }

@@ -9,6 +9,7 @@
 
 #include "dcplan/schedule/detail/dominance.hpp"
 #include "dcplan/schedule/detail/lp_bound.hpp"
+#include "dcplan/schedule/detail/rounding.hpp"
 
 namespace dcplan::detail {
 
@@ -32,7 +33,8 @@ struct window {
 class searcher {
 public:
   searcher(const scenario& sc, const std::vector<phase>& cands, objective o, std::uint64_t limit)
-      : sc_(sc), s_(*sc.schedule), o_(o), limit_(limit), Y_(s_.years), lp_(sc, cands, o) {
+      : sc_(sc), s_(*sc.schedule), o_(o), limit_(limit), Y_(s_.years), lp_(sc, cands, o),
+        round_(sc, cands, o) {
     std::map<std::tuple<int, int, int>, std::size_t> at;
     for (const phase& p : cands) {
       const auto key = std::make_tuple(p.fig.d, p.key.site, p.key.sourcing);
@@ -74,7 +76,15 @@ public:
     covered_.assign(Y_, 0.0);
     capex_.assign(Y_, 0.0);
     use_.assign(sc_.sites.size() * 3 * Y_, 0.0);
-    root_bound_ = std::max(bound(0, 0.0), lp_.solve());
+    const double root_lp = lp_.solve();
+    root_bound_ = std::max(bound(0, 0.0), root_lp);
+    if (std::isfinite(root_lp)) {
+      root_lp_ = root_lp;
+      root_reduced_.resize(cands_->size());
+      for (std::size_t i = 0; i < cands_->size(); ++i) root_reduced_[i] = lp_.reduced_cost(i);
+    }
+    banned_.assign(cands_->size(), 0);
+    held_.assign(cands_->size(), 0);
     dfs(0, 0.0);
     search_result r;
     r.nodes = nodes_;
@@ -118,17 +128,29 @@ private:
   std::vector<std::pair<std::vector<phase>, double>> near_; // schedules within the tie window
   double best_ = INFINITY;
   double root_bound_ = 0;
+  // Reduced-cost fixing at the root: candidate i is banned once root_lp_ + root_reduced_[i]
+  // exceeds the incumbent by kSlack (lp_bound.hpp, reduced_cost: every schedule holding i costs
+  // at least that, so none of them is in the tie window). Bans only grow as best_ falls.
+  double root_lp_ = INFINITY;
+  std::vector<double> root_reduced_;
+  std::vector<char> banned_;
+  bool reban_ = false; // best_ fell since the bans were last brought up to date
+  // Reduced-cost fixing at a node: held_[i] when an ancestor's LP showed every schedule of its
+  // subtree holding i costs beyond the cut; that ancestor clears it when it returns.
+  std::vector<char> held_;
   std::uint64_t nodes_ = 0;
   bool stopped_ = false;
   lp_bound lp_; // columns of the pools above the current node fixed to their choices
+  rounding round_;
+  std::uint64_t next_round_ = 0; // the node count at which the next LP solution is rounded
 
   // Pool k's columns: the one chosen (`pick`, or none when it is npos) at [1, 1], the others at
-  // [0, 0]; `free_pool` puts them back to [0, 1].
+  // [0, 0]; `free_pool` puts them back to [0, 1], a banned one to [0, 0].
   void fix_pool(std::size_t k, std::size_t pick) {
     for (std::size_t i : pools_[k]) lp_.set_column(i, i == pick ? 1.0 : 0.0, i == pick ? 1.0 : 0.0);
   }
   void free_pool(std::size_t k) {
-    for (std::size_t i : pools_[k]) lp_.set_column(i, 0.0, 1.0);
+    for (std::size_t i : pools_[k]) lp_.set_column(i, 0.0, banned_[i] || held_[i] ? 0.0 : 1.0);
   }
 
   double ratio(const phase& p) const { return phase_objective(p, o_) / p.fig.effective_flops; }
@@ -203,21 +225,77 @@ private:
     return true;
   }
 
-  void leaf() {
+  void leaf() { offer(stack_); }
+
+  // A schedule (candidate positions, any order): kept when it passes MODEL.md's exact check and
+  // lies within the tie window of the best so far. Leaves and the rounding heuristic both offer
+  // theirs here; the heuristic's only lower best_ sooner, so more nodes are pruned, and every
+  // prune keeps the tie window (kSlack > kTie), so the result is the same.
+  void offer(const std::vector<std::size_t>& picks) {
     std::vector<phase> chosen;
-    for (std::size_t i : stack_) chosen.push_back((*cands_)[i]);
+    for (std::size_t i : picks) chosen.push_back((*cands_)[i]);
     std::sort(chosen.begin(), chosen.end(),
               [](const phase& a, const phase& b) { return a.index < b.index; });
     if (!check_schedule(sc_, chosen).empty()) return;
     double z = 0;
     for (const phase& p : chosen) z += phase_objective(p, o_);
     if (z > best_ + kTie * std::fabs(best_)) return;
+    for (const auto& n : near_) // the heuristic can offer one already kept
+      if (n.first.size() == chosen.size() && !tie_before(n.first, chosen) &&
+          !tie_before(chosen, n.first))
+        return;
+    if (z < best_) reban_ = true;
     best_ = std::min(best_, z);
     near_.emplace_back(std::move(chosen), z);
     std::vector<std::pair<std::vector<phase>, double>> keep;
     for (auto& n : near_)
       if (n.second <= best_ + kTie * std::fabs(best_)) keep.push_back(std::move(n));
     near_ = std::move(keep);
+  }
+
+  // The rounding heuristic (rounding.hpp) on this node's LP solution: at the root, then every
+  // kRoundEvery nodes, at two thresholds (the LP's near-choices only; every pool's largest).
+  void heuristic(const std::vector<double>& x) {
+    constexpr std::uint64_t kRoundEvery = 200;
+    if (nodes_ < next_round_) return;
+    next_round_ = nodes_ + kRoundEvery;
+    for (double theta : {0.5, 1e-6}) {
+      const std::vector<std::size_t> picks = round_.round(x, theta);
+      if (!picks.empty()) offer(picks);
+    }
+  }
+
+  // Brings the bans up to date with best_ and fixes the newly banned columns of the pools not
+  // yet decided (k..) to [0, 0]; decided pools keep their fixings (a banned choice there is
+  // pruned by the LP bound, which is at least root_lp_ + its reduced cost).
+  void rebans(std::size_t k) {
+    reban_ = false;
+    if (!std::isfinite(root_lp_)) return;
+    const double cut = best_ + kSlack * std::fabs(best_);
+    for (std::size_t q = k; q < pools_.size(); ++q)
+      for (std::size_t i : pools_[q])
+        if (!banned_[i] && root_lp_ + root_reduced_[i] > cut) {
+          banned_[i] = 1;
+          lp_.set_column(i, 0.0, 0.0);
+        }
+  }
+
+  // The columns of the undecided pools (k..) this node's LP (bound lb, its reduced costs) shows
+  // cannot be in a schedule of the tie window below it: lb + d_i is a bound on every schedule of
+  // the subtree holding i (lp_bound.hpp, reduced_cost). They are fixed to [0, 0] for the subtree
+  // and returned, to be freed when the node returns.
+  std::vector<std::size_t> hold(std::size_t k, double lb) {
+    std::vector<std::size_t> out;
+    if (!std::isfinite(best_)) return out;
+    const double cut = best_ + kSlack * std::fabs(best_);
+    for (std::size_t q = k + 1; q < pools_.size(); ++q)
+      for (std::size_t i : pools_[q])
+        if (!banned_[i] && !held_[i] && lb + lp_.reduced_cost(i) > cut) {
+          held_[i] = 1;
+          lp_.set_column(i, 0.0, 0.0);
+          out.push_back(i);
+        }
+    return out;
   }
 
   bool fits(const phase& p) {
@@ -258,21 +336,36 @@ private:
     }
     // The LP bound (lp_bound.hpp): a node it proves infeasible, or whose least completion costs
     // more than kSlack beyond the incumbent, holds no schedule of the tie window.
+    if (reban_) rebans(k);
     const double lb = lp_.solve();
     if (std::isinf(lb) || lb > best_ + kSlack * std::fabs(best_)) return;
+    const std::vector<std::size_t> held = hold(k, lb);
     // Undo by recomputing from the stack would be exact; adding and subtracting the same double
     // can leave a last-bit residue, so the state is saved and restored instead.
     const std::vector<double> covered = covered_, capex = capex_, use = use_;
     // Children in the order of their values in this node's LP, largest first (then the cheapest
     // FLOP/s first), "none" last: the LP's choice is tried first. Order only.
-    std::vector<std::size_t> order = pools_[k];
-    std::vector<double> x(cands_->size());
-    for (std::size_t i : order) x[i] = lp_.value(i);
-    std::stable_sort(order.begin(), order.end(),
+    const std::vector<std::size_t>& pool = pools_[k];
+    std::vector<double> x(pool.size()), d(pool.size());
+    std::vector<std::size_t> at(pool.size());
+    for (std::size_t n = 0; n < pool.size(); ++n) {
+      x[n] = lp_.value(pool[n]);
+      d[n] = lp_.reduced_cost(pool[n]);
+      at[n] = n;
+    }
+    if (nodes_ >= next_round_) {
+      std::vector<double> all(cands_->size());
+      for (std::size_t i = 0; i < all.size(); ++i) all[i] = lp_.value(i);
+      heuristic(all);
+    }
+    std::stable_sort(at.begin(), at.end(),
                      [&](std::size_t a, std::size_t b) { return x[a] > x[b]; });
-    for (std::size_t i : order) {
+    for (std::size_t n : at) {
+      const std::size_t i = pool[n];
       const phase& p = (*cands_)[i];
-      if (!fits(p)) continue;
+      // The child's LP is this node's with x_i = 1: it costs at least lb + d_i (reduced_cost).
+      if (banned_[i] || held_[i] || lb + d[n] > best_ + kSlack * std::fabs(best_) || !fits(p))
+        continue;
       apply(p, 1.0);
       fix_pool(k, i);
       stack_.push_back(i);
@@ -284,7 +377,10 @@ private:
     }
     fix_pool(k, static_cast<std::size_t>(-1));
     dfs(k + 1, cost);
+    for (std::size_t i : held) held_[i] = 0;
     free_pool(k);
+    for (std::size_t i : held)
+      if (!banned_[i]) lp_.set_column(i, 0.0, 1.0);
   }
 };
 

@@ -47,6 +47,11 @@ public:
   /// A proven lower bound on the objective of every schedule that meets the column fixings;
   /// +infinity when the relaxation has no feasible point.
   double solve();
+  /// Candidate j's reduced cost d_j = c_j - (A^T y)_j under the duals y of the last solve (in
+  /// the objective's units). For a column at [0, 1] with d_j > 0, every schedule of the node
+  /// that takes j costs at least the last solve's bound + d_j: L(y) took min(0, d_j) = 0 for
+  /// it, and x_j = 1 adds d_j, the other terms being the same minima (weak duality again).
+  double reduced_cost(std::size_t j) const;
   /// Candidate j's value in the last LP solution (a branching hint only).
   double value(std::size_t j) const;
   /// LP solves so far.
