@@ -58,36 +58,63 @@ inline double from_sortable_bits(std::uint64_t k) {
   return x;
 }
 
-/// Scratch of radix_sort_row: keys, their copy by bucket, the bucket counts and, when a row
-/// holds both zeros, their signs in input order.
+/// Scratch of radix_sort_row: the keys, a second buffer of as many, and, when a row holds both
+/// zeros, their signs in input order.
 struct row_sort_buffers {
   std::vector<std::uint64_t> keys, tmp;
-  std::vector<std::uint32_t> count; // a row holds at most 10^6 draws (MODEL.md "Risk")
   std::vector<std::uint8_t> zero_signs;
 };
 
-/// Sorts keys[0, m) ascending: insertion sort for the short buckets radix_sort_row leaves,
-/// std::sort past that.
-inline void sort_bucket(std::uint64_t* keys, std::size_t m) {
-  if (m > 48) {
-    std::sort(keys, keys + m);
+/// Sorts a[0, n) ascending, with s[0, n) as scratch: an MSD radix sort. One pass spreads the keys
+/// into up to 2^12 buckets by the bits just below those every key shares (the highest bit where
+/// the smallest and largest keys differ, and the ones under it), which orders the buckets; each
+/// bucket is sorted alone the same way, down to short ones sorted by insertion.
+inline void sort_keys(std::uint64_t* a, std::uint64_t* s, std::size_t n) {
+  constexpr std::size_t kShort = 32;
+  constexpr int kMaxBits = 12;
+  if (n <= kShort) {
+    for (std::size_t i = 1; i < n; ++i) {
+      const std::uint64_t k = a[i];
+      std::size_t j = i;
+      for (; j > 0 && a[j - 1] > k; --j) a[j] = a[j - 1];
+      a[j] = k;
+    }
     return;
   }
-  for (std::size_t i = 1; i < m; ++i) {
-    const std::uint64_t k = keys[i];
-    std::size_t j = i;
-    for (; j > 0 && keys[j - 1] > k; --j) keys[j] = keys[j - 1];
-    keys[j] = k;
+  std::uint64_t lo = a[0], hi = a[0];
+  for (std::size_t i = 1; i < n; ++i) {
+    lo = std::min(lo, a[i]);
+    hi = std::max(hi, a[i]);
   }
+  if (lo == hi) return; // equal keys: sorted
+  int top = 63;
+  while (((lo ^ hi) >> top) == 0) --top;
+  int bits = 1;
+  while (bits < kMaxBits && (std::size_t{1} << bits) < n) ++bits;
+  bits = std::min(bits, top + 1);
+  const int shift = top + 1 - bits;
+  const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  const std::size_t buckets = std::size_t{1} << bits;
+  std::uint32_t count[(std::size_t{1} << kMaxBits) + 1]; // n <= 10^6 draws (MODEL.md "Risk")
+  std::fill(count, count + buckets + 1, 0u);
+  for (std::size_t i = 0; i < n; ++i) ++count[((a[i] >> shift) & mask) + 1];
+  for (std::size_t r = 1; r <= buckets; ++r) count[r] += count[r - 1];
+  for (std::size_t i = 0; i < n; ++i) s[count[(a[i] >> shift) & mask]++] = a[i];
+  // count[r] is now the end of bucket r.
+  std::size_t begin = 0;
+  for (std::size_t r = 0; r < buckets; ++r) {
+    const std::size_t end = count[r];
+    if (end - begin > 1) sort_keys(s + begin, a + begin, end - begin);
+    begin = end;
+  }
+  std::copy(s, s + n, a);
 }
 
-/// Sorts row[0, n) ascending, as a stable sort by `<` does: a radix sort on the keys of
-/// sortable_bits. One pass spreads the keys into about n buckets by the bits just below the
-/// ones every key of the row shares (the highest bit where the smallest and largest keys
-/// differ, and the ones under it), which orders the buckets; each bucket is then sorted alone.
-/// Keys are equal only for equal bits, so any sort gives the same keys. Distinct doubles that `<`
-/// ties are only -0.0 and +0.0: the keys put -0.0 first, so when a row holds both, the zero run
-/// is rewritten with the zeros' signs in input order, as a stable sort leaves them.
+/// Sorts row[0, n) ascending, as a stable sort by `<` does: sort_keys on the keys of
+/// sortable_bits. Keys are equal only for equal bits, so any sort of them gives the same row.
+/// Distinct doubles that `<` ties are only -0.0 and +0.0: the keys put -0.0 first, so when a row
+/// holds both, the zero run is rewritten with the zeros' signs in input order, as a stable sort
+/// leaves them.
 inline void radix_sort_row(double* row, std::size_t n, row_sort_buffers& b) {
   if (n < 2) return;
   if (b.keys.size() < n) {
@@ -95,47 +122,20 @@ inline void radix_sort_row(double* row, std::size_t n, row_sort_buffers& b) {
     b.tmp.resize(n);
   }
   std::uint64_t* const keys = b.keys.data();
-  std::uint64_t lo = ~std::uint64_t{0}, hi = 0;
   std::size_t pos_zero = 0, neg_zero = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double x = row[i];
     if (x == 0) ++(std::signbit(x) ? neg_zero : pos_zero);
-    const std::uint64_t k = sortable_bits(x);
-    keys[i] = k;
-    lo = std::min(lo, k);
-    hi = std::max(hi, k);
+    keys[i] = sortable_bits(x);
   }
-  if (lo == hi) return; // every value has the same bits: the row is sorted
   const bool mixed_zeros = pos_zero > 0 && neg_zero > 0;
   if (mixed_zeros) {
     b.zero_signs.clear();
     for (std::size_t i = 0; i < n; ++i)
       if (row[i] == 0) b.zero_signs.push_back(std::signbit(row[i]) ? 1 : 0);
   }
-  // Bits above `top` are the same in every key, so the `bits` bits from `top` down order the
-  // keys by bucket.
-  int top = 63;
-  while (((lo ^ hi) >> top) == 0) --top;
-  int bits = 1;
-  while (bits < 20 && (std::size_t{1} << bits) < n) ++bits;
-  bits = std::min(bits, top + 1);
-  const int shift = top + 1 - bits;
-  const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
-  const std::size_t buckets = std::size_t{1} << bits;
-  b.count.assign(buckets + 1, 0);
-  std::uint32_t* const count = b.count.data();
-  for (std::size_t i = 0; i < n; ++i) ++count[((keys[i] >> shift) & mask) + 1];
-  for (std::size_t r = 1; r <= buckets; ++r) count[r] += count[r - 1];
-  std::uint64_t* const out = b.tmp.data();
-  for (std::size_t i = 0; i < n; ++i) out[count[(keys[i] >> shift) & mask]++] = keys[i];
-  // count[r] is now the end of bucket r.
-  std::size_t begin = 0;
-  for (std::size_t r = 0; r < buckets; ++r) {
-    const std::size_t end = count[r];
-    if (end - begin > 1) sort_bucket(out + begin, end - begin);
-    begin = end;
-  }
-  for (std::size_t i = 0; i < n; ++i) row[i] = from_sortable_bits(out[i]);
+  sort_keys(keys, b.tmp.data(), n);
+  for (std::size_t i = 0; i < n; ++i) row[i] = from_sortable_bits(keys[i]);
   if (mixed_zeros) {
     const std::size_t first = static_cast<std::size_t>(
         std::lower_bound(row, row + n, 0.0) - row); // -0.0 < 0.0 is false: the zero run's start
