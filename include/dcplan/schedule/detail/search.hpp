@@ -20,6 +20,12 @@
 //   1e-12 tie window.
 // - limits: a phase that breaks a site's limit or the period's capex budget is never added
 //   (every phase's use is >= 0, so adding more never repairs it).
+// - reduced costs: with a node's LP duals, a schedule of the node holding candidate j costs at
+//   least the node's bound + d_j (lp_bound.hpp, reduced_cost); such children are skipped and
+//   such columns fixed to 0 below the node (at the root, for the whole search) once that exceeds
+//   the incumbent by kSlack.
+// Incumbents come from leaves and from rounding LP solutions (rounding.hpp); both are checked
+// exactly and only lower the incumbent, so they change what is pruned, never the result.
 // Leaves are rechecked exactly (sums in key order, MODEL.md), and every schedule within the
 // tie window of the best is kept until the end, where MODEL.md's tie rule picks one.
 #include <cstdint>
