@@ -107,7 +107,7 @@ void add_portfolio_options(CLI::App& plan, plan_command& c) {
   plan.add_flag("--buildout", c.buildout,
                 "Run the built-in multi-year build-out scenario (configs/buildout.yaml: demand "
                 "growing over five years, a capex budget per year, announced hardware) instead of "
-                "the default scenario; its search stops after 100,000 nodes unless "
+                "the default scenario; its search stops after 2,000 nodes (under a second) unless "
                 "--schedule-work-limit says otherwise; docs/schedules.md");
   plan.add_option("--schedule-csv", c.schedule_csv,
                   "With a schedule block: write the chosen phases to PREFIX-phases.csv and the "

@@ -23,7 +23,7 @@ namespace dcplan::cli {
 namespace {
 
 using steady = std::chrono::steady_clock;
-constexpr std::uint64_t kBuildoutWorkLimit = 100000; // --buildout's default search nodes
+constexpr std::uint64_t kBuildoutWorkLimit = 2000; // --buildout's default search nodes
 
 double seconds_since(steady::time_point t) {
   return std::chrono::duration<double>(steady::now() - t).count();
