@@ -233,6 +233,7 @@ private:
   // prune keeps the tie window (kSlack > kTie), so the result is the same.
   void offer(const std::vector<std::size_t>& picks) {
     std::vector<phase> chosen;
+    chosen.reserve(picks.size());
     for (std::size_t i : picks) chosen.push_back((*cands_)[i]);
     std::sort(chosen.begin(), chosen.end(),
               [](const phase& a, const phase& b) { return a.index < b.index; });
