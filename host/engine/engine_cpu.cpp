@@ -46,17 +46,17 @@ struct alignas(64) thread_acc { // a cache line of its own per thread
   std::uint64_t closest_index = 0;
 };
 
-// Runs `body(piece, thread_acc&)` over every piece on `threads` threads, in batches so that
-// progress is reported and a cancel request is honoured between batches.
-template <class Body>
-std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& opt, int threads,
-                                   std::size_t k, bool report, Body body) {
+// Runs `body(piece, acc[thread])` over every piece of the options' range on acc.size() threads,
+// in batches of about `batch_plans` plans so that progress is reported (when `report`) and a
+// cancel request is honoured between batches.
+template <class Acc, class Body>
+void for_pieces_into(const plan_space& sp, const engine_options& opt, std::uint64_t batch_plans,
+                     bool report, std::vector<Acc>& acc, Body body) {
   const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
   const std::uint64_t range_b = range.first, range_e = range.second;
   const std::vector<piece> pieces = split_pieces(sp, std::uint64_t{1} << 16, range_b, range_e);
-  std::vector<thread_acc> acc(threads);
-  for (auto& a : acc) a.top.k = k;
-  const std::uint64_t batch_plans = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 27);
+  const int threads = static_cast<int>(acc.size());
+  if (opt.chunk_plans) batch_plans = opt.chunk_plans;
   std::size_t i = 0;
   std::uint64_t done = 0;
   while (i < pieces.size()) {
@@ -74,6 +74,15 @@ std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& o
     i = j;
     if (report && opt.progress) opt.progress(done, range_e - range_b);
   }
+}
+
+// The pruned path's form: one thread_acc per thread keeping the best k keys.
+template <class Body>
+std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& opt, int threads,
+                                   std::size_t k, bool report, Body body) {
+  std::vector<thread_acc> acc(threads);
+  for (auto& a : acc) a.top.k = k;
+  for_pieces_into(sp, opt, std::uint64_t{1} << 27, report, acc, body);
   return acc;
 }
 
@@ -174,9 +183,6 @@ engine_result sweep_path(const scenario& sc, const plan_space& sp, const engine_
                          int threads) {
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
-  const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
-  const std::vector<piece> pieces =
-      split_pieces(sp, std::uint64_t{1} << 16, range.first, range.second);
   std::vector<sweep_acc> acc(threads);
   for (auto& a : acc) {
     a.base.top.k = opt.top_k;
@@ -185,34 +191,15 @@ engine_result sweep_path(const scenario& sc, const plan_space& sp, const engine_
     a.inference = v.g.inference;
   }
   // Batches of 2^24 plans (a fraction of a second): progress and a cancel request between them.
-  const std::uint64_t batch_plans = opt.chunk_plans ? opt.chunk_plans : (std::uint64_t{1} << 24);
-  std::size_t i = 0;
-  std::uint64_t done = 0;
-  while (i < pieces.size()) {
-    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-    std::size_t j = i;
-    std::uint64_t plans = 0;
-    while (j < pieces.size() && (plans == 0 || plans < batch_plans)) {
-      plans += pieces[j].end - pieces[j].begin;
-      ++j;
-    }
-    const long long first = static_cast<long long>(i), last = static_cast<long long>(j);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (long long q = first; q < last; ++q) {
-      const piece& pc = pieces[q];
-      const combo& cb = s.combos[pc.combo];
-      sweep_acc& a = acc[omp_get_thread_num()];
-      const combo_figures k =
-          combo_figures_of(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing);
-      std::uint64_t counts[kReasonCount] = {};
-      detail::sweep_nodes(v, k, s.node_step, s.starts[pc.combo], pc.begin, pc.end, 1, counts, a);
-      for (int r = 0; r < kReasonCount; ++r) a.base.counts[r] += counts[r];
-      a.flush();
-    }
-    done += plans;
-    i = j;
-    if (opt.progress) opt.progress(done, range.second - range.first);
-  }
+  for_pieces_into(sp, opt, std::uint64_t{1} << 24, true, acc, [&](const piece& pc, sweep_acc& a) {
+    const combo& cb = s.combos[pc.combo];
+    const combo_figures k =
+        combo_figures_of(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing);
+    std::uint64_t counts[kReasonCount] = {};
+    detail::sweep_nodes(v, k, s.node_step, s.starts[pc.combo], pc.begin, pc.end, 1, counts, a);
+    for (int r = 0; r < kReasonCount; ++r) a.base.counts[r] += counts[r];
+    a.flush();
+  });
   engine_result r;
   std::vector<rank_key> all;
   std::vector<frontier_point> points;
