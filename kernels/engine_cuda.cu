@@ -199,6 +199,26 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         if (report && opt.progress) opt.progress(y - range_b, range_n);
       }
     };
+    // A sink for the candidates beating the current K-th best, into `cbuf` (its count at cnt[0]).
+    const auto sink_for = [&](thrust::device_vector<rank_key>& cbuf, unsigned long long* cnt,
+                              unsigned long long cap) {
+      const bool full = st.top.size() >= st.k;
+      return candidate_sink{thrust::raw_pointer_cast(cbuf.data()),
+                            cnt,
+                            cap,
+                            full && st.k > 0 ? st.top.back() : rank_key{0, 0, 0, 0},
+                            full,
+                            st.k > 0,
+                            v.g.obj};
+    };
+    // The first m candidates of `cbuf`, sorted on the device, merged into the top K.
+    const auto merge_candidates = [&](thrust::device_vector<rank_key>& cbuf, std::size_t m) {
+      if (m == 0) return;
+      thrust::sort(thrust::cuda::par, cbuf.begin(), cbuf.begin() + m, rank_less_fn{});
+      std::vector<rank_key> fresh(std::min(m, st.k));
+      fetch(thrust::raw_pointer_cast(cbuf.data()), fresh.size(), fresh.data());
+      detail::merge_top(st, fresh);
+    };
     bool done = false;
     if (!opt.reference) {
       // Pruned path: pieces of combinations in batches; candidates beating the current K-th
@@ -217,14 +237,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         const std::size_t j = std::min(pieces.size(), i + (std::size_t{1} << 18));
         thrust::fill(dcount.begin(), dcount.end(), 0ull);
         unsigned long long* cnt = thrust::raw_pointer_cast(dcount.data());
-        const bool full = st.top.size() >= st.k;
-        const candidate_sink sink{thrust::raw_pointer_cast(cbuf.data()),
-                                  cnt,
-                                  cap,
-                                  full && st.k > 0 ? st.top.back() : rank_key{0, 0, 0, 0},
-                                  full,
-                                  st.k > 0,
-                                  v.g.obj};
+        const candidate_sink sink = sink_for(cbuf, cnt, cap);
         const int n = static_cast<int>(j - i);
         pruned_kernel<<<(n + 255) / 256, 256>>>(v, s, thrust::raw_pointer_cast(dpieces.data()) + i,
                                                 n, sink, cnt + 1);
@@ -238,13 +251,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
           thrust_range(b, e, false);
         } else {
           for (int k = 0; k < kReasonCount; ++k) st.acc.counts[k] += h[1 + k];
-          const std::size_t m = static_cast<std::size_t>(h[0]);
-          if (m > 0) {
-            thrust::sort(thrust::cuda::par, cbuf.begin(), cbuf.begin() + m, rank_less_fn{});
-            std::vector<rank_key> fresh(std::min(m, st.k));
-            fetch(thrust::raw_pointer_cast(cbuf.data()), fresh.size(), fresh.data());
-            detail::merge_top(st, fresh);
-          }
+          merge_candidates(cbuf, static_cast<std::size_t>(h[0]));
         }
         if (opt.progress) opt.progress(e - range_b, range_n);
         i = j;
@@ -273,14 +280,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         const std::size_t j = std::min(pieces.size(), i + batch);
         thrust::fill(dcount.begin(), dcount.end(), 0ull);
         unsigned long long* cnt = thrust::raw_pointer_cast(dcount.data());
-        const bool full = st.top.size() >= st.k;
-        const candidate_sink sink{thrust::raw_pointer_cast(cbuf.data()),
-                                  cnt,
-                                  cap,
-                                  full && st.k > 0 ? st.top.back() : rank_key{0, 0, 0, 0},
-                                  full,
-                                  st.k > 0,
-                                  v.g.obj};
+        const candidate_sink sink = sink_for(cbuf, cnt, cap);
         const int blocks = static_cast<int>(j - i);
         sweep_kernel<<<blocks, kSweepThreads>>>(v, s, thrust::raw_pointer_cast(dpieces.data()) + i,
                                                 sink, cnt + 1,
@@ -302,13 +302,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
           a.closest_flops = c.figure;
           a.closest_index = c.index;
           st.acc = detail::accum_plus{}(st.acc, a);
-          const std::size_t m = static_cast<std::size_t>(h[0]);
-          if (m > 0) {
-            thrust::sort(thrust::cuda::par, cbuf.begin(), cbuf.begin() + m, rank_less_fn{});
-            std::vector<rank_key> fresh(std::min(m, st.k));
-            fetch(thrust::raw_pointer_cast(cbuf.data()), fresh.size(), fresh.data());
-            detail::merge_top(st, fresh);
-          }
+          merge_candidates(cbuf, static_cast<std::size_t>(h[0]));
         }
         if (opt.progress) opt.progress(e - range_b, range_n);
         i = j;
