@@ -193,34 +193,26 @@ private:
   // Test 8, each budget alone: the least capex (or TCO) of the plans passing every other test.
   void budgets() {
     if (r_.counts[reason_budget] == 0) return;
-    if (sc_.budget_capex_usd) {
-      scenario free = ranked_by(sc_, objective::capex);
-      free.budget_capex_usd.reset();
-      const outcome o = run_changed(free, kind_, opt_);
-      if (o.best) {
-        const double from = *sc_.budget_capex_usd, to = round3(o.best->capex, true);
-        scenario changed = sc_;
-        changed.budget_capex_usd = to;
-        check(changed,
-              {"budget.capex_usd",
-               fmt::format("the capex budget to {} (from {})", human_usd(to), human_usd(from)),
-               from, to});
-      }
-    }
-    if (sc_.budget_tco_usd) {
-      scenario free = ranked_by(sc_, objective::tco);
-      free.budget_tco_usd.reset();
-      const outcome o = run_changed(free, kind_, opt_);
-      if (o.best) {
-        const double from = *sc_.budget_tco_usd, to = round3(o.best->tco, true);
-        scenario changed = sc_;
-        changed.budget_tco_usd = to;
-        check(changed,
-              {"budget.tco_usd",
-               fmt::format("the TCO budget to {} (from {})", human_usd(to), human_usd(from)), from,
-               to});
-      }
-    }
+    budget(&scenario::budget_capex_usd, objective::capex, &plan_figures::capex, "budget.capex_usd",
+           "capex");
+    budget(&scenario::budget_tco_usd, objective::tco, &plan_figures::tco, "budget.tco_usd", "TCO");
+  }
+
+  // One budget (the scenario's `field`, the plan's `figure`): dropped, the plans ranked by it, and
+  // the least figure of a plan passing every other test is the budget that lets it pass.
+  void budget(std::optional<double> scenario::*field, objective by, double plan_figures::*figure,
+              const char* key, const char* label) {
+    if (!(sc_.*field)) return;
+    scenario free = ranked_by(sc_, by);
+    (free.*field).reset();
+    const outcome o = run_changed(free, kind_, opt_);
+    if (!o.best) return;
+    const double from = *(sc_.*field), to = round3((*o.best).*figure, true);
+    scenario changed = sc_;
+    changed.*field = to;
+    check(changed,
+          {key, fmt::format("the {} budget to {} (from {})", label, human_usd(to), human_usd(from)),
+           from, to});
   }
 
   // Test 6: the target down to what the closest plan (the most compute among the plans failing
