@@ -1,7 +1,8 @@
 // Schedule optimizer (MODEL.md "Schedules") on configs/bench-schedule.yaml: the phase pass (phases
-// per second), the whole exact solve (phase pass, reduction, search; counters: candidates after
-// reduction, pools, search nodes, objective, proven), and CBC handed the same reduced candidates
-// as the MILP `dcplan plan --milp` writes (skipped when `cbc` is not on PATH).
+// per second) on the CPU and on CUDA, the whole exact solve (phase pass, reduction, search;
+// counters: candidates after reduction, pools, search nodes, objective, proven), and CBC handed the
+// same reduced candidates as the MILP `dcplan plan --milp` writes (skipped when `cbc` is not on
+// PATH).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -32,6 +33,25 @@ void BM_schedule_phase_pass(benchmark::State& state) {
       static_cast<double>(r.plans_evaluated), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["phases"] = static_cast<double>(r.plans_evaluated);
   state.counters["candidates"] = static_cast<double>(r.candidates.size());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(r.plans_evaluated));
+}
+
+// The same pass on the CUDA backend (kernels/phase_pass_cuda.cu), its default chunk of phases.
+void BM_schedule_cuda_phase_pass(benchmark::State& state) {
+  const scenario& sc = bench_scenario();
+  if (!cuda_device_available()) {
+    state.SkipWithError("no usable CUDA device");
+    return;
+  }
+  phase_pass_result r;
+  for (auto _ : state) r = run_phase_pass_cuda(sc, phase_pass_options{});
+  state.counters["phases_per_s"] = benchmark::Counter(
+      static_cast<double>(r.plans_evaluated), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["phases"] = static_cast<double>(r.plans_evaluated);
+  state.counters["candidates"] = static_cast<double>(r.candidates.size());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(r.plans_evaluated));
 }
 
 // The search's node limit: DCPLAN_BENCH_SCHEDULE_NODES (200,000 by default; 0: none). The
@@ -93,5 +113,6 @@ void BM_schedule_cbc(benchmark::State& state) {
 } // namespace
 
 BENCHMARK(BM_schedule_phase_pass)->Unit(benchmark::kSecond)->Iterations(1);
+BENCHMARK(BM_schedule_cuda_phase_pass)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_schedule_solve)->Unit(benchmark::kSecond)->Iterations(1);
 BENCHMARK(BM_schedule_cbc)->Unit(benchmark::kSecond)->Iterations(1);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU check, for a machine with an NVIDIA GPU (Hopper, sm_90): builds the CUDA backend for
-# sm_90, runs the GPU tests (CUDA equals CPU on the golden and on random scenarios) and the
-# benchmarks, and prints a short table last. Results go to $OUT (or ./device-check) as well.
+# sm_90, runs the GPU tests (CUDA equals CPU on the golden and on random scenarios), schedule runs
+# on CUDA against the CPU's, and the benchmarks, and prints a short table last. Results go to $OUT
+# (or ./device-check) as well.
 #   bench/device_check.sh            # the whole check
 #   BENCH_FILTER='1e9' bench/device_check.sh
 set -uo pipefail
@@ -20,9 +21,63 @@ if ! cmake -S . -B "$build" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DDCPLAN_CUDA
   echo "build failed"; exit 1
 fi
 echo "== GPU tests"
-ctest --test-dir "$build" -R "golden-cuda|golden-portfolio-cuda|test_cuda|risk-backends: cuda" \
+ctest --test-dir "$build" -R "golden-cuda|golden-portfolio-cuda|test_cuda|test_phase_pass_cuda|risk-backends: cuda" \
   --output-on-failure > "$out/gpu-tests.log" 2>&1
 tests_rc=$?
+# Schedule runs (MODEL.md "Schedules"): the phase pass on CUDA against the CPU's, the whole JSON
+# report (apart from timing and backend) the same to 1e-9 relative, counts exactly.
+echo "== schedule runs, CUDA against CPU"
+for args in "tests/golden/v2-schedule-small.yaml" "tests/golden/v2-schedule-budget.yaml" \
+            "tests/golden/v2-schedule-infeasible.yaml" "--buildout" \
+            "configs/bench-schedule.yaml --schedule-work-limit 200"; do
+  name=$(echo "$args" | tr -c 'a-z0-9\n' '-' | head -c 40)
+  # shellcheck disable=SC2086
+  "$build/dcplan" plan $args --backend cpu --json "$out/sched-$name-cpu.json" -q; cpu_rc=$?
+  # shellcheck disable=SC2086
+  "$build/dcplan" plan $args --backend cuda --json "$out/sched-$name-cuda.json" -q; cuda_rc=$?
+  if ! python3 - "$out/sched-$name-cpu.json" "$out/sched-$name-cuda.json" "$cpu_rc" "$cuda_rc" \
+       "$args" <<'PY' | tee -a "$out/schedule-runs.log"
+import json, sys
+cpu_path, cuda_path, cpu_rc, cuda_rc, args = sys.argv[1:6]
+def diff(a, b, at):
+    if isinstance(a, dict) and isinstance(b, dict):
+        if list(a) != list(b):
+            return f"{at}: keys differ"
+        for k in a:
+            d = diff(a[k], b[k], f"{at}.{k}")
+            if d:
+                return d
+        return ""
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{at}: {len(a)} against {len(b)} items"
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = diff(x, y, f"{at}[{i}]")
+            if d:
+                return d
+        return ""
+    if isinstance(a, float) and isinstance(b, float):
+        return "" if a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b)) else f"{at}: {a} against {b}"
+    return "" if a == b else f"{at}: {a} against {b}"
+try:
+    cpu, cuda = json.load(open(cpu_path)), json.load(open(cuda_path))
+except (OSError, ValueError) as e:
+    print(f"{args}: no report ({e}); exit {cpu_rc} on the CPU, {cuda_rc} on CUDA")
+    sys.exit(1)
+if cuda.get("backend") != "cuda":
+    print(f"{args}: the CUDA run reports backend {cuda.get('backend')}")
+    sys.exit(1)
+for r in (cpu, cuda):
+    r.pop("timing", None)
+    r.pop("backend", None)
+d = diff(cpu, cuda, "report") or ("" if cpu_rc == cuda_rc else f"exit {cpu_rc} against {cuda_rc}")
+print(f"{args}: " + (d or "CUDA equals CPU"))
+sys.exit(1 if d else 0)
+PY
+  then
+    tests_rc=1
+  fi
+done
 grep -E "tests passed|Skipped|Failed|MISMATCH" "$out/gpu-tests.log" | tail -20
 # A GPU test skips only where dcplan finds no usable device: on this machine that is a failure.
 if grep -q "\*\*\*Skipped" "$out/gpu-tests.log"; then
@@ -30,7 +85,7 @@ if grep -q "\*\*\*Skipped" "$out/gpu-tests.log"; then
   tests_rc=1
 fi
 echo "== benchmarks"
-"$build/bench/dcplan_bench" --benchmark_filter="${BENCH_FILTER:-run/|BM_risk}" --benchmark_format=json \
+"$build/bench/dcplan_bench" --benchmark_filter="${BENCH_FILTER:-run/|BM_risk|phase_pass}" --benchmark_format=json \
   --benchmark_out="$out/bench.json" --benchmark_out_format=json > "$out/bench.log" 2>&1
 python3 - "$out/bench.json" "$out/gpu-tests.log" <<'PY'
 import json, re, sys

@@ -32,7 +32,8 @@ USES = {
     "cli": set(ORDER),
 }
 KERNELS = {"engine_cuda.cu": "engine", "pool_candidates_cuda.cu": "engine",
-           "risk_cuda.cu": "risk", "device.cuh": "engine", "cuda_try.cuh": "engine"}
+           "risk_cuda.cu": "risk", "phase_pass_cuda.cu": "schedule", "device.cuh": "engine",
+           "cuda_try.cuh": "engine"}
 TESTS_ALSO = {"scenario", "report", "cli"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]dcplan/([a-z_]+)/')
 

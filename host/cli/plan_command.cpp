@@ -117,6 +117,9 @@ int run_schedule(const plan_command& c, const scenario& sc) {
   pending_output periods_csv(prefix.empty() ? "" : prefix + "-periods.csv");
   schedule_options opt;
   opt.threads = c.engine.threads;
+  opt.backend = c.backend;
+  opt.chunk = c.engine.chunk_plans;
+  opt.device_memory_cap = c.engine.device_memory_cap;
   // The built-in build-out stops after kBuildoutWorkLimit search nodes unless told otherwise, so
   // that it answers in seconds; its report then says whether the optimum was proven, and the
   // gap (docs/schedules.md "The built-in build-out").
@@ -126,6 +129,7 @@ int run_schedule(const plan_command& c, const scenario& sc) {
   const steady::time_point t0 = steady::now();
   const schedule_result r = solve_schedule(sc, opt);
   const double seconds = seconds_since(t0);
+  if (!r.notice.empty() && !o.quiet) std::cerr << "dcplan: note: " << r.notice << "\n";
   if (json.active()) json.commit(schedule_run_json(sc, r, seconds, r.threads).dump(1) + "\n");
   if (milp.active()) milp.commit(schedule_lp(sc, r.candidates));
   if (phases_csv.active()) phases_csv.commit(schedule_phases_csv(sc, r));

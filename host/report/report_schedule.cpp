@@ -82,7 +82,7 @@ nlohmann::ordered_json schedule_run_json(const scenario& sc, const schedule_resu
                                          double seconds, int threads) {
   nlohmann::ordered_json j;
   j["model_version"] = 2;
-  j["backend"] = "cpu";
+  j["backend"] = backend_name(r.backend);
   j["plans_evaluated"] = r.plans_evaluated;
   j["plans_feasible"] = r.counts[feasible];
   j["required_effective_flops"] = 0.0;

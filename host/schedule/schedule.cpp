@@ -3,6 +3,7 @@
 #include "dcplan/schedule/schedule.hpp"
 
 #include <chrono>
+#include <utility>
 
 #include "dcplan/schedule/detail/dominance.hpp"
 #include "dcplan/schedule/detail/search.hpp"
@@ -10,18 +11,28 @@
 namespace dcplan {
 
 schedule_result solve_schedule(const scenario& sc, const schedule_options& opt) {
+  phase_pass_options popt;
+  popt.threads = opt.threads;
+  popt.chunk = opt.chunk;
+  popt.device_memory_cap = opt.device_memory_cap;
+  return solve_schedule(sc, run_phase_pass(sc, opt.backend, popt), opt);
+}
+
+schedule_result solve_schedule(const scenario& sc, phase_pass_result pass,
+                               const schedule_options& opt) {
   schedule_result r;
   r.obj = sc.obj;
   const auto t0 = std::chrono::steady_clock::now();
-  phase_pass_result pass = run_phase_pass(sc, opt.threads);
   r.plans_evaluated = pass.plans_evaluated;
   r.threads = pass.threads;
+  r.backend = pass.backend;
+  r.notice = std::move(pass.notice);
   for (int i = 0; i < kReasonCount; ++i) r.counts[i] = pass.counts[i];
   const std::vector<phase> kept = detail::reduce_candidates(pass.candidates, sc.obj);
   r.candidates_kept = kept.size();
   const auto t1 = std::chrono::steady_clock::now();
   const detail::search_result s = detail::search_schedule(sc, kept, sc.obj, opt.work_limit);
-  r.pass_seconds = std::chrono::duration<double>(t1 - t0).count();
+  r.pass_seconds = pass.seconds + std::chrono::duration<double>(t1 - t0).count();
   r.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   if (opt.keep_candidates) r.candidates = kept;
   r.search_nodes = s.nodes;
