@@ -105,16 +105,26 @@ int finish(const run_options& o, const plan_outputs& out, const scenario& sc, co
   return exit_infeasible;
 }
 
+// The outputs of a schedule run, each opened (its temporary file created) on construction.
+struct schedule_files {
+  pending_output json, milp, html, phases_csv, periods_csv;
+  schedule_files(const run_options& o, const std::string& prefix)
+      : json(o.format == "json" && o.json_path.empty() ? "-" : o.json_path), milp(o.milp_path),
+        html(o.report_path), phases_csv(prefix.empty() ? "" : prefix + "-phases.csv"),
+        periods_csv(prefix.empty() ? "" : prefix + "-periods.csv") {}
+};
+
 // MODEL.md "Schedules": a scenario with a schedule block runs the schedule optimizer instead of
 // the engine; --json and --format json write its report, the table goes to standard output.
+// Under MPI the ranks share the phase pass and rank 0 alone searches and writes.
 int run_schedule(const plan_command& c, const scenario& sc) {
   const run_options& o = c.run;
-  const bool json_out = o.format == "json" && o.json_path.empty();
-  // Every output opened before the search, so a path that cannot be written fails at once.
-  pending_output json(json_out ? "-" : o.json_path), milp(o.milp_path), html(o.report_path);
-  const std::string& prefix = c.schedule_csv;
-  pending_output phases_csv(prefix.empty() ? "" : prefix + "-phases.csv");
-  pending_output periods_csv(prefix.empty() ? "" : prefix + "-periods.csv");
+  // Every output opened before the search, so a path that cannot be written fails at once; under
+  // MPI by rank 0 alone, and closed again for the collective pass: a failing rank ends every rank
+  // at once, which would leave a temporary file behind (docs/distributed.md).
+  std::optional<schedule_files> out;
+  if (dist::this_world().rank == 0) out.emplace(o, c.schedule_csv);
+  if (dist::distributed()) out.reset();
   schedule_options opt;
   opt.threads = c.engine.threads;
   opt.backend = c.backend;
@@ -125,17 +135,21 @@ int run_schedule(const plan_command& c, const scenario& sc) {
   // gap (docs/schedules.md "The built-in build-out").
   opt.work_limit =
       c.schedule_work_limit == 0 && c.buildout ? kBuildoutWorkLimit : c.schedule_work_limit;
-  opt.keep_candidates = milp.active();
+  opt.keep_candidates = !o.milp_path.empty();
   const steady::time_point t0 = steady::now();
-  const schedule_result r = solve_schedule(sc, opt);
+  const std::optional<schedule_result> ran = dist::solve_schedule_ranks(sc, opt);
+  if (!ran) return exit_ok; // a rank other than 0
+  const schedule_result& r = *ran;
   const double seconds = seconds_since(t0);
+  if (!out) out.emplace(o, c.schedule_csv);
   if (!r.notice.empty() && !o.quiet) std::cerr << "dcplan: note: " << r.notice << "\n";
-  if (json.active()) json.commit(schedule_run_json(sc, r, seconds, r.threads).dump(1) + "\n");
-  if (milp.active()) milp.commit(schedule_lp(sc, r.candidates));
-  if (phases_csv.active()) phases_csv.commit(schedule_phases_csv(sc, r));
-  if (periods_csv.active()) periods_csv.commit(schedule_periods_csv(sc, r));
-  if (html.active()) html.commit(schedule_html(sc, r, seconds));
-  const bool stdout_taken = json.is_stdout() || milp.is_stdout() || html.is_stdout();
+  if (out->json.active())
+    out->json.commit(schedule_run_json(sc, r, seconds, r.threads).dump(1) + "\n");
+  if (out->milp.active()) out->milp.commit(schedule_lp(sc, r.candidates));
+  if (out->phases_csv.active()) out->phases_csv.commit(schedule_phases_csv(sc, r));
+  if (out->periods_csv.active()) out->periods_csv.commit(schedule_periods_csv(sc, r));
+  if (out->html.active()) out->html.commit(schedule_html(sc, r, seconds));
+  const bool stdout_taken = out->json.is_stdout() || out->milp.is_stdout() || out->html.is_stdout();
   if (!stdout_taken && !o.quiet) std::cout << schedule_table(sc, r) << std::flush;
   if (r.feasible) return exit_ok;
   if (stdout_taken || o.quiet)

@@ -1,5 +1,6 @@
-// The rank-independent half of docs/distributed.md: shares of the plan space and the exact
-// merges of the engine's results and the portfolio pool candidates. The MPI transport is
+// The rank-independent half of docs/distributed.md: shares of the plan space and the phase
+// space, and the exact merges of the engine's results, the portfolio pool candidates and a
+// schedule's candidate phases. The MPI transport is
 // host/dist/mpi.cpp (host/dist/mpi_stub.cpp in a build without MPI).
 #include "dcplan/dist/distributed.hpp"
 
@@ -11,8 +12,10 @@
 #include <new>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include "dcplan/model/errors.hpp"
+#include "dcplan/schedule/detail/dominance.hpp"
 
 namespace dcplan::dist {
 namespace {
@@ -245,6 +248,73 @@ std::vector<risk_figures> apply_risk_ranks(const scenario& sc, const plan_space&
   if (w.rank != 0) return {};
   const risk_evaluator given = [&](const std::vector<std::uint64_t>&) { return fig; };
   return apply_risk(sc, sp, r, top, threads, &given);
+}
+
+std::pair<std::uint64_t, std::uint64_t> phase_share_of(std::uint64_t total, int rank, int size) {
+  const auto cut = [&](int r) -> std::uint64_t {
+    if (r <= 0) return 0;
+    if (r >= size) return total;
+    return static_cast<std::uint64_t>(static_cast<unsigned __int128>(total) *
+                                      static_cast<unsigned>(r) / static_cast<unsigned>(size));
+  };
+  return {cut(rank), cut(rank + 1)};
+}
+
+phase_pass_result merge_phase_parts(const std::vector<phase_pass_result>& parts, objective o) {
+  phase_pass_result r;
+  if (parts.empty()) return r;
+  r.threads = parts[0].threads;
+  r.backend = parts[0].backend;
+  r.notice = parts[0].notice;
+  r.seconds = parts[0].seconds;
+  std::vector<phase> all;
+  for (const phase_pass_result& p : parts) {
+    r.plans_evaluated += p.plans_evaluated;
+    for (int k = 0; k < kReasonCount; ++k) r.counts[k] += p.counts[k];
+    all.insert(all.end(), p.candidates.begin(), p.candidates.end());
+  }
+  // A candidate dominated in the whole phase space is dominated by an undominated one (the
+  // order is a strict partial order), which its own share kept: reducing the union of the
+  // shares' reductions gives the reduction of every candidate exactly.
+  r.candidates = detail::reduce_candidates(all, o);
+  return r;
+}
+
+std::optional<schedule_result> solve_schedule_ranks(const scenario& sc, schedule_options opt) {
+  if (!distributed()) return solve_schedule(sc, opt);
+  const world& w = this_world();
+  if (opt.threads == 0) opt.threads = default_threads();
+  if (opt.backend != backend_kind::cpu) cuda_select_device(w.local_rank);
+  phase_pass_options popt;
+  popt.threads = opt.threads;
+  popt.chunk = opt.chunk;
+  popt.device_memory_cap = opt.device_memory_cap;
+  std::tie(popt.range_begin, popt.range_end) = phase_share_of(phase_space_size(sc), w.rank, w.size);
+  phase_pass_result mine = run_phase_pass(sc, opt.backend, popt);
+  mine.candidates = detail::reduce_candidates(mine.candidates, sc.obj);
+  test_fail_hook();
+  std::vector<char> buf;
+  put(buf, mine.plans_evaluated);
+  for (int k = 0; k < kReasonCount; ++k) put(buf, mine.counts[k]);
+  put(buf, static_cast<std::uint64_t>(mine.candidates.size()));
+  for (const phase& x : mine.candidates) put(buf, x);
+  const std::vector<std::vector<char>> all = gather_to_root(buf);
+  if (w.rank != 0) return std::nullopt;
+  std::vector<phase_pass_result> parts(all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    std::size_t at = 0;
+    phase_pass_result& p = parts[i];
+    p.plans_evaluated = take<std::uint64_t>(all[i], at);
+    for (int k = 0; k < kReasonCount; ++k) p.counts[k] = take<std::uint64_t>(all[i], at);
+    const std::uint64_t n = take<std::uint64_t>(all[i], at);
+    p.candidates.reserve(static_cast<std::size_t>(n));
+    for (std::uint64_t j = 0; j < n; ++j) p.candidates.push_back(take<phase>(all[i], at));
+  }
+  parts[0].threads = mine.threads;
+  parts[0].backend = mine.backend;
+  parts[0].notice = mine.notice;
+  parts[0].seconds = mine.seconds;
+  return solve_schedule(sc, merge_phase_parts(parts, sc.obj), opt);
 }
 
 void abort_on(const std::exception_ptr& e) {

@@ -2,6 +2,7 @@
 """`dcplan plan` under mpirun equals the single-process run (docs/distributed.md).
 
 usage: check_ranks.py DCPLAN SCENARIO.yaml [--scenario-objective OBJ] [EXTRA ARGS...]
+       check_ranks.py DCPLAN --buildout [EXTRA ARGS...]
        check_ranks.py DCPLAN --fail SCENARIO.yaml
 
 Runs the plain command, then `mpirun -np 1`, `-np 2` and `-np 3` (--oversubscribe, CPU backend),

@@ -1,12 +1,13 @@
-// docs/distributed.md without MPI: the shares of a space cover it exactly once, and the engine
-// cost frontiers and pool candidates of any split of the space, merged, equal one run over the
-// whole space.
+// docs/distributed.md without MPI: the shares of a space (and of a schedule's phase space) cover
+// it exactly once, and the engine results, cost frontiers, pool candidates and reduced candidate
+// phases of any split of the space, merged, equal one run over the whole space.
 #include <catch2/catch.hpp>
 
 #include <random>
 
 #include "dcplan/dist/distributed.hpp"
 #include "dcplan/model/errors.hpp"
+#include "dcplan/schedule/detail/dominance.hpp"
 #include "portfolio_helpers.hpp"
 #include "random_scenario.hpp"
 
@@ -154,4 +155,64 @@ TEST_CASE("without ranks the merges are the identity", "[distributed]") {
   CHECK(m.counts[feasible] == 3);
   REQUIRE(m.top.size() == 1);
   CHECK(m.top[0].index == 5);
+}
+
+TEST_CASE("phase shares are contiguous and cover the phase space once", "[distributed]") {
+  for (const std::uint64_t total : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{30},
+                                    std::uint64_t{1000003}, ~std::uint64_t{0} / 3}) {
+    for (int size = 1; size <= 7; ++size) {
+      std::uint64_t at = 0;
+      for (int r = 0; r < size; ++r) {
+        const auto [b, e] = dist::phase_share_of(total, r, size);
+        REQUIRE(b == at);
+        REQUIRE(e >= b);
+        // About total / size each: the shares differ by at most one phase.
+        REQUIRE(e - b <= total / static_cast<std::uint64_t>(size) + 1);
+        at = e;
+      }
+      REQUIRE(at == total);
+    }
+  }
+}
+
+TEST_CASE("schedule goldens: the merged, reduced phase passes of any split equal the whole's",
+          "[distributed]") {
+  std::mt19937_64 rng(21);
+  for (const char* name : {"v2-schedule-small", "v2-schedule-budget", "v2-schedule-infeasible"}) {
+    const scenario sc =
+        load_scenario(std::string(DCPLAN_SOURCE_DIR) + "/tests/golden/" + name + ".yaml");
+    const phase_pass_result whole = run_phase_pass(sc, 1);
+    const std::vector<phase> kept = detail::reduce_candidates(whole.candidates, sc.obj);
+    for (int trial = 0; trial < 20; ++trial) {
+      const int parts = 1 + trial % 5;
+      std::vector<phase_pass_result> got;
+      for (const auto& [b, e] : random_split(rng, whole.plans_evaluated, parts)) {
+        phase_pass_options opt;
+        opt.threads = 1;
+        opt.range_begin = b;
+        opt.range_end = e;
+        got.push_back(run_phase_pass_cpu(sc, opt));
+        // Each rank reduces its own share before sending it.
+        got.back().candidates = detail::reduce_candidates(got.back().candidates, sc.obj);
+      }
+      const phase_pass_result merged = dist::merge_phase_parts(got, sc.obj);
+      INFO(name << " parts " << parts);
+      REQUIRE(merged.plans_evaluated == whole.plans_evaluated);
+      for (int k = 0; k < kReasonCount; ++k) REQUIRE(merged.counts[k] == whole.counts[k]);
+      REQUIRE(merged.candidates.size() == kept.size());
+      for (std::size_t i = 0; i < kept.size(); ++i)
+        REQUIRE(merged.candidates[i].index == kept[i].index);
+      // The schedule from the merged pass is the whole run's.
+      schedule_options opt;
+      opt.threads = 1;
+      const schedule_result a = solve_schedule(sc, merged, opt);
+      const schedule_result b = solve_schedule(sc, opt);
+      REQUIRE(a.feasible == b.feasible);
+      REQUIRE(a.candidates_kept == b.candidates_kept);
+      REQUIRE(a.objective_value == b.objective_value);
+      REQUIRE(a.phases.size() == b.phases.size());
+      for (std::size_t i = 0; i < a.phases.size(); ++i)
+        REQUIRE(a.phases[i].index == b.phases[i].index);
+    }
+  }
 }

@@ -1,8 +1,9 @@
 #pragma once
 // One `dcplan plan` over MPI ranks (docs/distributed.md): each rank evaluates a contiguous share
-// of the plan space (and of the pool-candidate pass) on its own GPU or CPU cores; rank 0
-// merges the exact counts, top K, closest plan and pool candidates, runs the risk figures and the
-// portfolio optimizer, and alone writes the outputs. Without MPI (or with one rank) every
+// of the plan space (and of the pool-candidate pass, or of a schedule's phase space) on its own
+// GPU or CPU cores; rank 0 merges the exact counts, top K, closest plan, pool candidates and
+// candidate phases, runs the risk figures, the portfolio optimizer or the schedule search, and
+// alone writes the outputs. Without MPI (or with one rank) every
 // function here is the single-process identity.
 #include <cstdint>
 #include <exception>
@@ -14,6 +15,7 @@
 #include "dcplan/engine/engine.hpp"
 #include "dcplan/portfolio/portfolio.hpp"
 #include "dcplan/risk/risk.hpp"
+#include "dcplan/schedule/schedule.hpp"
 
 namespace dcplan::dist {
 
@@ -74,6 +76,20 @@ engine_result merge_results(const engine_result& mine, std::size_t top_k, bool p
 std::optional<portfolio_report> run_portfolio_ranks(const scenario& sc, const plan_space& sp,
                                                     backend_kind backend, const engine_options& opt,
                                                     const portfolio_options& popt);
+
+/// Rank `rank`'s share [begin, end) of `total` phases (MODEL.md "A phase"): contiguous, about
+/// total / size phase indices.
+std::pair<std::uint64_t, std::uint64_t> phase_share_of(std::uint64_t total, int rank, int size);
+
+/// The phase passes of every share in share order, merged: counts and phases summed, the
+/// candidates concatenated (index order, as the shares are) and reduced exactly (MODEL.md "A
+/// schedule"; detail/dominance.hpp). Other fields come from parts[0].
+phase_pass_result merge_phase_parts(const std::vector<phase_pass_result>& parts, objective o);
+
+/// A schedule run over the ranks: each rank's phase pass over its share (on `opt.backend`), its
+/// candidates reduced there, gathered on rank 0 with the counts, which reduces them again and
+/// searches; an empty optional on the other ranks. Without ranks, solve_schedule.
+std::optional<schedule_result> solve_schedule_ranks(const scenario& sc, schedule_options opt);
 
 /// Collective: rank 0's byte string on every rank.
 std::vector<char> broadcast_from_root(const std::vector<char>& mine);
