@@ -1,6 +1,7 @@
 // MODEL.md "Risk": plan-scenario evaluations per second (one plan's figures under one draw,
-// through the segmented sort to the quantiles) for the default scenario's top plans, on the CPU
-// and CUDA backends. The target: the top 100 plans under 10^4 draws in under a second on the CPU.
+// through the sort to the quantiles) for the default scenario's top plans, on the CPU and CUDA
+// backends. The aim on the CPU: 5x NumPy's plan rate, 100 plans x 10^6 draws in about a second
+// on two cores (docs/benchmarks.md, Risk).
 #include <benchmark/benchmark.h>
 
 #include <string>

@@ -473,6 +473,50 @@ TEST_CASE("random scenarios: the per-plan CPU rows equal the Thrust risk_batch b
   CHECK(checked >= 24);
 }
 
+TEST_CASE("long rows: the sort's first pass fused into the evaluation gives risk_batch's figures",
+          "[risk][backends][sort]") {
+  // Rows of at least detail::kFusedRow draws are spread into key ranges as they are evaluated,
+  // from the range of their first draws' keys. Wide factors put many keys outside that range (the
+  // first and last buckets), fixed prices give every draw the same TCO (one key), and a plain
+  // block every case between; each must equal the Thrust path bit for bit.
+  const char* blocks[] = {
+      "  energy_price: {lognormal_sigma: 0.25}\n  node_price: {lognormal_sigma: 0.15}\n"
+      "  cloud_price: {lognormal_sigma: 0.2}\n  mfu: {normal_sd: 0.05}\n"
+      "  delay_months: {triangular: [0, 2, 12]}\n",
+      "  energy_price: {lognormal_sigma: 1.5}\n  node_price: {lognormal_sigma: 1.2}\n"
+      "  cloud_price: {lognormal_sigma: 1.0}\n",
+      "  mfu: {normal_sd: 0.05}\n  delay_months: {triangular: [0, 2, 12]}\n",
+  };
+  const std::uint64_t S = detail::kFusedRow + 4097;
+  std::mt19937_64 rng(20261130);
+  for (const char* block : blocks) {
+    INFO(block);
+    const scenario sc = tiny_risk(fmt::format("  scenarios: {}\n  seed: 11\n{}", S, block));
+    const plan_space sp = build_space(sc);
+    std::vector<std::uint64_t> idx = all_indices(sp);
+    std::shuffle(idx.begin(), idx.end(), rng);
+    idx.resize(std::min<std::size_t>(idx.size(), 6));
+    const std::vector<risk_plan> plans = risk_plans_of(sp, idx);
+    const model_view v = make_model_view(sc);
+    std::vector<risk_draw> draws(S);
+    for (std::uint64_t k = 0; k < S; ++k) draws[k] = make_draw(make_risk_params(*sc.uncert), k);
+    std::vector<risk_figures> old(plans.size());
+    std::vector<double> tco(plans.size() * S);
+    std::vector<std::uint32_t> plan_of(plans.size() * S);
+    std::vector<std::uint8_t> flags(plans.size() * S);
+    detail::risk_batch(thrust::omp::par, v, plans.data(), plans.size(), draws.data(), S, tco.data(),
+                       plan_of.data(), flags.data(), old.data());
+    for (int threads : {1, 2}) {
+      const std::vector<risk_figures> now = evaluate_risk_cpu(sc, sp, idx, threads);
+      REQUIRE(now.size() == old.size());
+      for (std::size_t p = 0; p < plans.size(); ++p) {
+        INFO("plan " << idx[p] << ", " << threads << " threads");
+        CHECK(same_bits(now[p], old[p]));
+      }
+    }
+  }
+}
+
 TEST_CASE("risk objectives re-rank the top plans by p90 or CVaR, ties by the deterministic rank",
           "[risk][objective]") {
   for (const char* obj : {"p90_tco", "cvar95_tco"}) {

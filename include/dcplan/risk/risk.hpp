@@ -89,23 +89,35 @@ DCPLAN_HD double triangular_quantile(double low, double mode, double high, doubl
   return high - sqrt((1 - u) * w * (high - mode));
 }
 
-/// Draw k of MODEL.md "Risk": a pure function of (seed, k).
+/// The lognormal factor exp(sigma * N) of draw k from stream `stream` (1.0 when sigma is 0).
+DCPLAN_HD double lognormal_factor(const risk_params& p, std::uint64_t k, std::uint32_t stream,
+                                  double sigma) {
+  if (!(sigma > 0)) return 1.0;
+  double u1, u2;
+  risk_uniforms(p, k, stream, u1, u2);
+  return exp(sigma * box_muller(u1, u2));
+}
+
+/// Draw k of MODEL.md "Risk": a pure function of (seed, k). A factor that does not vary takes its
+/// neutral value without reading its stream (each factor has a stream of its own, so skipping
+/// one changes no other).
 DCPLAN_HD risk_draw make_draw(const risk_params& p, std::uint64_t k) {
   double u1, u2;
   risk_draw d;
-  risk_uniforms(p, k, stream_energy, u1, u2);
-  d.energy_factor = p.energy_sigma > 0 ? exp(p.energy_sigma * box_muller(u1, u2)) : 1.0;
-  risk_uniforms(p, k, stream_node, u1, u2);
-  d.node_factor = p.node_sigma > 0 ? exp(p.node_sigma * box_muller(u1, u2)) : 1.0;
-  risk_uniforms(p, k, stream_cloud, u1, u2);
-  d.cloud_factor = p.cloud_sigma > 0 ? exp(p.cloud_sigma * box_muller(u1, u2)) : 1.0;
-  risk_uniforms(p, k, stream_mfu, u1, u2);
-  d.mfu_noise = p.mfu_sd > 0 ? p.mfu_sd * box_muller(u1, u2) : 0.0;
-  risk_uniforms(p, k, stream_delay, u1, u2);
-  d.delay_months =
-      p.has_delay ? triangular_quantile(p.delay_low, p.delay_mode, p.delay_high, u1) : 0.0;
-  risk_uniforms(p, k, stream_mtbf, u1, u2);
-  d.mtbf_factor = p.mtbf_sigma > 0 ? exp(p.mtbf_sigma * box_muller(u1, u2)) : 1.0;
+  d.energy_factor = lognormal_factor(p, k, stream_energy, p.energy_sigma);
+  d.node_factor = lognormal_factor(p, k, stream_node, p.node_sigma);
+  d.cloud_factor = lognormal_factor(p, k, stream_cloud, p.cloud_sigma);
+  d.mfu_noise = 0.0;
+  if (p.mfu_sd > 0) {
+    risk_uniforms(p, k, stream_mfu, u1, u2);
+    d.mfu_noise = p.mfu_sd * box_muller(u1, u2);
+  }
+  d.delay_months = 0.0;
+  if (p.has_delay) {
+    risk_uniforms(p, k, stream_delay, u1, u2);
+    d.delay_months = triangular_quantile(p.delay_low, p.delay_mode, p.delay_high, u1);
+  }
+  d.mtbf_factor = lognormal_factor(p, k, stream_mtbf, p.mtbf_sigma);
   return d;
 }
 
@@ -168,16 +180,26 @@ DCPLAN_HD plan_figures evaluate_under_draw(const model_view& v, const risk_plan&
   return evaluate_plan(w, 0, 0, plan.cooling, 0, plan.sourcing, plan.nodes);
 }
 
-/// MODEL.md "Risk": the nearest-rank quantile q of S sorted values, v[ceil(q * S) - 1].
-DCPLAN_HD double nearest_rank(const double* sorted, std::uint64_t n, double q) {
+/// MODEL.md "Risk": the position ceil(q * S) - 1 of the nearest-rank quantile q of S sorted values.
+DCPLAN_HD std::uint64_t nearest_rank_index(std::uint64_t n, double q) {
   double r = ceil(q * static_cast<double>(n));
   if (r < 1) r = 1;
-  return sorted[static_cast<std::uint64_t>(r) - 1];
+  return static_cast<std::uint64_t>(r) - 1;
+}
+
+/// MODEL.md "Risk": the nearest-rank quantile q of S sorted values, v[ceil(q * S) - 1].
+DCPLAN_HD double nearest_rank(const double* sorted, std::uint64_t n, double q) {
+  return sorted[nearest_rank_index(n, q)];
+}
+
+/// MODEL.md "Risk": how many of S values CVaR95 averages, ceil(0.05 * S).
+DCPLAN_HD std::uint64_t cvar95_count(std::uint64_t n) {
+  return static_cast<std::uint64_t>(ceil(0.05 * static_cast<double>(n)));
 }
 
 /// MODEL.md "Risk": the mean of the largest ceil(0.05 * S) of S sorted values.
 DCPLAN_HD double cvar95(const double* sorted, std::uint64_t n) {
-  const std::uint64_t m = static_cast<std::uint64_t>(ceil(0.05 * static_cast<double>(n)));
+  const std::uint64_t m = cvar95_count(n);
   double sum = 0;
   for (std::uint64_t i = n - m; i < n; ++i) sum += sorted[i];
   return sum / static_cast<double>(m);
