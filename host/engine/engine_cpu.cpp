@@ -1,8 +1,10 @@
 // The CPU backend. Two paths over the same model: the default one prunes whole ranges of node
 // counts whose outcome is decided (detail/range_reduce.hpp) with OpenMP over pieces of
 // combinations; the reference path is detail::reduce_chunk under thrust::omp::par, the very code
-// the CUDA backend runs. Both give the same counts and top K; the tests hold them to it.
+// the CUDA backend runs. Both give the same counts and top K; the tests hold them to it. The
+// default path also gives the cost frontier from its own pass (detail/frontier_prune.hpp).
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <omp.h>
@@ -11,6 +13,7 @@
 #include "dcplan/engine/detail/omp_threads.hpp"
 #include "dcplan/engine/detail/range_reduce.hpp"
 #include "dcplan/engine/detail/cost_frontier.hpp"
+#include "dcplan/engine/detail/frontier_prune.hpp"
 #include "dcplan/engine/pool_candidates.hpp"
 #include "dcplan/engine/detail/reduce.hpp"
 #include "dcplan/engine/detail/sweep.hpp"
@@ -86,21 +89,98 @@ std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& o
   return acc;
 }
 
+/// One thread's share of the pruned path with the cost frontier: counts, top K, and the ranges
+/// that hold the near-feasible plans (detail/frontier_prune.hpp), or the plans themselves where
+/// the pass evaluates a combination plan by plan.
+struct alignas(64) pruned_acc {
+  thread_acc base;
+  detail::frontier_acc fr;
+  std::vector<detail::frontier_range> ranges;
+};
+
+/// reduce_range's frontier hook into one thread's pruned_acc.
+struct frontier_hook {
+  pruned_acc& a;
+  void near(const plan_figures& p, std::uint64_t index) {
+    a.fr.add(detail::frontier_point_of(p, index));
+  }
+  void range(int k, std::uint64_t lo, std::uint64_t hi, const plan_figures& first) {
+    const double score = first.effective_flops / first.tco;
+    a.ranges.push_back({k, lo, hi, std::isnan(score) ? 0.0 : score}); // sortable
+  }
+};
+
+/// The frontier of the points of every thread's frontier (`fr` of each accumulator).
+template <class Acc>
+std::vector<frontier_point> merged_frontier(std::vector<Acc>& acc) {
+  std::vector<frontier_point> points;
+  for (Acc& a : acc) {
+    a.fr.flush();
+    points.insert(points.end(), a.fr.front.begin(), a.fr.front.end());
+  }
+  std::sort(points.begin(), points.end(), frontier_before);
+  std::vector<frontier_point> out;
+  detail::merge_frontier(out, points);
+  return out;
+}
+
+// The cost frontier from what the pruned pass handed on (detail/frontier_prune.hpp): its ranges,
+// walked against the frontier so far. The ranges whose first plan gives the most FLOP/s per
+// dollar go first, as their plans are the likeliest to lie on the frontier and cover later
+// ranges; the order only affects the speed.
+std::vector<frontier_point> frontier_of_ranges(const scenario& sc, const plan_space& sp,
+                                               const engine_options& opt,
+                                               std::vector<pruned_acc>& acc) {
+  const model_view v = make_model_view(sc);
+  const space_view s = sp.view();
+  std::vector<detail::frontier_range> ranges;
+  for (pruned_acc& a : acc) {
+    ranges.insert(ranges.end(), a.ranges.begin(), a.ranges.end());
+    a.ranges = {};
+  }
+  std::sort(ranges.begin(), ranges.end(),
+            [](const detail::frontier_range& x, const detail::frontier_range& y) {
+              if (x.score != y.score) return x.score > y.score;
+              return x.k != y.k ? x.k < y.k : x.lo < y.lo;
+            });
+  // On one thread: the walk costs a few per cent of the pass, and in order each range meets
+  // every earlier range's plans (measured slower on two threads, docs/benchmarks.md).
+  detail::frontier_acc fr;
+  fr.front = merged_frontier(acc);
+  for (const detail::frontier_range& r : ranges) {
+    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+    detail::frontier_in_range(v, s, r.k, r.lo, r.hi, fr.view(),
+                              [&fr](const frontier_point& q) { fr.pending.push_back(q); });
+    fr.flush();
+  }
+  return std::move(fr.front);
+}
+
 engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_options& opt,
                         int threads) {
   const model_view v = make_model_view(sc);
   const space_view s = sp.view();
   const int obj = v.g.obj;
-  std::vector<thread_acc> acc =
-      for_pieces(sp, opt, threads, opt.top_k, true, [&](const piece& p, thread_acc& a) {
-        detail::reduce_range(v, s, p.combo, p.begin, p.end, a.counts,
-                             [&](const plan_figures& f, std::uint64_t index) {
-                               a.top.push(make_rank_key(f, obj, index));
-                             });
-      });
+  std::vector<pruned_acc> acc(threads);
+  for (auto& a : acc) a.base.top.k = opt.top_k;
+  // One pass: counts, top K and, when wanted, where the frontier's plans lie.
+  for_pieces_into(sp, opt, std::uint64_t{1} << 27, true, acc, [&](const piece& p, pruned_acc& a) {
+    const auto push = [&](const plan_figures& f, std::uint64_t index) {
+      a.base.top.push(make_rank_key(f, obj, index));
+    };
+    if (opt.want_frontier)
+      detail::reduce_range(v, s, p.combo, p.begin, p.end, a.base.counts, push, frontier_hook{a});
+    else
+      detail::reduce_range(v, s, p.combo, p.begin, p.end, a.base.counts, push);
+  });
   engine_result r;
+  if (opt.want_frontier) {
+    r.frontier = frontier_of_ranges(sc, sp, opt, acc);
+    r.has_frontier = true;
+  }
   std::vector<rank_key> all;
-  for (const auto& a : acc) {
+  for (const auto& pa : acc) {
+    const thread_acc& a = pa.base;
     for (int k = 0; k < kReasonCount; ++k) r.counts[k] += a.counts[k];
     all.insert(all.end(), a.top.heap.begin(), a.top.heap.end());
   }
@@ -150,16 +230,9 @@ struct alignas(64) sweep_acc {
   thread_acc base;
   bool want_frontier = false;
   int obj = 0;
-  bool inference = false;              // the closest plan by tokens/s (detail::closest_figure)
-  std::vector<frontier_point> front;   // this thread's frontier so far, frontier_before order
-  std::vector<frontier_point> pending; // points its frontier did not cover when they came
+  bool inference = false; // the closest plan by tokens/s (detail::closest_figure)
+  detail::frontier_acc fr;
 
-  void flush() {
-    if (pending.empty()) return;
-    std::sort(pending.begin(), pending.end(), frontier_before);
-    detail::merge_frontier(front, pending);
-    pending.clear();
-  }
   void operator()(const plan_figures& p, std::uint64_t index) {
     if (p.reason == feasible) base.top.push(make_rank_key(p, obj, index));
     const double c = detail::closest_figure(inference, p);
@@ -167,11 +240,7 @@ struct alignas(64) sweep_acc {
       base.closest_flops = c;
       base.closest_index = index;
     }
-    if (!want_frontier) return;
-    const frontier_point q = detail::frontier_point_of(p, index);
-    if (detail::frontier_view_covers({front.data(), front.size()}, q)) return;
-    pending.push_back(q);
-    if (pending.size() >= 1024) flush();
+    if (want_frontier) fr.add(detail::frontier_point_of(p, index));
   }
 };
 
@@ -198,15 +267,12 @@ engine_result sweep_path(const scenario& sc, const plan_space& sp, const engine_
     std::uint64_t counts[kReasonCount] = {};
     detail::sweep_nodes(v, k, s.node_step, s.starts[pc.combo], pc.begin, pc.end, 1, counts, a);
     for (int r = 0; r < kReasonCount; ++r) a.base.counts[r] += counts[r];
-    a.flush();
   });
   engine_result r;
   std::vector<rank_key> all;
-  std::vector<frontier_point> points;
   for (const auto& a : acc) {
     for (int k = 0; k < kReasonCount; ++k) r.counts[k] += a.base.counts[k];
     all.insert(all.end(), a.base.top.heap.begin(), a.base.top.heap.end());
-    points.insert(points.end(), a.front.begin(), a.front.end());
     if (a.base.closest_flops > r.closest_flops ||
         (a.base.closest_flops == r.closest_flops && a.base.closest_index < r.closest_index)) {
       r.closest_flops = a.base.closest_flops;
@@ -217,8 +283,7 @@ engine_result sweep_path(const scenario& sc, const plan_space& sp, const engine_
   if (all.size() > opt.top_k) all.resize(opt.top_k);
   r.top = std::move(all);
   if (opt.want_frontier) {
-    std::sort(points.begin(), points.end(), frontier_before);
-    detail::merge_frontier(r.frontier, points);
+    r.frontier = merged_frontier(acc);
     r.has_frontier = true;
   }
   return r;
@@ -296,8 +361,8 @@ engine_result evaluate_plans_cpu(const scenario& sc, const plan_space& sp,
   r.plans_evaluated = range_e - range_b;
   r.has_closest = r.closest_flops >= 0;
   if (opt.want_frontier && !r.has_frontier) {
-    // The pruned pass, or with `thrust` the plain Thrust pass; the sweep made its own.
-    r.frontier = opt.reference ? frontier_pass(sc, sp, opt) : cost_frontier_pruned_cpu(sc, sp, opt);
+    // The Thrust path's own pass; the pruned pass and the sweep made theirs as they went.
+    r.frontier = frontier_pass(sc, sp, opt);
     r.has_frontier = true;
   }
   return r;

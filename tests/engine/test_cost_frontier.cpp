@@ -1,5 +1,7 @@
 // The cost frontier of the CPU backend against a brute-force host reference on random small
-// scenarios: every chunk size and thread count gives exactly the reference's points.
+// scenarios: every chunk size and thread count gives exactly the reference's points. The pruned
+// path's frontier (detail/frontier_prune.hpp) against the every-plan sweep's on random scenarios
+// of every kind, and its pieces (the galloping look-ups, the walk over one range) alone.
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -9,9 +11,12 @@
 #include <fmt/format.h>
 
 #include "dcplan/engine/detail/cost_frontier.hpp"
+#include "dcplan/engine/detail/frontier_prune.hpp"
 #include "dcplan/engine/engine.hpp"
+#include "dcplan/model/errors.hpp"
 #include "dcplan/scenario/space.hpp"
 #include "helpers.hpp"
+#include "random_scenario.hpp"
 
 using namespace dcplan;
 
@@ -209,6 +214,7 @@ TEST_CASE("merge_frontier keeps the points that rise above every earlier one", "
       front, {{9, 1.5, 3.0, 0}, {10, 2.0, 3.0, 0}, {11, 5.0, 5.0, 0}, {12, 6.0, 7.0, 0}});
   // 9 covers 1 (cheaper, same eff); 10 ties 1 but comes later; 11 is covered by 2.
   std::vector<std::uint64_t> idx;
+  idx.reserve(front.size());
   for (const auto& p : front) idx.push_back(p.index);
   CHECK(idx == std::vector<std::uint64_t>{0, 9, 2, 12});
   const detail::frontier_view view{front.data(), front.size()};
@@ -217,4 +223,152 @@ TEST_CASE("merge_frontier keeps the points that rise above every earlier one", "
   CHECK(detail::frontier_view_covers(view, {20, 1.5, 3.0, 0}));      // tie, later index
   CHECK_FALSE(detail::frontier_view_covers(view, {5, 1.5, 3.0, 0})); // tie, earlier index
   CHECK_FALSE(detail::frontier_view_covers(view, {20, 100.0, 8.0, 0}));
+}
+
+TEST_CASE("gallop_first finds the first true index from any hint", "[frontier]") {
+  std::mt19937_64 rng(7);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const std::uint64_t n = std::uniform_int_distribution<std::uint64_t>(0, 70)(rng);
+    const std::uint64_t t = std::uniform_int_distribution<std::uint64_t>(0, n)(rng); // answer
+    const std::uint64_t hint = std::uniform_int_distribution<std::uint64_t>(0, n + 2)(rng);
+    INFO("n " << n << " answer " << t << " hint " << hint);
+    CHECK(detail::gallop_first(n, hint, [t](std::uint64_t i) { return i >= t; }) == t);
+  }
+}
+
+TEST_CASE("frontier_cursor answers as the plain look-ups do, in any order of queries",
+          "[frontier]") {
+  std::mt19937_64 rng(11);
+  const auto uni = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
+  for (int trial = 0; trial < 200; ++trial) {
+    // A frontier on a coarse grid, so that queries often tie a point's figures.
+    std::vector<frontier_point> front;
+    double tco = 0, eff = 0;
+    const int n = std::uniform_int_distribution<int>(0, 40)(rng);
+    for (int i = 0; i < n; ++i) {
+      tco += std::floor(uni(1, 4));
+      eff += std::floor(uni(1, 4));
+      front.push_back({static_cast<std::uint64_t>(100 + i), tco, eff, 0});
+    }
+    const detail::frontier_view view{front.data(), front.size()};
+    detail::frontier_cursor cur{view};
+    for (int q = 0; q < 50; ++q) {
+      const frontier_point p{static_cast<std::uint64_t>(uni(0, 200)), std::floor(uni(0, tco + 3)),
+                             std::floor(uni(0, eff + 3)), 0};
+      CHECK(cur.covers(p) == detail::frontier_view_covers(view, p));
+      // The box check: some point with TCO below p's and eff at least p's.
+      bool any = false;
+      for (const frontier_point& f : front) any = any || (f.tco < p.tco && f.eff >= p.eff);
+      CHECK(cur.covers_box(p.tco, p.eff) == any);
+    }
+  }
+}
+
+namespace {
+
+// The sorted indices of a frontier's points.
+std::vector<std::uint64_t> indices(const std::vector<frontier_point>& pts) {
+  std::vector<std::uint64_t> out;
+  out.reserve(pts.size());
+  for (const frontier_point& p : pts) out.push_back(p.index);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("one range's walk hands on exactly the frontier's plans it holds", "[frontier]") {
+  // Against the whole frontier, a range's walk may skip every plan but the frontier's own
+  // (no frontier plan is covered); against an empty one it must hand on every near-feasible plan.
+  int ranges = 0, skipped = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const scenario sc = load_scenario_text(random_scenario(seed), "random.yaml", ".");
+    const plan_space sp = build_space(sc);
+    engine_options opt;
+    opt.want_frontier = true;
+    opt.reference = true; // the every-plan sweep, checked against brute force above
+    const std::vector<frontier_point> want = evaluate_plans_cpu(sc, sp, opt).frontier;
+    const detail::frontier_view full{want.data(), want.size()}, none{nullptr, 0};
+    const model_view v = make_model_view(sc);
+    const space_view s = sp.view();
+    for (std::size_t k = 0; k < sp.combos.size(); ++k) {
+      const std::uint64_t count = sp.combos[k].count, base = sp.starts[k];
+      for (const auto& [lo, hi] : {std::pair<std::uint64_t, std::uint64_t>{0, count},
+                                   {count / 3, count},
+                                   {count / 5, count / 2}}) {
+        INFO("seed " << seed << " combination " << k << " [" << lo << ", " << hi << ")");
+        std::vector<frontier_point> got, all;
+        detail::frontier_in_range(v, s, static_cast<int>(k), lo, hi, full,
+                                  [&](const frontier_point& q) { got.push_back(q); });
+        detail::frontier_in_range(v, s, static_cast<int>(k), lo, hi, none,
+                                  [&](const frontier_point& q) { all.push_back(q); });
+        std::vector<frontier_point> in_range, near;
+        for (const frontier_point& p : want)
+          if (p.index >= base + lo && p.index < base + hi) in_range.push_back(p);
+        for (std::uint64_t j = lo; j < hi; ++j) {
+          const plan_figures f = evaluate_index(v, s, base + j);
+          if (f.near_feasible) near.push_back(detail::frontier_point_of(f, base + j));
+        }
+        CHECK(indices(got) == indices(in_range));
+        CHECK(indices(all) == indices(near));
+        ++ranges;
+        skipped += near.size() > got.size();
+      }
+    }
+  }
+  CHECK(ranges > 100);
+  CHECK(skipped > 20);
+}
+
+TEST_CASE("the pruned path's frontier equals the every-plan sweep's on random scenarios",
+          "[frontier][random]") {
+  // Training targets with and without goodput (whose combinations the pruned path evaluates plan
+  // by plan) and inference targets (whose replica test fails on a prefix), every thread count,
+  // and a share of the space (docs/distributed.md) that cuts combinations in two.
+  std::mt19937_64 rng(20261130);
+  int checked = 0, nonempty = 0;
+  for (int trial = 0; trial < 120; ++trial) {
+    const int kind = trial % 3; // plain, goodput, inference
+    const std::string text = test::random_scenario(rng, kind == 1, kind == 2);
+    scenario sc;
+    plan_space sp;
+    try {
+      sc = load_scenario_text(text, "random.yaml", ".");
+      sp = build_space(sc);
+    } catch (const input_error&) {
+      continue;
+    }
+    if (sp.total > 1000000) continue;
+    INFO(text);
+    for (const auto& [b, e] : {std::pair<std::uint64_t, std::uint64_t>{0, sp.total},
+                               {sp.total / 3, sp.total - sp.total / 4}}) {
+      engine_options ref;
+      ref.want_frontier = true;
+      ref.reference = true;
+      ref.range_begin = b;
+      ref.range_end = e;
+      const std::vector<frontier_point> want = evaluate_plans_cpu(sc, sp, ref).frontier;
+      nonempty += !want.empty();
+      for (int threads : {1, 2}) {
+        engine_options opt = ref;
+        opt.reference = false;
+        opt.threads = threads;
+        INFO("range [" << b << ", " << e << ") threads " << threads);
+        const engine_result r = evaluate_plans_cpu(sc, sp, opt);
+        REQUIRE(r.has_frontier);
+        REQUIRE(r.frontier.size() == want.size());
+        for (std::size_t i = 0; i < want.size(); ++i) {
+          CHECK(r.frontier[i].index == want[i].index);
+          CHECK(r.frontier[i].tco == want[i].tco);
+          CHECK(r.frontier[i].eff == want[i].eff);
+          CHECK(r.frontier[i].capex == want[i].capex);
+        }
+      }
+    }
+    ++checked;
+  }
+  CHECK(checked >= 60);
+  CHECK(nonempty >= 40);
 }

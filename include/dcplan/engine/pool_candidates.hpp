@@ -132,7 +132,8 @@ private:
 /// The pool candidates on the CPU (OpenMP policy), on CUDA, or on the backend `kind` names.
 pool_candidates_result find_pool_candidates_cpu(const scenario& sc, const plan_space& sp,
                                                 const engine_options& opt);
-/// The cost frontier (cost_frontier.hpp) by the pruned pass on the CPU (the engine's default).
+/// The cost frontier (cost_frontier.hpp) by the pool candidates' pruned pass on the CPU; the
+/// engine's own pruned path finds it with detail/frontier_prune.hpp.
 std::vector<frontier_point> cost_frontier_pruned_cpu(const scenario& sc, const plan_space& sp,
                                                      const engine_options& opt);
 pool_candidates_result find_pool_candidates_cuda(const scenario& sc, const plan_space& sp,

@@ -42,6 +42,7 @@
 //   plan by plan, as are the ranking keys.
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "dcplan/model/macros.hpp"
@@ -95,20 +96,33 @@ DCPLAN_HD std::uint64_t first_true(std::uint64_t lo, std::uint64_t hi, Pred pred
 
 DCPLAN_HD bool fails(const plan_figures& p, int test) { return (p.failed >> test) & 1u; }
 
-/// A sweep_nodes sink that hands on the feasible plans only.
-template <class OnFeasible>
-struct feasible_only {
+/// reduce_range's frontier hook when no cost frontier is wanted: nothing is handed on.
+struct no_frontier {
+  DCPLAN_HD void near(const plan_figures&, std::uint64_t) {}
+  DCPLAN_HD void range(int, std::uint64_t, std::uint64_t, const plan_figures&) {}
+};
+
+/// A sweep_nodes sink that hands on the feasible plans to `on_feasible` and the near-feasible
+/// ones to the frontier hook.
+template <class OnFeasible, class Frontier>
+struct plan_by_plan_sink {
   OnFeasible& on_feasible;
+  Frontier& frontier;
   DCPLAN_HD void operator()(const plan_figures& p, std::uint64_t index) {
     if (p.reason == feasible) on_feasible(p, index);
+    frontier.near(p, index); // sweep_nodes hands on near-feasible plans only
   }
 };
 
 /// Counts plans [b, e) of combination `k` by reason and hands each feasible plan (its figures
-/// and index) to `on_feasible`.
-template <class OnFeasible>
+/// and index) to `on_feasible`. For the cost frontier (frontier_prune.hpp), `frontier.near(p,
+/// index)` receives the near-feasible plans of the combinations evaluated plan by plan, and
+/// `frontier.range(k, lo, hi, first)` the offsets [lo, hi) that hold every other near-feasible
+/// plan of [b, e) (`first` is plan b's figures).
+template <class OnFeasible, class Frontier = no_frontier>
 DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, std::uint64_t b,
-                            std::uint64_t e, std::uint64_t* counts, OnFeasible on_feasible) {
+                            std::uint64_t e, std::uint64_t* counts, OnFeasible on_feasible,
+                            Frontier&& frontier = Frontier{}) {
   const combo& cb = sp.combos[k];
   const std::uint64_t base = sp.starts[k];
   const auto plan = [&](std::uint64_t j) {
@@ -143,7 +157,7 @@ DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, st
     // figures and evaluates each plan exactly as evaluate_plan does.
     const combo_figures kf =
         combo_figures_of(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing);
-    feasible_only<OnFeasible> sink{on_feasible};
+    plan_by_plan_sink<OnFeasible, std::remove_reference_t<Frontier>> sink{on_feasible, frontier};
     sweep_nodes(v, kf, sp.node_step, base, b, P, 1, counts, sink);
     return;
   }
@@ -158,7 +172,11 @@ DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, st
           ? first_true(R, P, [&](std::uint64_t j) { return !fails(plan(j), reason_target); })
           : R;
   counts[reason_target] += T - R;
-  if (T == P) return;
+  if (T == P) {
+    // Test 7 does not depend on n: failing it, no plan of the range is near-feasible.
+    if (R < P && !fails(first, reason_deadline)) frontier.range(k, R, P, first);
+    return;
+  }
   if (fails(first, reason_deadline)) {
     counts[reason_deadline] += P - T;
     return;
@@ -168,6 +186,7 @@ DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, st
           ? first_true(T, P, [&](std::uint64_t j) { return plan(j).capex > v.g.budget_capex_usd; })
           : P;
   counts[reason_budget] += P - C;
+  if (R < C) frontier.range(k, R, C, first); // [C, P) fails the capex budget
   for (std::uint64_t j = T; j < C; ++j) {
     const plan_figures p = plan(j);
     if (p.reason == feasible) {
