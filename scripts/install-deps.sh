@@ -8,7 +8,7 @@ packages=(cmake make g++ ninja-build python3 libcli11-dev catch2 libbenchmark-de
           libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libthrust-dev
           clang-format clang-tidy  # scripts/lint.sh (CI)
           coinor-cbc python3-scipy  # MILP cross-checks of the portfolio optimizer (CBC; HiGHS in SciPy)
-          coinor-libclp-dev  # the LP bound of the schedule search (docs/schedules.md)
+          coinor-libclp-dev coinor-libcgl-dev  # the LP bound and cuts of the schedule search (docs/schedules.md)
           libopenmpi-dev openmpi-bin)  # MPI ranks (docs/distributed.md) and their tests
 
 missing=()

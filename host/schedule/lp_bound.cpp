@@ -2,7 +2,18 @@
 // states the LP and why the value returned never exceeds a schedule's objective.
 #include "dcplan/schedule/detail/lp_bound.hpp"
 
+#include <CglFlowCover.hpp>
+#include <CglGomory.hpp>
+#include <CglKnapsackCover.hpp>
+#include <CglMixedIntegerRounding2.hpp>
+#include <CglProbing.hpp>
+#include <CglTwomir.hpp>
+#include <CglZeroHalf.hpp>
 #include <ClpSimplex.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <OsiClpSolverInterface.hpp>
+#include <OsiCuts.hpp>
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -22,6 +33,7 @@ struct lp_bound::impl {
   std::vector<double> value, cost, row_lo, row_up, col_lo, col_up;
   double cost_scale = 1;
   std::vector<double> reduced; // d = c - A^T y of the last solve, unscaled
+  std::vector<int> pool_row;   // candidate -> its pool's row
 };
 
 lp_bound::lp_bound(const scenario& sc, const std::vector<phase>& cands, objective o)
@@ -69,6 +81,7 @@ lp_bound::lp_bound(const scenario& sc, const std::vector<phase>& cands, objectiv
     if (it == pool_row.end())
       it = pool_row.emplace(std::make_tuple(p.fig.d, site, m), add_row(1, false)).first;
     cols[j].emplace_back(it->second, 1.0);
+    m_->pool_row.push_back(it->second);
   }
   double most = 0;
   for (const phase& p : cands) most = std::max(most, std::fabs(phase_objective(p, o)));
@@ -96,6 +109,88 @@ void lp_bound::set_column(std::size_t j, double lo, double hi) {
   m_->col_lo[j] = lo;
   m_->col_up[j] = hi;
   m_->lp.setColumnBounds(static_cast<int>(j), lo, hi);
+}
+
+void lp_bound::require_pool(std::size_t j, bool open) {
+  const int row = m_->pool_row[j];
+  const double lo = open ? 1 - kWiden : -COIN_DBL_MAX;
+  m_->row_lo[static_cast<std::size_t>(row)] = lo;
+  m_->lp.setRowLower(row, lo);
+}
+
+int lp_bound::add_root_cuts(int rounds) {
+  // The cuts are found on a copy of the LP held by an Osi interface, every column integer, and
+  // then appended to this LP.
+  auto* copy = new ClpSimplex(m_->lp); // NOLINT(cppcoreguidelines-owning-memory): si owns it
+  OsiClpSolverInterface si(copy, true);
+  si.messageHandler()->setLogLevel(0);
+  const int n = si.getNumCols();
+  const int base = si.getNumRows();
+  for (int j = 0; j < n; ++j) si.setInteger(j);
+  si.initialSolve();
+  if (!si.isProvenOptimal()) return 0;
+  CglKnapsackCover knapsack;
+  CglMixedIntegerRounding2 mir;
+  CglGomory gomory;
+  CglFlowCover flow;
+  CglZeroHalf zero_half;
+  CglTwomir two_mir;
+  CglProbing probing;
+  probing.setUsingObjective(0); // cuts valid for every schedule, whatever its objective
+  CglCutGenerator* const gens[] = {&probing, &knapsack, &mir, &two_mir, &gomory, &flow, &zero_half};
+  double last = si.getObjValue();
+  for (int r = 0; r < rounds; ++r) {
+    OsiCuts cuts;
+    for (CglCutGenerator* g : gens) g->generateCuts(si, cuts);
+    if (cuts.sizeRowCuts() == 0) break;
+    si.applyCuts(cuts);
+    si.resolve();
+    if (!si.isProvenOptimal()) break;
+    // Cuts the LP no longer leans on (zero dual) are dropped, so that the rows stay few.
+    std::vector<int> slack;
+    for (int i = base; i < si.getNumRows(); ++i)
+      if (std::fabs(si.getRowPrice()[i]) < 1e-12) slack.push_back(i);
+    if (!slack.empty()) {
+      si.deleteRows(static_cast<int>(slack.size()), slack.data());
+      si.resolve();
+      if (!si.isProvenOptimal()) break;
+    }
+    const double now = si.getObjValue();
+    if (now - last <= 1e-7 * std::max(1.0, std::fabs(last))) break;
+    last = now;
+  }
+  // Every cut found, widened like the model's rows: by kWiden of the larger of its right-hand
+  // side and its largest coefficient, so that a schedule meeting it exactly meets it with room.
+  const CoinPackedMatrix* by_row = si.getMatrixByRow();
+  const int added = si.getNumRows() - base;
+  for (int i = base; i < si.getNumRows(); ++i) {
+    const CoinShallowPackedVector row = by_row->getVector(i);
+    double big = 1;
+    for (int k = 0; k < row.getNumElements(); ++k)
+      big = std::max(big, std::fabs(row.getElements()[k]));
+    double lo = si.getRowLower()[i], up = si.getRowUpper()[i];
+    if (lo > -COIN_DBL_MAX) lo -= kWiden * std::max(big, std::fabs(lo));
+    if (up < COIN_DBL_MAX) up += kWiden * std::max(big, std::fabs(up));
+    m_->lp.addRow(row.getNumElements(), row.getIndices(), row.getElements(), lo, up);
+    m_->row_lo.push_back(lo);
+    m_->row_up.push_back(up);
+  }
+  // The column-wise copy the Lagrangian bound reads, with the cuts' entries.
+  const CoinPackedMatrix* m = m_->lp.matrix();
+  m_->start.clear();
+  m_->index.clear();
+  m_->value.clear();
+  for (int j = 0; j < n; ++j) {
+    m_->start.push_back(static_cast<int>(m_->index.size()));
+    const CoinBigIndex s0 = m->getVectorStarts()[j];
+    for (int k = 0; k < m->getVectorLengths()[j]; ++k) {
+      m_->index.push_back(m->getIndices()[s0 + k]);
+      m_->value.push_back(m->getElements()[s0 + k]);
+    }
+  }
+  m_->start.push_back(static_cast<int>(m_->index.size()));
+  m_->lp.dual(); // from scratch: the rows changed
+  return added;
 }
 
 double lp_bound::value(std::size_t j) const { return m_->lp.primalColumnSolution()[j]; }

@@ -150,7 +150,7 @@ TEST_CASE("the small golden's schedule meets every constraint") {
 TEST_CASE("the LP bound at random nodes never exceeds the best completion, by brute force") {
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> u(0.0, 4.0e17);
-  int checked = 0, infeasible_nodes = 0, fixings = 0;
+  int checked = 0, infeasible_nodes = 0, fixings = 0, cuts = 0;
   for (int trial = 0; trial < 10; ++trial) {
     scenario sc = load_scenario(kSmall);
     for (double& d : sc.schedule->demand_effective_flops) d = u(rng);
@@ -163,6 +163,9 @@ TEST_CASE("the LP bound at random nodes never exceeds the best completion, by br
     std::vector<std::vector<std::size_t>> P;
     for (auto& kv : by_pool) P.push_back(kv.second);
     detail::lp_bound lp(sc, c, sc.obj);
+    // Two trials in three with the root's cuts (lp_bound.hpp, add_root_cuts): they must hold for
+    // every schedule, so the bounds below must too.
+    if (trial % 3 != 0) cuts += lp.add_root_cuts(20);
     for (int node = 0; node < 12; ++node) {
       // A node: pools 0..k-1 decided at random (0: none, i: P[q][i - 1]), the rest free.
       const std::size_t k = std::uniform_int_distribution<std::size_t>(0, P.size())(rng);
@@ -215,6 +218,7 @@ TEST_CASE("the LP bound at random nodes never exceeds the best completion, by br
     }
   }
   CHECK(fixings > 100);
+  CHECK(cuts > 0);
   REQUIRE(checked > 0);
   CHECK(checked + infeasible_nodes == 120);
 }

@@ -42,8 +42,18 @@ public:
   lp_bound(const lp_bound&) = delete;
   lp_bound& operator=(const lp_bound&) = delete;
 
+  /// Strengthens the LP with cuts (COIN-OR Cgl: knapsack covers, mixed-integer rounding,
+  /// Gomory, flow covers, zero-half) found on the LP with every column free and integer, in up
+  /// to `rounds` rounds while the LP's value rises; returns how many rows it added. Each cut is
+  /// valid for every 0/1 point of the LP (so for every schedule, at any node) and is widened
+  /// like the model's rows, so the bound stays a bound. Call before any column is fixed.
+  int add_root_cuts(int rounds);
   /// Sets candidate j's column to [lo, hi] (lo, hi in {0, 1}).
   void set_column(std::size_t j, double lo, double hi);
+  /// Requires (open) or no longer requires a phase of candidate j's pool: its pool row becomes
+  /// sum x >= 1 (widened like every row, see above) as well as <= 1. A schedule of a node whose
+  /// pool holds a phase meets the row, so the bound stays valid.
+  void require_pool(std::size_t j, bool open);
   /// A proven lower bound on the objective of every schedule that meets the column fixings;
   /// +infinity when the relaxation has no feasible point.
   double solve();

@@ -1,33 +1,41 @@
 #pragma once
-// The exact schedule search (MODEL.md "A schedule"; docs/schedules.md): a depth-first branch
-// and bound over pools (site, sourcing, d), the pools with the largest phases first, each pool
-// taking one of its candidates (in the order of their values in the node's LP) or none.
+// The exact schedule search (MODEL.md "A schedule"; docs/schedules.md): an LP-based branch and
+// bound over the reduced candidates, best bound first with dives.
 //
-// Pruning, each valid for every completion of a partial schedule:
-// - capacity: the phases still to choose add at most, to period t, the sum over the remaining
-//   pools of the largest effective FLOP/s of a candidate serving t; a node whose covered FLOP/s
-//   plus that is below a period's demand has no feasible completion.
-// - cost: a dual bound of the covering LP. For any y_t >= 0 with, for every remaining candidate
-//   p, the sum of y_t over the periods p serves <= objective(p) / effective_flops(p), any
-//   completion costs at least sum_t residual_t * y_t (each phase's objective pays for the
-//   FLOP/s it adds to each period it serves at these prices). Only each serving window's least
-//   ratio matters, so y is built by coordinate ascent over at most 55 windows; any y so built
-//   satisfies every constraint, which is all the bound needs.
-// - LP: the LP relaxation of the rest with every row of MODEL.md "A schedule" (demand, site
-//   limits, capex budgets, one phase per pool), solved by CLP and returned as a proven bound;
-//   lp_bound.hpp states why it never exceeds a completion's objective. A node is pruned only
-//   when a bound exceeds the incumbent by kSlack (1e-9) of it, so never a schedule within the
-//   1e-12 tie window.
-// - limits: a phase that breaks a site's limit or the period's capex budget is never added
-//   (every phase's use is >= 0, so adding more never repairs it).
-// - reduced costs: with a node's LP duals, a schedule of the node holding candidate j costs at
-//   least the node's bound + d_j (lp_bound.hpp, reduced_cost); such children are skipped and
-//   such columns fixed to 0 below the node (at the root, for the whole search) once that exceeds
-//   the incumbent by kSlack.
-// Incumbents come from leaves and from rounding LP solutions (rounding.hpp); both are checked
-// exactly and only lower the incumbent, so they change what is pruned, never the result.
-// Leaves are rechecked exactly (sums in key order, MODEL.md), and every schedule within the
-// tie window of the best is kept until the end, where MODEL.md's tie rule picks one.
+// The LP (lp_bound.hpp) has every row of MODEL.md "A schedule" (demand, site limits, capex
+// budgets, one phase per pool) and, from the root, cuts that every schedule meets (COIN-OR
+// Cgl: knapsack covers, mixed-integer rounding, Gomory, flow covers, zero-half, probing;
+// lp_bound.hpp, add_root_cuts). A node is the root's LP with some fixings; its bound is the
+// Lagrangian bound of its LP's duals, a proven lower bound on every schedule of the node.
+//
+// Branching, each a partition of the node's schedules (a schedule without a phase of the pool
+// may lie in both children of the second rule: that costs nodes, never exactness):
+// - a pool whose LP sum is fractional: it holds a phase (its row becomes sum x >= 1) or none
+//   (its columns to 0);
+// - else a pool whose LP mass is split over several candidates: the candidates up to a split
+//   point (in key order) to 0, or those after it;
+// - else the LP solution is integral: it is offered as a schedule, and while the node's bound
+//   leaves room for another schedule of the tie window the node branches on one column
+//   (x_j = 1 or x_j = 0).
+// Which pool: pseudocosts (the mean rise of the bound per unit of LP mass moved, learned from
+// every child solved), the product of the two sides' estimates; before any is learned, the
+// fractional part times the pool's mean objective. Order only: any choice is exact.
+//
+// Pruning, each valid for every schedule it removes:
+// - bound: a node whose bound exceeds the incumbent by kSlack (1e-9) of it, or whose LP is
+//   infeasible (confirmed from scratch), holds no schedule of the 1e-12 tie window;
+// - reduced costs: with the root LP's duals, every schedule holding candidate j costs at least
+//   the root bound + d_j (lp_bound.hpp, reduced_cost); j is banned once that exceeds the
+//   incumbent by kSlack. The root repeats bans and cuts while its bound rises: a cut found with
+//   banned columns at 0 holds for every schedule that can still be in the tie window;
+// - x_j = 1 children are skipped when the node's bound + d_j exceeds the incumbent by kSlack.
+// Incumbents come from integral LP solutions and from rounding LP solutions (rounding.hpp);
+// every schedule is checked exactly (check_schedule, sums in key order) and only lowers the
+// incumbent, so it changes what is pruned, never the result. Every schedule within the tie
+// window of the best is kept until the end, where MODEL.md's tie rule picks one.
+//
+// A work limit stops the search after that many nodes (LP solves); the proven lower bound is
+// then the least bound of the nodes not yet examined (and the best schedule's objective).
 #include <cstdint>
 #include <vector>
 
