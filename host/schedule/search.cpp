@@ -31,10 +31,13 @@ constexpr int kCutRounds = 20; // rounds of root cuts (lp_bound.hpp, add_root_cu
 constexpr int kRootPasses = 3; // root passes of bans and cuts once an incumbent is known // an LP
                                // value this close to 0 or 1 counts as 0 or 1
 
-// A node of the tree: the fixings that define it on top of the root's, each id << 2 | code
-// (code kFixZero / kFixOne: column id to 0 / 1; kFixOpen: pool id must hold a phase), and a
-// lower bound on every schedule in it (its parent's LP bound).
-constexpr std::uint32_t kFixZero = 0, kFixOne = 1, kFixOpen = 2;
+// A node of the tree: the fixings that define it on top of the root's, each id << 3 | code,
+// and a lower bound on every schedule in it (its parent's LP bound). Codes: kFixZero / kFixOne,
+// column id to 0 / 1; kFixOpen / kFixClose, pool id must hold a phase / its columns to 0;
+// kFixUpTo / kFixAfter, the columns of candidate id's pool up to and including it / after it (in
+// key order) to 0. A branching is one or two entries, whatever the pool's size.
+constexpr std::uint32_t kFixZero = 0, kFixOne = 1, kFixOpen = 2, kFixClose = 3, kFixUpTo = 4,
+                        kFixAfter = 5;
 struct node {
   double bound;
   std::uint64_t seq; // creation order: equal bounds are taken oldest first (deterministic)
@@ -61,9 +64,11 @@ public:
     std::size_t k = 0;
     for (auto& kv : at) kv.second = k++;
     pool_of_.resize(cands.size());
+    pos_.resize(cands.size());
     pools_.resize(k);
     for (std::size_t i = 0; i < cands.size(); ++i) {
       pool_of_[i] = at[std::make_tuple(cands[i].fig.d, cands[i].key.site, cands[i].key.sourcing)];
+      pos_[i] = pools_[pool_of_[i]].size();
       pools_[pool_of_[i]].push_back(i);
     }
     state_.assign(cands.size(), kFree);
@@ -149,6 +154,7 @@ private:
   std::uint64_t limit_;
   const std::vector<phase>& cands_;
   std::vector<std::size_t> pool_of_;
+  std::vector<std::size_t> pos_; // candidate -> its position in its pool (key order)
   std::vector<std::vector<std::size_t>> pools_;
   std::vector<char> state_;           // the current node's fixing of each column
   std::vector<std::uint32_t> fixed_;  // the columns the current node fixes
@@ -224,18 +230,37 @@ private:
 
   // Applies fixing f on top of the current ones.
   void apply_fix(std::uint32_t f) {
-    const std::uint32_t id = f >> 2;
-    if ((f & 3) == kFixOpen) {
+    const std::uint32_t id = f >> 3;
+    switch (f & 7) {
+    case kFixOpen:
       if (!open_pool_[id]) {
         open_pool_[id] = 1;
         opened_.push_back(id);
         lp_.require_pool(pools_[id].front(), true);
       }
       return;
+    case kFixClose:
+      for (std::size_t j : pools_[id]) zero(j);
+      return;
+    case kFixUpTo:
+    case kFixAfter: {
+      const std::vector<std::size_t>& pool = pools_[pool_of_[id]];
+      const bool up_to = (f & 7) == kFixUpTo;
+      for (std::size_t i = up_to ? 0 : pos_[id] + 1; i < (up_to ? pos_[id] + 1 : pool.size()); ++i)
+        zero(pool[i]);
+      return;
     }
-    state_[id] = (f & 3) == kFixOne ? kOne : kZero;
-    fixed_.push_back(id);
-    apply_column(id);
+    default:
+      state_[id] = (f & 7) == kFixOne ? kOne : kZero;
+      fixed_.push_back(id);
+      apply_column(id);
+    }
+  }
+  void zero(std::size_t j) {
+    if (state_[j] != kFree) return;
+    state_[j] = kZero;
+    fixed_.push_back(static_cast<std::uint32_t>(j));
+    apply_column(j);
   }
 
   // Makes `fix` the LP's fixings: the previous node's are undone, then these applied.
@@ -388,12 +413,10 @@ private:
     node a{lb, seq_++, n.fix, -1, 0}, b{lb, seq_++, n.fix, -1, 0};
     if (gub < pools_.size()) {
       double sum = 0;
-      a.fix.push_back(static_cast<std::uint32_t>(gub) << 2 | kFixOpen);
+      a.fix.push_back(static_cast<std::uint32_t>(gub) << 3 | kFixOpen);
+      b.fix.push_back(static_cast<std::uint32_t>(gub) << 3 | kFixClose);
       for (std::size_t j : pools_[gub])
-        if (state_[j] == kFree && !banned_[j]) {
-          sum += std::max(0.0, lp_.value(j));
-          b.fix.push_back(static_cast<std::uint32_t>(j) << 2 | kFixZero);
-        }
+        if (state_[j] == kFree && !banned_[j]) sum += std::max(0.0, lp_.value(j));
       a.slot = static_cast<std::int64_t>(gub * 4 + 1);
       a.frac = 1 - sum;
       b.slot = static_cast<std::int64_t>(gub * 4);
@@ -423,10 +446,10 @@ private:
       }
       if (split >= last) split = last - 1;
       double left = 0;
-      for (std::size_t i = 0; i < free.size(); ++i) {
-        if (i <= split) left += std::max(0.0, lp_.value(free[i]));
-        (i <= split ? b : a).fix.push_back(static_cast<std::uint32_t>(free[i]) << 2 | kFixZero);
-      }
+      for (std::size_t i = 0; i <= split; ++i) left += std::max(0.0, lp_.value(free[i]));
+      const auto at = static_cast<std::uint32_t>(free[split]) << 3;
+      a.fix.push_back(at | kFixAfter);
+      b.fix.push_back(at | kFixUpTo);
       // a keeps the candidates up to the split, b those after it.
       a.slot = static_cast<std::int64_t>(sos * 4 + 2);
       a.frac = sum - left;
@@ -458,8 +481,8 @@ private:
       up_first = false;
     }
     if (pick == cands_.size()) return false; // nothing left that could change the schedule
-    a.fix.push_back(static_cast<std::uint32_t>(pick) << 2 | kFixOne);
-    b.fix.push_back(static_cast<std::uint32_t>(pick) << 2 | kFixZero);
+    a.fix.push_back(static_cast<std::uint32_t>(pick) << 3 | kFixOne);
+    b.fix.push_back(static_cast<std::uint32_t>(pick) << 3 | kFixZero);
     // x_j = 1 costs at least lb + d_j (lp_bound.hpp, reduced_cost).
     a.bound = std::max(lb, lb + lp_.reduced_cost(pick));
     if (a.bound > cut()) {
