@@ -61,7 +61,13 @@ lp_bound::lp_bound(const scenario& sc, const std::vector<phase>& cands, objectiv
     const phase& p = cands[j];
     const int site = p.key.site, m = p.key.sourcing;
     for (int t = p.fig.on; t < p.fig.off; ++t) {
-      if (demand_row[t] >= 0) cols[j].emplace_back(demand_row[t], p.fig.effective_flops);
+      // A phase covers a period's demand at most once over: its coefficient is capped at the
+      // demand, which every schedule still meets (one phase with flops >= demand meets the row
+      // alone; below it, nothing changed), and the LP can no longer buy a small fraction of a
+      // phase far larger than the demand.
+      if (demand_row[t] >= 0)
+        cols[j].emplace_back(demand_row[t],
+                             std::min(p.fig.effective_flops, s.demand_effective_flops[t]));
       auto it = limit_row.find({site, m, t});
       if (it == limit_row.end()) {
         const site_rec& r = sc.sites[static_cast<std::size_t>(site)];
