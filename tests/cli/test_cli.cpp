@@ -148,9 +148,9 @@ TEST_CASE("an infeasible scenario writes its report and exits 3", "[cli]") {
 TEST_CASE("a schedule search stopped by --schedule-work-limit is not proven", "[cli][schedule]") {
   const std::string s = std::string(DCPLAN_SOURCE_DIR) + "/tests/golden/v2-schedule-budget.yaml";
   const std::string out = (scratch() / "sched.json").string();
-  // 2,000 nodes: a schedule is found, not the optimum (about 10,000 nodes prove it). (A limit
-  // of 1 finds none, and the report then writes lower_bound as null: see docs/schedules.md,
-  // "Known limits".)
+  // 2,000 nodes: a schedule is found, not the optimum (about 4,300 nodes prove it). (A limit of
+  // 100 finds none: the run then reports its bound and exits 3, docs/schedules.md "Known
+  // limits".)
   const result r = cli({"plan", s, "--json", out, "-q", "--schedule-work-limit", "2000"});
   CHECK(r.code == exit_ok);
   const auto j = nlohmann::json::parse(slurp(out));
