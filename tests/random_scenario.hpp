@@ -11,8 +11,13 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
+
+#include "dcplan/model/errors.hpp"
+#include "dcplan/scenario/scenario.hpp"
+#include "dcplan/scenario/space.hpp"
 
 namespace dcplan::test {
 
@@ -138,6 +143,21 @@ inline std::string random_scenario(std::mt19937_64& rng, bool reliability = fals
     y << fmt::format("search: {{node_step: {}{}}}\n", i(1, 5),
                      coin(0.5) ? fmt::format(", max_nodes: {}", i(5, 3000)) : "");
   return y.str();
+}
+
+/// Loads a random scenario's text and builds its plan space; false (both left as they were) when
+/// the text is not a valid scenario or its space is empty (an input error either way), which
+/// property tests skip.
+inline bool load_random(const std::string& text, scenario& sc, plan_space& sp) {
+  try {
+    scenario loaded = load_scenario_text(text, "random.yaml", ".");
+    plan_space space = build_space(loaded);
+    sc = std::move(loaded);
+    sp = std::move(space);
+  } catch (const input_error&) {
+    return false;
+  }
+  return true;
 }
 
 } // namespace dcplan::test

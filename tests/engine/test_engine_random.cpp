@@ -25,12 +25,7 @@ TEST_CASE("random scenarios: pruned, Thrust and one-by-one paths agree exactly",
     const std::string text = test::random_scenario(rng);
     scenario sc;
     plan_space sp;
-    try {
-      sc = load_scenario_text(text, "random.yaml", ".");
-      sp = build_space(sc);
-    } catch (const input_error&) {
-      continue; // e.g. an empty space
-    }
+    if (!test::load_random(text, sc, sp)) continue; // e.g. an empty space
     if (sp.total > 3000000) continue;
     INFO(text);
     // One plan at a time.
@@ -127,12 +122,7 @@ TEST_CASE("random training scenarios with goodput: pruned, Thrust and one-by-one
     const std::string text = test::random_scenario(rng, true);
     scenario sc;
     plan_space sp;
-    try {
-      sc = load_scenario_text(text, "random.yaml", ".");
-      sp = build_space(sc);
-    } catch (const input_error&) {
-      continue;
-    }
+    if (!test::load_random(text, sc, sp)) continue; // e.g. an empty space
     if (sp.total > 2000000) continue;
     INFO(text);
     REQUIRE(sc.globals().has_reliability);
@@ -225,12 +215,7 @@ TEST_CASE("random inference scenarios: pruned, Thrust and one-by-one paths agree
     const std::string text = test::random_scenario(rng, false, true);
     scenario sc;
     plan_space sp;
-    try {
-      sc = load_scenario_text(text, "random.yaml", ".");
-      sp = build_space(sc);
-    } catch (const input_error&) {
-      continue;
-    }
+    if (!test::load_random(text, sc, sp)) continue; // e.g. an empty space
     if (sp.total > 2000000) continue;
     INFO(text);
     REQUIRE(sc.globals().inference);
