@@ -25,16 +25,21 @@ const scenario& bench_scenario() {
   return sc;
 }
 
-void BM_schedule_phase_pass(benchmark::State& state) {
-  const scenario& sc = bench_scenario();
-  phase_pass_result r;
-  for (auto _ : state) r = run_phase_pass(sc, 0);
+// Phases per second, phases and candidates of a phase pass, on either backend.
+void report_pass(benchmark::State& state, const phase_pass_result& r) {
   state.counters["phases_per_s"] = benchmark::Counter(
       static_cast<double>(r.plans_evaluated), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["phases"] = static_cast<double>(r.plans_evaluated);
   state.counters["candidates"] = static_cast<double>(r.candidates.size());
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                           static_cast<std::int64_t>(r.plans_evaluated));
+}
+
+void BM_schedule_phase_pass(benchmark::State& state) {
+  const scenario& sc = bench_scenario();
+  phase_pass_result r;
+  for (auto _ : state) r = run_phase_pass(sc, 0);
+  report_pass(state, r);
 }
 
 // The same pass on the CUDA backend (kernels/phase_pass_cuda.cu), its default chunk of phases.
@@ -46,12 +51,7 @@ void BM_schedule_cuda_phase_pass(benchmark::State& state) {
   }
   phase_pass_result r;
   for (auto _ : state) r = run_phase_pass_cuda(sc, phase_pass_options{});
-  state.counters["phases_per_s"] = benchmark::Counter(
-      static_cast<double>(r.plans_evaluated), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["phases"] = static_cast<double>(r.plans_evaluated);
-  state.counters["candidates"] = static_cast<double>(r.candidates.size());
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
-                          static_cast<std::int64_t>(r.plans_evaluated));
+  report_pass(state, r);
 }
 
 // The search's node limit: DCPLAN_BENCH_SCHEDULE_NODES (200,000 by default; 0: none). The

@@ -27,6 +27,7 @@
 
 #include "dcplan/engine/detail/cost_frontier.hpp"
 #include "dcplan/engine/detail/pareto_prune.hpp"
+#include "dcplan/engine/detail/range_reduce.hpp"
 #include "dcplan/model/macros.hpp"
 #include "dcplan/model/model.hpp"
 #include "dcplan/scenario/space.hpp"
@@ -65,14 +66,7 @@ DCPLAN_HD_HOT std::uint64_t gallop_first(std::uint64_t n, std::uint64_t hint, Pr
     }
     lo = hi >= step ? hi - step + 1 : 0;
   }
-  while (lo < hi) {
-    const std::uint64_t mid = lo + (hi - lo) / 2;
-    if (pred(mid))
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return lo;
+  return first_true(lo, hi, pred);
 }
 
 /// Look-ups in a frontier (TCO and eff rising) that start where the last one ended.
