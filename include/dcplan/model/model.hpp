@@ -79,12 +79,15 @@ DCPLAN_HD_HOT double dmin(double a, double b) { return b < a ? b : a; }
 DCPLAN_HD_HOT double dmax(double a, double b) { return a < b ? b : a; }
 } // namespace detail
 
-/// Fabric tiers for `acc` accelerators on switches of radix `radix` (MODEL.md, `tiers`).
+/// Fabric tiers for `acc` accelerators on switches of radix `radix` (MODEL.md, `tiers`). The
+/// three comparisons, each with MODEL.md's bound, are made before the choice, so that no
+/// floating-point operation is conditional and a loop over many plans can choose without
+/// branches, which the compiler vectorizes (engine/detail/sweep.hpp).
 DCPLAN_HD_HOT double fabric_tiers(double acc, double radix) {
-  if (acc <= radix) return 1.0;
-  if (acc <= radix * radix / 2) return 2.0;
-  if (acc <= radix * radix * radix / 4) return 3.0;
-  return 4.0;
+  const bool one = acc <= radix;
+  const bool two = acc <= radix * radix / 2;
+  const bool three = acc <= radix * radix * radix / 4;
+  return one ? 1.0 : two ? 2.0 : three ? 3.0 : 4.0;
 }
 
 /// MODEL.md "Goodput": Daly's checkpoint interval and the share of time a job makes progress.
@@ -290,13 +293,20 @@ DCPLAN_HD_HOT size_figures fabric_figures_of(const model_view& v, const combo_fi
   return z;
 }
 
-/// MODEL.md "Figures of a plan" `racks`, `it_kw` and `facility_kw`, and test 5.
-DCPLAN_HD_HOT void add_power_figures(const model_view& v, const combo_figures& k, size_figures& z) {
+/// MODEL.md "Figures of a plan" `racks` for `n` nodes. Test 5 does not read it, so a loop that
+/// decides test 5 for many plans at once (engine/detail/sweep.hpp) computes it for the plans that
+/// pass only: `ceil` is a library call that would keep that loop from being vectorized.
+DCPLAN_HD_HOT double racks_of(const combo_figures& k, double n) {
+  return k.cloud ? 0.0 : k.per_rack >= 1.0 ? ceil(n / k.per_rack) : NAN;
+}
+
+/// MODEL.md "Figures of a plan" `it_kw` and `facility_kw`, and test 5: add_power_figures but for
+/// `racks`, for the plans whose fabric figures `z` holds.
+DCPLAN_HD_HOT void add_load_figures(const model_view& v, const combo_figures& k, size_figures& z) {
   const site_rec& site = v.sites[k.s];
   const system_rec& sys = v.systems[k.a];
   const fabric_rec& fab = v.fabrics[k.f];
   const double n = z.n;
-  z.racks = k.cloud ? 0.0 : k.per_rack >= 1.0 ? ceil(n / k.per_rack) : NAN;
   const double it_kw = n * sys.node_power_kw + z.acc * fab.power_w_per_accel / 1000 * z.fab_scale;
   z.it_kw = it_kw;
   const double facility_kw = it_kw * k.pue;
@@ -308,6 +318,12 @@ DCPLAN_HD_HOT void add_power_figures(const model_view& v, const combo_figures& k
   } else {
     z.t_power = it_kw / 1000 <= site.colo_available_mw;
   }
+}
+
+/// MODEL.md "Figures of a plan" `racks`, `it_kw` and `facility_kw`, and test 5.
+DCPLAN_HD_HOT void add_power_figures(const model_view& v, const combo_figures& k, size_figures& z) {
+  z.racks = racks_of(k, z.n);
+  add_load_figures(v, k, z);
 }
 
 /// MODEL.md "Figures of a plan" up to `facility_kw`, and tests 4 and 5, for `n` nodes.

@@ -19,6 +19,16 @@
 // - any other plan is evaluated whole by `evaluate_sized`, the last stage of `evaluate_plan`.
 // So each plan's reason and figures are exactly `evaluate_plan`'s, whatever the scenario: nothing
 // here assumes a figure is monotone in the node count.
+//
+// On the host, a piece walked with stride 1 goes by blocks of kSweepBlock node counts in
+// structure-of-arrays form (`sweep_nodes_blocked`), so that the compiler vectorizes the stages
+// that decide most plans: one loop without control flow computes the fabric figures, the load
+// figures and tests 4 and 5 (`fabric_figures_of`, `add_load_figures`) of the whole block into
+// arrays and counts the plans failing test 4, and those passing it but failing test 5, by
+// reductions (a plan failing test 4 has reason fabric, MODEL.md "Feasibility", whatever its power
+// figures); the plans passing both then run the scalar stages above in ascending order, from the
+// very doubles of the arrays and `racks_of`, so counts and the sink's calls are those of the plain
+// loop (`sweep_nodes_strided`, which the CUDA kernel's threads run).
 #include <cstdint>
 
 #include "dcplan/model/macros.hpp"
@@ -40,13 +50,29 @@ DCPLAN_HD int combo_reason(const combo_figures& k) {
   return feasible;
 }
 
+/// The stages after test 5 of a plan `z` passing tests 1-5 (plan index `index`).
+template <class Sink>
+DCPLAN_HD_HOT void sweep_open_plan(const model_view& v, const combo_figures& k,
+                                   const size_figures& z, std::uint64_t index,
+                                   std::uint64_t* counts, Sink& sink) {
+  if (!k.t_deadline) {
+    const perf_figures q = perf_figures_of(v, k, z);
+    ++counts[!q.t_replica ? reason_replica : !q.t_target ? reason_target : reason_deadline];
+    return;
+  }
+  const plan_figures p = evaluate_sized(v, k, z);
+  ++counts[p.reason];
+  if (p.near_feasible) sink(p, index);
+}
+
 /// Plans j = b, b + stride, ... < e of the combination `k` (node counts (j + 1) * node_step; plan
 /// index base + j): adds each plan's reason to `counts` and calls `sink(figures, index)` for
 /// each plan that passes every test except possibly the target (plan_figures::near_feasible).
+/// One plan at a time, each stage run only while the plan's reason is open.
 template <class Sink>
-DCPLAN_HD void sweep_nodes(const model_view& v, const combo_figures& k, double node_step,
-                           std::uint64_t base, std::uint64_t b, std::uint64_t e,
-                           std::uint64_t stride, std::uint64_t* counts, Sink& sink) {
+DCPLAN_HD void sweep_nodes_strided(const model_view& v, const combo_figures& k, double node_step,
+                                   std::uint64_t base, std::uint64_t b, std::uint64_t e,
+                                   std::uint64_t stride, std::uint64_t* counts, Sink& sink) {
   const int first = combo_reason(k);
   if (first != feasible) {
     counts[first] += strided_count(b, e, stride);
@@ -63,15 +89,121 @@ DCPLAN_HD void sweep_nodes(const model_view& v, const combo_figures& k, double n
       ++counts[reason_power];
       continue;
     }
-    if (!k.t_deadline) {
-      const perf_figures q = perf_figures_of(v, k, z);
-      ++counts[!q.t_replica ? reason_replica : !q.t_target ? reason_target : reason_deadline];
-      continue;
-    }
-    const plan_figures p = evaluate_sized(v, k, z);
-    ++counts[p.reason];
-    if (p.near_feasible) sink(p, base + j);
+    sweep_open_plan(v, k, z, base + j, counts, sink);
   }
+}
+
+#if !defined(__CUDA_ARCH__)
+/// Node counts per block of `sweep_nodes_blocked`: its arrays take 68 bytes a plan on the stack.
+inline constexpr int kSweepBlock = 256;
+
+/// sweep_nodes_blocked for a combination whose `build` and `cloud` are `Build` and `Cloud`: the
+/// block loop reads them from a copy that holds them as constants, so the stages' branches on the
+/// sourcing fold away and the loop has no control flow left (a condition kept would guard a
+/// floating-point operation, which may trap, and stop the compiler from vectorizing the loop).
+template <bool Build, bool Cloud, class Sink>
+void sweep_nodes_blocked_as(const model_view& v, const combo_figures& k, double node_step,
+                            std::uint64_t base, std::uint64_t b, std::uint64_t e,
+                            std::uint64_t* counts, Sink& sink) {
+  combo_figures ks = k;
+  ks.build = Build;
+  ks.cloud = Cloud;
+  // The block's figures, one array each. The flags are doubles, 0 or 1, so that every lane of
+  // the vectorized loops is 64 bits wide.
+  double n[kSweepBlock], acc[kSweepBlock], tiers[kSweepBlock], fab_scale[kSweepBlock];
+  double it_kw[kSweepBlock], facility_kw[kSweepBlock];
+  double fails_fabric[kSweepBlock], open[kSweepBlock]; // open: passes tests 4 and 5
+  int open_at[kSweepBlock]; // the block offsets of the open plans, ascending
+  // The fabric figures of offset i, as fabric_figures_of gave them.
+  auto fabric_figures_at = [&](int i) {
+    size_figures z;
+    z.n = n[i];
+    z.acc = acc[i];
+    z.tiers = tiers[i];
+    z.fab_scale = fab_scale[i];
+    z.t_fabric = fails_fabric[i] == 0.0;
+    z.racks = z.it_kw = z.facility_kw = 0.0;
+    z.t_power = false;
+    return z;
+  };
+  for (std::uint64_t j0 = b; j0 < e; j0 += kSweepBlock) {
+    const int m = e - j0 < kSweepBlock ? static_cast<int>(e - j0) : kSweepBlock;
+    // Below 2^53 (sweep_nodes_blocked), j0 + 1 + i is an integer a double holds exactly, so this
+    // sum is static_cast<double>(j0 + 1 + i), the plain loop's factor of node_step.
+    const double count0 = static_cast<double>(j0 + 1);
+    for (int i = 0; i < m; ++i) { // vectorized
+      const size_figures z =
+          fabric_figures_of(v, ks, (count0 + static_cast<double>(i)) * node_step);
+      n[i] = z.n;
+      acc[i] = z.acc;
+      tiers[i] = z.tiers;
+      fab_scale[i] = z.fab_scale;
+      fails_fabric[i] = z.t_fabric ? 0.0 : 1.0;
+    }
+    for (int i = 0; i < m; ++i) { // vectorized
+      size_figures z = fabric_figures_at(i);
+      add_load_figures(v, ks, z);
+      it_kw[i] = z.it_kw;
+      facility_kw[i] = z.facility_kw;
+      const double fails_power = z.t_power ? 0.0 : 1.0;
+      open[i] = (1 - fails_fabric[i]) * (1 - fails_power);
+    }
+    // Each plan fails test 4 (reason fabric, whatever its power figures: MODEL.md
+    // "Feasibility"), or else fails test 5 (reason power), or else is open.
+    int fabric = 0, open_count = 0;
+    for (int i = 0; i < m; ++i) {
+      fabric += static_cast<int>(fails_fabric[i]);
+      open_at[open_count] = i;
+      open_count += static_cast<int>(open[i]);
+    }
+    counts[reason_fabric] += static_cast<std::uint64_t>(fabric);
+    counts[reason_power] += static_cast<std::uint64_t>(m - fabric - open_count);
+    for (int t = 0; t < open_count; ++t) {
+      const int i = open_at[t];
+      size_figures z = fabric_figures_at(i);
+      z.racks = racks_of(k, n[i]);
+      z.it_kw = it_kw[i];
+      z.facility_kw = facility_kw[i];
+      z.t_power = true;
+      sweep_open_plan(v, k, z, base + j0 + static_cast<std::uint64_t>(i), counts, sink);
+    }
+  }
+}
+
+/// sweep_nodes_strided with stride 1, on the host, by blocks of kSweepBlock node counts: the
+/// same counts and the same sink calls in the same order, with the same doubles.
+template <class Sink>
+void sweep_nodes_blocked(const model_view& v, const combo_figures& k, double node_step,
+                         std::uint64_t base, std::uint64_t b, std::uint64_t e,
+                         std::uint64_t* counts, Sink& sink) {
+  if (combo_reason(k) != feasible || e >= (std::uint64_t{1} << 53)) {
+    sweep_nodes_strided(v, k, node_step, base, b, e, 1, counts, sink);
+    return;
+  }
+  if (k.build)
+    sweep_nodes_blocked_as<true, false>(v, k, node_step, base, b, e, counts, sink);
+  else if (k.cloud)
+    sweep_nodes_blocked_as<false, true>(v, k, node_step, base, b, e, counts, sink);
+  else
+    sweep_nodes_blocked_as<false, false>(v, k, node_step, base, b, e, counts, sink);
+}
+#endif
+
+/// Plans j = b, b + stride, ... < e of the combination `k` (node counts (j + 1) * node_step; plan
+/// index base + j): adds each plan's reason to `counts` and calls `sink(figures, index)` for
+/// each plan that passes every test except possibly the target (plan_figures::near_feasible).
+/// By blocks on the host with stride 1, else one plan at a time; the same result either way.
+template <class Sink>
+DCPLAN_HD void sweep_nodes(const model_view& v, const combo_figures& k, double node_step,
+                           std::uint64_t base, std::uint64_t b, std::uint64_t e,
+                           std::uint64_t stride, std::uint64_t* counts, Sink& sink) {
+#if !defined(__CUDA_ARCH__)
+  if (stride == 1) {
+    sweep_nodes_blocked(v, k, node_step, base, b, e, counts, sink);
+    return;
+  }
+#endif
+  sweep_nodes_strided(v, k, node_step, base, b, e, stride, counts, sink);
 }
 
 } // namespace dcplan::detail
