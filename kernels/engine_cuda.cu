@@ -1,9 +1,12 @@
 // The CUDA backend, with the scenario's records and the plan space copied to the device once
-// (device.cuh): the pruned path runs detail::reduce_range a thread per piece; the every-plan
+// (device.cuh): the pruned path runs detail::reduce_range a thread per piece, handing on what
+// the cost frontier needs (its ranges and the near-feasible plans of the combinations evaluated
+// plan by plan) for the host's walk (detail/frontier_prune.hpp, as on the CPU); the every-plan
 // path (`--no-pruning`, and the closest plan when nothing is feasible) runs detail::sweep_nodes,
 // the CPU's every-plan loop, a block per piece of a combination with its threads striding over
-// the node counts; the cost frontier and any overflowing batch go through the Thrust chunk code
-// of detail/reduce.hpp and detail/cost_frontier.hpp, as on the CPU.
+// the node counts. Any overflowing batch, and the cost frontier of `--no-pruning` or of a pass
+// whose near-feasible plans overflow their buffer, go through the Thrust chunk code of
+// detail/reduce.hpp and detail/cost_frontier.hpp.
 #include <algorithm>
 #include <vector>
 
@@ -17,6 +20,7 @@
 #include "dcplan/engine/chunking.hpp"
 #include "dcplan/engine/detail/range_reduce.hpp"
 #include "dcplan/engine/detail/cost_frontier.hpp"
+#include "dcplan/engine/detail/frontier_prune.hpp"
 #include "dcplan/engine/detail/reduce.hpp"
 #include "dcplan/engine/detail/sweep.hpp"
 #include "dcplan/engine/engine.hpp"
@@ -45,14 +49,43 @@ struct candidate_sink {
   }
 };
 
+// reduce_range's frontier hook on the device: the ranges (at most one per piece, so `ranges`
+// holds one per thread of the launch) and the near-feasible plans of the combinations evaluated
+// plan by plan (at most `point_cap`; more and the host knows from the count) go to buffers.
+struct frontier_hand_on {
+  detail::frontier_range* ranges;
+  unsigned long long* range_count;
+  frontier_point* points;
+  unsigned long long* point_count;
+  unsigned long long point_cap;
+  bool enabled;
+  __host__ __device__ void near(const plan_figures& p, std::uint64_t index) const {
+#if defined(__CUDA_ARCH__)
+    if (!enabled) return;
+    const unsigned long long slot = atomicAdd(point_count, 1ull);
+    if (slot < point_cap) points[slot] = detail::frontier_point_of(p, index);
+#endif
+  }
+  __host__ __device__ void range(int k, std::uint64_t lo, std::uint64_t hi,
+                                 const plan_figures& first) const {
+#if defined(__CUDA_ARCH__)
+    if (!enabled) return;
+    const double score = first.effective_flops / first.tco;
+    ranges[atomicAdd(range_count, 1ull)] = {k, lo, hi, isnan(score) ? 0.0 : score}; // sortable
+#endif
+  }
+  __host__ __device__ bool defer(int, std::uint64_t, std::uint64_t) const { return false; }
+};
+
 // One thread per piece of a combination: the exact range pruning of detail::reduce_range, the
 // code the CPU backend runs; counts are summed per thread, then once per thread into `counts`.
 __global__ void pruned_kernel(model_view v, space_view s, const detail::piece* pieces, int n,
-                              candidate_sink sink, unsigned long long* counts) {
+                              candidate_sink sink, frontier_hand_on frontier,
+                              unsigned long long* counts) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= n) return;
   std::uint64_t c[kReasonCount] = {};
-  detail::reduce_range(v, s, pieces[i].combo, pieces[i].begin, pieces[i].end, c, sink);
+  detail::reduce_range(v, s, pieces[i].combo, pieces[i].begin, pieces[i].end, c, sink, frontier);
   for (int r = 0; r < kReasonCount; ++r)
     if (c[r]) atomicAdd(&counts[r], static_cast<unsigned long long>(c[r]));
 }
@@ -180,9 +213,9 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       if (n == 0) return;
       DCPLAN_CUDA_TRY(cudaMemcpy(dst, src, n * sizeof(*src), cudaMemcpyDeviceToHost));
     };
-    // The frontier's buffers, only when asked for (docs/report.md "The cost frontier").
-    thrust::device_vector<frontier_point> pts(opt.want_frontier ? cand.size() : 0);
-    thrust::device_vector<double> flag(pts.size());
+    // The Thrust frontier pass's buffers, made when it runs (docs/report.md "The cost frontier").
+    thrust::device_vector<frontier_point> pts;
+    thrust::device_vector<double> flag;
     thrust::device_vector<frontier_point> front; // the running frontier, for the next chunk
     detail::frontier_state fr;
     const auto publish = [&front](const std::vector<frontier_point>& p) {
@@ -220,6 +253,11 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       detail::merge_top(st, fresh);
     };
     bool done = false;
+    // What the pruned pass hands on for the cost frontier, gathered on the host; `hand_on_full`
+    // when the near-feasible plans overflowed their buffer (the Thrust pass below then runs).
+    std::vector<detail::frontier_range> fr_ranges;
+    std::vector<frontier_point> fr_points;
+    bool handed_on = false, hand_on_full = false;
     if (!opt.reference) {
       // Pruned path: pieces of combinations in batches; candidates beating the current K-th
       // best go to a buffer. A batch whose candidates overflow the buffer is redone exactly
@@ -230,21 +268,43 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       const unsigned long long cap =
           std::max<unsigned long long>(1024, std::min<unsigned long long>(1ull << 22, chunk / 4));
       thrust::device_vector<rank_key> cbuf(cap);
-      thrust::device_vector<unsigned long long> dcount(1 + kReasonCount);
+      // counts[0]: candidates, [1, 1 + kReasonCount): reasons, then the frontier's two counts.
+      thrust::device_vector<unsigned long long> dcount(3 + kReasonCount);
+      constexpr std::size_t kBatch = std::size_t{1} << 18; // pieces per launch
+      const bool hand_on = opt.want_frontier;
+      thrust::device_vector<detail::frontier_range> dranges(hand_on ? kBatch : 0);
+      thrust::device_vector<frontier_point> dpoints(hand_on ? cap : 0);
       std::size_t i = 0;
       while (i < pieces.size()) {
         if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-        const std::size_t j = std::min(pieces.size(), i + (std::size_t{1} << 18));
+        const std::size_t j = std::min(pieces.size(), i + kBatch);
         thrust::fill(dcount.begin(), dcount.end(), 0ull);
         unsigned long long* cnt = thrust::raw_pointer_cast(dcount.data());
         const candidate_sink sink = sink_for(cbuf, cnt, cap);
+        const frontier_hand_on frontier{thrust::raw_pointer_cast(dranges.data()),
+                                        cnt + 1 + kReasonCount,
+                                        thrust::raw_pointer_cast(dpoints.data()),
+                                        cnt + 2 + kReasonCount,
+                                        cap,
+                                        hand_on && !hand_on_full};
         const int n = static_cast<int>(j - i);
         pruned_kernel<<<(n + 255) / 256, 256>>>(v, s, thrust::raw_pointer_cast(dpieces.data()) + i,
-                                                n, sink, cnt + 1);
+                                                n, sink, frontier, cnt + 1);
         DCPLAN_CUDA_TRY(cudaGetLastError());
         DCPLAN_CUDA_TRY(cudaDeviceSynchronize());
-        unsigned long long h[1 + kReasonCount];
+        unsigned long long h[3 + kReasonCount];
         DCPLAN_CUDA_TRY(cudaMemcpy(h, cnt, sizeof(h), cudaMemcpyDeviceToHost));
+        if (frontier.enabled) {
+          const unsigned long long nr = h[1 + kReasonCount], np = h[2 + kReasonCount];
+          hand_on_full = np > cap;
+          if (!hand_on_full) {
+            const std::size_t r0 = fr_ranges.size(), p0 = fr_points.size();
+            fr_ranges.resize(r0 + nr);
+            fr_points.resize(p0 + np);
+            fetch(thrust::raw_pointer_cast(dranges.data()), nr, fr_ranges.data() + r0);
+            fetch(thrust::raw_pointer_cast(dpoints.data()), np, fr_points.data() + p0);
+          }
+        }
         const std::uint64_t b = sp.starts[pieces[i].combo] + pieces[i].begin;
         const std::uint64_t e = sp.starts[pieces[j - 1].combo] + pieces[j - 1].end;
         if (h[0] > cap) {
@@ -256,6 +316,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         if (opt.progress) opt.progress(e - range_b, range_n);
         i = j;
       }
+      handed_on = hand_on && !hand_on_full;
       done = st.acc.counts[feasible] > 0;
       // The closest plan is reported only when nothing is feasible: then every plan is
       // evaluated once more through the Thrust path, which finds it.
@@ -308,7 +369,16 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         i = j;
       }
     }
-    if (opt.want_frontier) {
+    if (handed_on) {
+      // The host's walk over what the pruned pass handed on, as on the CPU.
+      std::sort(fr_points.begin(), fr_points.end(), frontier_before);
+      std::vector<frontier_point> front;
+      detail::merge_frontier(front, fr_points);
+      fr.points = detail::walk_frontier(make_model_view(sc), sp.view(), std::move(fr_ranges),
+                                        std::move(front), opt.cancel);
+    } else if (opt.want_frontier) {
+      pts.resize(cand.size());
+      flag.resize(cand.size());
       for (std::uint64_t b = range_b; b < range_e; b += chunk) {
         if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
         const std::uint64_t e = std::min(range_e, b + chunk);

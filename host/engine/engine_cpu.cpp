@@ -5,6 +5,7 @@
 // default path also gives the cost frontier from its own pass (detail/frontier_prune.hpp).
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <vector>
 
 #include <omp.h>
@@ -49,12 +50,18 @@ struct alignas(64) thread_acc { // a cache line of its own per thread
   std::uint64_t closest_index = 0;
 };
 
+/// for_pieces_into's `after_batch` when nothing is left to do after a batch.
+struct nothing_after {
+  void operator()(bool /*last*/) const {}
+};
+
 // Runs `body(piece, acc[thread])` over every piece of the options' range on acc.size() threads,
 // in batches of about `batch_plans` plans so that progress is reported (when `report`) and a
-// cancel request is honoured between batches.
-template <class Acc, class Body>
+// cancel request is honoured between batches; `after_batch(last)` runs after each batch's pieces,
+// before its progress is reported (`last` for the final batch).
+template <class Acc, class Body, class After = nothing_after>
 void for_pieces_into(const plan_space& sp, const engine_options& opt, std::uint64_t batch_plans,
-                     bool report, std::vector<Acc>& acc, Body body) {
+                     bool report, std::vector<Acc>& acc, Body body, After after_batch = After{}) {
   const std::pair<std::uint64_t, std::uint64_t> range = plan_range(opt, sp.total);
   const std::uint64_t range_b = range.first, range_e = range.second;
   const std::vector<piece> pieces = split_pieces(sp, std::uint64_t{1} << 16, range_b, range_e);
@@ -73,6 +80,7 @@ void for_pieces_into(const plan_space& sp, const engine_options& opt, std::uint6
     const long long first = static_cast<long long>(i), last = static_cast<long long>(j);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (long long q = first; q < last; ++q) body(pieces[q], acc[omp_get_thread_num()]);
+    after_batch(j == pieces.size());
     done += plans;
     i = j;
     if (report && opt.progress) opt.progress(done, range_e - range_b);
@@ -89,13 +97,15 @@ std::vector<thread_acc> for_pieces(const plan_space& sp, const engine_options& o
   return acc;
 }
 
-/// One thread's share of the pruned path with the cost frontier: counts, top K, and the ranges
-/// that hold the near-feasible plans (detail/frontier_prune.hpp), or the plans themselves where
-/// the pass evaluates a combination plan by plan.
+/// One thread's share of the pruned path with the cost frontier: counts, top K, the ranges that
+/// hold the near-feasible plans (detail/frontier_prune.hpp) or the plans themselves where the
+/// pass evaluates a combination plan by plan, and the runs of plans reduce_range left to be
+/// evaluated one by one after the batch (`dense`).
 struct alignas(64) pruned_acc {
   thread_acc base;
   detail::frontier_acc fr;
   std::vector<detail::frontier_range> ranges;
+  std::vector<piece> dense;
 };
 
 /// reduce_range's frontier hook into one thread's pruned_acc.
@@ -107,6 +117,10 @@ struct frontier_hook {
   void range(int k, std::uint64_t lo, std::uint64_t hi, const plan_figures& first) {
     const double score = first.effective_flops / first.tco;
     a.ranges.push_back({k, lo, hi, std::isnan(score) ? 0.0 : score}); // sortable
+  }
+  bool defer(int k, std::uint64_t lo, std::uint64_t hi) {
+    if (lo < hi) a.dense.push_back({k, lo, hi});
+    return true;
   }
 };
 
@@ -124,36 +138,18 @@ std::vector<frontier_point> merged_frontier(std::vector<Acc>& acc) {
   return out;
 }
 
-// The cost frontier from what the pruned pass handed on (detail/frontier_prune.hpp): its ranges,
-// walked against the frontier so far. The ranges whose first plan gives the most FLOP/s per
-// dollar go first, as their plans are the likeliest to lie on the frontier and cover later
-// ranges; the order only affects the speed.
-std::vector<frontier_point> frontier_of_ranges(const scenario& sc, const plan_space& sp,
+// The cost frontier from what the pruned pass handed on (detail/frontier_prune.hpp): every
+// thread's ranges walked against the frontier of every thread's points. Reads and clears the
+// accumulators' `fr` and `ranges` only.
+std::vector<frontier_point> frontier_of_ranges(const model_view& v, const space_view& s,
                                                const engine_options& opt,
                                                std::vector<pruned_acc>& acc) {
-  const model_view v = make_model_view(sc);
-  const space_view s = sp.view();
   std::vector<detail::frontier_range> ranges;
   for (pruned_acc& a : acc) {
     ranges.insert(ranges.end(), a.ranges.begin(), a.ranges.end());
     a.ranges = {};
   }
-  std::sort(ranges.begin(), ranges.end(),
-            [](const detail::frontier_range& x, const detail::frontier_range& y) {
-              if (x.score != y.score) return x.score > y.score;
-              return x.k != y.k ? x.k < y.k : x.lo < y.lo;
-            });
-  // On one thread: the walk costs a few per cent of the pass, and in order each range meets
-  // every earlier range's plans (measured slower on two threads, docs/benchmarks.md).
-  detail::frontier_acc fr;
-  fr.front = merged_frontier(acc);
-  for (const detail::frontier_range& r : ranges) {
-    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
-    detail::frontier_in_range(v, s, r.k, r.lo, r.hi, fr.view(),
-                              [&fr](const frontier_point& q) { fr.pending.push_back(q); });
-    fr.flush();
-  }
-  return std::move(fr.front);
+  return detail::walk_frontier(v, s, std::move(ranges), merged_frontier(acc), opt.cancel);
 }
 
 engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_options& opt,
@@ -163,19 +159,60 @@ engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_o
   const int obj = v.g.obj;
   std::vector<pruned_acc> acc(threads);
   for (auto& a : acc) a.base.top.k = opt.top_k;
-  // One pass: counts, top K and, when wanted, where the frontier's plans lie.
-  for_pieces_into(sp, opt, std::uint64_t{1} << 27, true, acc, [&](const piece& p, pruned_acc& a) {
-    const auto push = [&](const plan_figures& f, std::uint64_t index) {
-      a.base.top.push(make_rank_key(f, obj, index));
-    };
-    if (opt.want_frontier)
-      detail::reduce_range(v, s, p.combo, p.begin, p.end, a.base.counts, push, frontier_hook{a});
-    else
-      detail::reduce_range(v, s, p.combo, p.begin, p.end, a.base.counts, push);
-  });
   engine_result r;
+  bool walked = false;
+  // With the cost frontier, the plans reduce_range evaluates one by one (its [T, C) runs, most
+  // of the pass's work) are left for after each batch, so that after the last batch they share
+  // the threads with the frontier's walk, which needs every range of the pass: one thread takes
+  // the walk while the others evaluate the runs, and it joins them when it is done. The walk
+  // touches only `fr` and `ranges` of the accumulators, the runs only `base`; counts are sums and
+  // the top K a total order, so the schedule changes nothing.
+  const auto after_batch = [&](bool last) {
+    if (!opt.want_frontier) return;
+    std::vector<piece> dense;
+    for (pruned_acc& a : acc) {
+      dense.insert(dense.end(), a.dense.begin(), a.dense.end());
+      a.dense.clear();
+    }
+    std::exception_ptr walk_failed;
+    const long long first = last ? -1 : 0, end = static_cast<long long>(dense.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (long long q = first; q < end; ++q) {
+      if (q < 0) {
+        try {
+          r.frontier = frontier_of_ranges(v, s, opt, acc);
+        } catch (...) {
+          walk_failed = std::current_exception();
+        }
+        continue;
+      }
+      if (opt.cancel && opt.cancel->load()) continue;
+      thread_acc& a = acc[omp_get_thread_num()].base;
+      const auto push = [&a, obj](const plan_figures& f, std::uint64_t index) {
+        a.top.push(make_rank_key(f, obj, index));
+      };
+      detail::dense_range(v, s, dense[q].combo, dense[q].begin, dense[q].end, a.counts, push);
+    }
+    if (walk_failed) std::rethrow_exception(walk_failed);
+    if (opt.cancel && opt.cancel->load()) throw interrupted_error("interrupted");
+    walked = walked || last;
+  };
+  // One pass: counts, top K and, when wanted, where the frontier's plans lie.
+  for_pieces_into(
+      sp, opt, std::uint64_t{1} << 27, true, acc,
+      [&](const piece& p, pruned_acc& a) {
+        const auto push = [&](const plan_figures& f, std::uint64_t index) {
+          a.base.top.push(make_rank_key(f, obj, index));
+        };
+        if (opt.want_frontier)
+          detail::reduce_range(v, s, p.combo, p.begin, p.end, a.base.counts, push,
+                               frontier_hook{a});
+        else
+          detail::reduce_range(v, s, p.combo, p.begin, p.end, a.base.counts, push);
+      },
+      after_batch);
   if (opt.want_frontier) {
-    r.frontier = frontier_of_ranges(sc, sp, opt, acc);
+    if (!walked) r.frontier = frontier_of_ranges(v, s, opt, acc); // an empty range of plans
     r.has_frontier = true;
   }
   std::vector<rank_key> all;

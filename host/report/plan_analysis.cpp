@@ -71,10 +71,13 @@ std::vector<std::size_t> thin_frontier(const std::vector<frontier_point>& pts,
 nlohmann::ordered_json frontier_json(const scenario& sc, const plan_space& sp,
                                      const std::vector<frontier_point>& pts) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const std::size_t i : thin_frontier(pts)) {
+  const std::vector<std::size_t> keep = thin_frontier(pts);
+  out.get_ref<nlohmann::ordered_json::array_t&>().reserve(keep.size());
+  for (const std::size_t i : keep) {
     const frontier_point& p = pts[i];
     const plan_ref ref = plan_of_index(sp, p.index);
-    nlohmann::ordered_json j;
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    j.get_ref<nlohmann::ordered_json::object_t&>().reserve(9); // the keys below
     j["site"] = sc.site_meta[ref.site].id;
     j["system"] = sc.system_meta[ref.system].id;
     j["cooling"] = ref.cooling < 0 ? std::string("-") : sc.cooling_meta[ref.cooling].id;

@@ -322,11 +322,13 @@ TEST_CASE("one range's walk hands on exactly the frontier's plans it holds", "[f
   CHECK(skipped > 20);
 }
 
-TEST_CASE("the pruned path's frontier equals the every-plan sweep's on random scenarios",
+TEST_CASE("the pruned path's frontier, counts and top K equal the every-plan sweep's on random "
+          "scenarios",
           "[frontier][random]") {
   // Training targets with and without goodput (whose combinations the pruned path evaluates plan
   // by plan) and inference targets (whose replica test fails on a prefix), every thread count,
-  // and a share of the space (docs/distributed.md) that cuts combinations in two.
+  // a share of the space (docs/distributed.md) that cuts combinations in two, and batches of a
+  // few pieces (the plans evaluated one by one are left for after each batch, beside the walk).
   std::mt19937_64 rng(20261130);
   int checked = 0, nonempty = 0;
   for (int trial = 0; trial < 120; ++trial) {
@@ -344,14 +346,20 @@ TEST_CASE("the pruned path's frontier equals the every-plan sweep's on random sc
       ref.reference = true;
       ref.range_begin = b;
       ref.range_end = e;
-      const std::vector<frontier_point> want = evaluate_plans_cpu(sc, sp, ref).frontier;
+      const engine_result every = evaluate_plans_cpu(sc, sp, ref);
+      const std::vector<frontier_point>& want = every.frontier;
       nonempty += !want.empty();
-      for (int threads : {1, 2}) {
+      for (const auto& [threads, batch] :
+           {std::pair<int, std::uint64_t>{1, 0}, {2, 0}, {2, 1000}}) {
         engine_options opt = ref;
         opt.reference = false;
         opt.threads = threads;
-        INFO("range [" << b << ", " << e << ") threads " << threads);
+        opt.chunk_plans = batch;
+        INFO("range [" << b << ", " << e << ") threads " << threads << " batch " << batch);
         const engine_result r = evaluate_plans_cpu(sc, sp, opt);
+        for (int k = 0; k < kReasonCount; ++k) CHECK(r.counts[k] == every.counts[k]);
+        REQUIRE(r.top.size() == every.top.size());
+        for (std::size_t i = 0; i < r.top.size(); ++i) CHECK(r.top[i].index == every.top[i].index);
         REQUIRE(r.has_frontier);
         REQUIRE(r.frontier.size() == want.size());
         for (std::size_t i = 0; i < want.size(); ++i) {

@@ -1,6 +1,9 @@
 // The CUDA backend (its pruned and its every-plan kernels) against the CPU backend on random
-// scenarios: the same counts by reason, the same top K in the same order, the same closest plan,
-// over the whole space and over a random range of it (one MPI rank's share). Exits 77 (reported as
+// scenarios: the same counts by reason, the same top K in the same order, the same closest plan
+// and the same cost frontier (handed on by the pruned kernel and walked on the host; with the
+// smallest chunk, whose buffer of near-feasible plans may overflow into the Thrust pass; from the
+// Thrust pass under `--no-pruning`), over the whole space and over a random range of it (one MPI
+// rank's share). Exits 77 (reported as
 // skipped by CTest) only where cuda_device_available says no usable device answers; once a device
 // answers, every error of the CUDA backend (a fault, cuda_error; out of device memory,
 // resource_error) fails the test. Never passes without running.
@@ -8,6 +11,7 @@
 #include <exception>
 #include <random>
 
+#include "dcplan/engine/chunking.hpp"
 #include "dcplan/engine/engine.hpp"
 #include "dcplan/model/errors.hpp"
 #include "random_scenario.hpp"
@@ -25,13 +29,21 @@ int compare_backends() {
     if (!test::load_random(text, sc, sp)) continue; // e.g. an empty space
     engine_options opt;
     opt.top_k = 20;
+    opt.want_frontier = true;
     const engine_result cpu = evaluate_plans_cpu(sc, sp, opt);
     bool same = true;
-    // The pruned kernel, then the every-plan kernel (sweep_kernel, `--no-pruning`).
-    for (bool every_plan : {false, true}) {
+    // The pruned kernel (with the default chunk and the smallest), then the every-plan kernel
+    // (sweep_kernel, `--no-pruning`).
+    for (int variant = 0; variant < 3; ++variant) {
       engine_options gopt = opt;
-      gopt.reference = every_plan;
+      gopt.reference = variant == 2;
+      if (variant == 1) gopt.chunk_plans = kMinChunkPlans;
       const engine_result gpu = evaluate_plans_cuda(sc, sp, gopt);
+      same = same && gpu.has_frontier && cpu.frontier.size() == gpu.frontier.size();
+      for (std::size_t i = 0; same && i < cpu.frontier.size(); ++i) {
+        const frontier_point &c = cpu.frontier[i], &g = gpu.frontier[i];
+        same = c.index == g.index && c.tco == g.tco && c.eff == g.eff && c.capex == g.capex;
+      }
       same = same && cpu.top.size() == gpu.top.size() &&
              (cpu.counts[feasible] > 0 ||
               (cpu.has_closest == gpu.has_closest &&

@@ -21,6 +21,7 @@
 // a total order), and the final merge (merge_frontier) drops q in any case. Where a guard fails,
 // every plan of the range is evaluated.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "dcplan/engine/detail/cost_frontier.hpp"
 #include "dcplan/engine/detail/pareto_prune.hpp"
 #include "dcplan/engine/detail/range_reduce.hpp"
+#include "dcplan/model/errors.hpp"
 #include "dcplan/model/macros.hpp"
 #include "dcplan/model/model.hpp"
 #include "dcplan/scenario/space.hpp"
@@ -168,6 +170,40 @@ DCPLAN_HD void frontier_in_range(const model_view& v, const space_view& sp, int 
     };
     a += gallop_first(hi - a, 0, open);
   }
+}
+
+/// walk_frontier's emit: a point for the next merge into the frontier so far.
+struct pend_point {
+  frontier_acc& fr;
+  DCPLAN_HD void operator()(const frontier_point& q) const {
+#if !defined(__CUDA_ARCH__) // the walk runs on the host only
+    fr.pending.push_back(q);
+#endif
+  }
+};
+
+/// The cost frontier of the near-feasible plans of `ranges` (frontier_in_range) and of the
+/// frontier `front` (frontier_before order) the plans evaluated one by one gave. The ranges whose
+/// first plan gives the most FLOP/s per dollar go first, as their plans are the likeliest to lie
+/// on the frontier and cover later ranges; the order only affects the speed. One thread: in order,
+/// each range meets every earlier range's plans (measured slower split over two threads,
+/// docs/benchmarks.md). Throws interrupted_error once `cancel` is set. Host only.
+inline std::vector<frontier_point> walk_frontier(const model_view& v, const space_view& s,
+                                                 std::vector<frontier_range> ranges,
+                                                 std::vector<frontier_point> front,
+                                                 const std::atomic<bool>* cancel) {
+  std::sort(ranges.begin(), ranges.end(), [](const frontier_range& x, const frontier_range& y) {
+    if (x.score != y.score) return x.score > y.score;
+    return x.k != y.k ? x.k < y.k : x.lo < y.lo;
+  });
+  frontier_acc fr;
+  fr.front = std::move(front);
+  for (const frontier_range& r : ranges) {
+    if (cancel && cancel->load()) throw interrupted_error("interrupted");
+    frontier_in_range(v, s, r.k, r.lo, r.hi, fr.view(), pend_point{fr});
+    fr.flush();
+  }
+  return std::move(fr.front);
 }
 
 } // namespace dcplan::detail

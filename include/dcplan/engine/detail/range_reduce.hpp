@@ -96,11 +96,33 @@ DCPLAN_HD std::uint64_t first_true(std::uint64_t lo, std::uint64_t hi, Pred pred
 
 DCPLAN_HD bool fails(const plan_figures& p, int test) { return (p.failed >> test) & 1u; }
 
-/// reduce_range's frontier hook when no cost frontier is wanted: nothing is handed on.
+/// reduce_range's frontier hook when no cost frontier is wanted: nothing is handed on, and the
+/// plans evaluated one by one are evaluated in place.
 struct no_frontier {
   DCPLAN_HD void near(const plan_figures&, std::uint64_t) {}
   DCPLAN_HD void range(int, std::uint64_t, std::uint64_t, const plan_figures&) {}
+  DCPLAN_HD bool defer(int, std::uint64_t, std::uint64_t) { return false; }
 };
+
+/// Plans [b, e) of combination `k`, each passing tests 1-7 and the capex budget (reduce_range's
+/// [T, C)), evaluated one by one for the TCO budget and their ranking keys: counted by reason,
+/// the feasible ones handed to `on_feasible` with their index.
+template <class OnFeasible>
+DCPLAN_HD void dense_range(const model_view& v, const space_view& sp, int k, std::uint64_t b,
+                           std::uint64_t e, std::uint64_t* counts, OnFeasible& on_feasible) {
+  const combo& cb = sp.combos[k];
+  const std::uint64_t base = sp.starts[k];
+  for (std::uint64_t j = b; j < e; ++j) {
+    const plan_figures p = evaluate_plan(v, cb.site, cb.system, cb.cooling, cb.fabric, cb.sourcing,
+                                         static_cast<double>(j + 1) * sp.node_step);
+    if (p.reason == feasible) {
+      ++counts[feasible];
+      on_feasible(p, base + j);
+    } else {
+      ++counts[p.reason];
+    }
+  }
+}
 
 /// A sweep_nodes sink that hands on the feasible plans to `on_feasible` and the near-feasible
 /// ones to the frontier hook.
@@ -118,7 +140,9 @@ struct plan_by_plan_sink {
 /// and index) to `on_feasible`. For the cost frontier (frontier_prune.hpp), `frontier.near(p,
 /// index)` receives the near-feasible plans of the combinations evaluated plan by plan, and
 /// `frontier.range(k, lo, hi, first)` the offsets [lo, hi) that hold every other near-feasible
-/// plan of [b, e) (`first` is plan b's figures).
+/// plan of [b, e) (`first` is plan b's figures). The plans evaluated one by one, [T, C) of the
+/// header's splits, are evaluated here unless `frontier.defer(k, T, C)` takes them (returns true):
+/// then the caller runs dense_range over them later, at a time of its choosing.
 template <class OnFeasible, class Frontier = no_frontier>
 DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, std::uint64_t b,
                             std::uint64_t e, std::uint64_t* counts, OnFeasible on_feasible,
@@ -187,15 +211,7 @@ DCPLAN_HD void reduce_range(const model_view& v, const space_view& sp, int k, st
           : P;
   counts[reason_budget] += P - C;
   if (R < C) frontier.range(k, R, C, first); // [C, P) fails the capex budget
-  for (std::uint64_t j = T; j < C; ++j) {
-    const plan_figures p = plan(j);
-    if (p.reason == feasible) {
-      ++counts[feasible];
-      on_feasible(p, base + j);
-    } else {
-      ++counts[p.reason];
-    }
-  }
+  if (!frontier.defer(k, T, C)) dense_range(v, sp, k, T, C, counts, on_feasible);
 }
 
 } // namespace dcplan::detail
