@@ -98,13 +98,19 @@ if m:
     total, failed = int(m.group(3)), int(m.group(2))
     skipped = len(re.findall(r"\*\*\*Skipped", log))
     print(f"GPU tests: {total - failed - skipped} passed, {failed} failed, {skipped} skipped")
-print(f"{'benchmark':40} {'work':>12} {'ms/run':>10} {'per second':>12}")
+# The every-plan sweep on bench-1e8 does about 23.5 double-precision operations per plan on
+# average (docs/benchmarks.md, "The every-plan path"); an H200's FP64 (non-tensor) peak is 34e12.
+OPS_PER_SWEEP_PLAN_1E8, FP64_PEAK = 23.5, 34e12
+print(f"{'benchmark':40} {'work':>12} {'ms/run':>10} {'per second':>12} {'kernels/s':>12} {'FP64 share':>10}")
 for r in b["benchmarks"]:
     if r.get("error_occurred"):
         print(f"{r['name']:40} {'-':>12} {'-':>10} {'error: ' + r.get('error_message', '')}")
         continue
     work = r.get("plans", float("nan")) * r.get("draws", 1.0)
     rate = r.get("plans_per_s", r.get("evals/s", r.get("items_per_second", float("nan"))))
-    print(f"{r['name']:40} {work:>12.4g} {r['real_time']:>10.1f} {rate:>12.4g}")
+    krate = r.get("kernel_plans_per_s")
+    share = krate * OPS_PER_SWEEP_PLAN_1E8 / FP64_PEAK if krate and "sweep_1e8" in r["name"] else None
+    print(f"{r['name']:40} {work:>12.4g} {r['real_time']:>10.1f} {rate:>12.4g}"
+          f" {krate if krate else float('nan'):>12.4g} {(f'{share:.1%}' if share else '-'):>10}")
 PY
 exit $tests_rc

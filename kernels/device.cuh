@@ -52,6 +52,36 @@ private:
   std::uint64_t bytes_ = 0;
 };
 
+/// The summed time of the device work between each start() and stop() on the default stream, by
+/// CUDA events: a kernel's own time, without the host's work around it (engine_result's
+/// kernel_seconds). stop() waits for the work to finish.
+class event_timer {
+public:
+  event_timer() {
+    DCPLAN_CUDA_TRY(cudaEventCreate(&start_));
+    DCPLAN_CUDA_TRY(cudaEventCreate(&stop_));
+  }
+  ~event_timer() {
+    cudaEventDestroy(start_);
+    cudaEventDestroy(stop_);
+  }
+  event_timer(const event_timer&) = delete;
+  event_timer& operator=(const event_timer&) = delete;
+
+  void start() { DCPLAN_CUDA_TRY(cudaEventRecord(start_)); }
+  void stop() {
+    DCPLAN_CUDA_TRY(cudaEventRecord(stop_));
+    DCPLAN_CUDA_TRY(cudaEventSynchronize(stop_));
+    float ms = 0;
+    DCPLAN_CUDA_TRY(cudaEventElapsedTime(&ms, start_, stop_));
+    seconds += ms / 1000.0;
+  }
+  double seconds = 0;
+
+private:
+  cudaEvent_t start_{}, stop_{};
+};
+
 /// Rethrows the exception being handled as dcplan's error; call it only from a catch block.
 /// A thrust::system_error carrying a CUDA code goes through classify_cuda; std::bad_alloc
 /// (Thrust's failed device allocation) is resource_error, out of device memory, with `hint`

@@ -252,6 +252,8 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
       fetch(thrust::raw_pointer_cast(cbuf.data()), fresh.size(), fresh.data());
       detail::merge_top(st, fresh);
     };
+    // The kernels' own time (engine_result::kernel_seconds), by events around each launch.
+    detail::event_timer kernel_timer;
     bool done = false;
     // What the pruned pass hands on for the cost frontier, gathered on the host; `hand_on_full`
     // when the near-feasible plans overflowed their buffer (the Thrust pass below then runs).
@@ -288,9 +290,11 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
                                         cap,
                                         hand_on && !hand_on_full};
         const int n = static_cast<int>(j - i);
+        kernel_timer.start();
         pruned_kernel<<<(n + 255) / 256, 256>>>(v, s, thrust::raw_pointer_cast(dpieces.data()) + i,
                                                 n, sink, frontier, cnt + 1);
         DCPLAN_CUDA_TRY(cudaGetLastError());
+        kernel_timer.stop();
         DCPLAN_CUDA_TRY(cudaDeviceSynchronize());
         unsigned long long h[3 + kReasonCount];
         DCPLAN_CUDA_TRY(cudaMemcpy(h, cnt, sizeof(h), cudaMemcpyDeviceToHost));
@@ -343,10 +347,12 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
         unsigned long long* cnt = thrust::raw_pointer_cast(dcount.data());
         const candidate_sink sink = sink_for(cbuf, cnt, cap);
         const int blocks = static_cast<int>(j - i);
+        kernel_timer.start();
         sweep_kernel<<<blocks, kSweepThreads>>>(v, s, thrust::raw_pointer_cast(dpieces.data()) + i,
                                                 sink, cnt + 1,
                                                 thrust::raw_pointer_cast(dclosest.data()));
         DCPLAN_CUDA_TRY(cudaGetLastError());
+        kernel_timer.stop();
         DCPLAN_CUDA_TRY(cudaDeviceSynchronize());
         unsigned long long h[1 + kReasonCount];
         DCPLAN_CUDA_TRY(cudaMemcpy(h, cnt, sizeof(h), cudaMemcpyDeviceToHost));
@@ -395,6 +401,7 @@ engine_result evaluate_plans_cuda(const scenario& sc, const plan_space& sp,
     r.closest_flops = st.acc.closest_flops;
     r.frontier = std::move(fr.points);
     r.has_frontier = opt.want_frontier;
+    r.kernel_seconds = kernel_timer.seconds;
   } catch (...) {
     DCPLAN_RETHROW_DEVICE_ERROR("try a smaller --chunk or --gpu-memory-cap");
   }

@@ -56,6 +56,7 @@ struct engine_result {
   double closest_flops = -1;
   int threads = 1;
   std::string device;                   // GPU name under CUDA
+  double kernel_seconds = 0;            // CUDA: the pruned and sweep kernels' time, by CUDA events
   bool has_frontier = false;            // want_frontier was set
   std::vector<frontier_point> frontier; // every point, TCO ascending (frontier.hpp)
 };
