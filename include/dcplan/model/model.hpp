@@ -342,8 +342,17 @@ struct perf_figures {
   bool t_replica, t_target;
 };
 
-DCPLAN_HD_HOT perf_figures perf_figures_of(const model_view& v, const combo_figures& k,
-                                           const size_figures& z) {
+/// MODEL.md "Figures of a plan" `efficiency`: the argument of its log2, `acc` over the system's
+/// scale-up domain and at least 1.
+DCPLAN_HD_HOT double scale_out_ratio(const model_view& v, const combo_figures& k, double acc) {
+  return detail::dmax(1.0, acc / v.systems[k.a].scale_up_domain);
+}
+
+/// perf_figures_of, given `log2_ratio` = log2(scale_out_ratio(v, k, z.acc)): a loop over many
+/// plans (engine/detail/sweep.hpp) takes the library's log2 in a loop of its own, so that the
+/// loop over the rest has no call and can be vectorized.
+DCPLAN_HD_HOT perf_figures perf_figures_with(const model_view& v, const combo_figures& k,
+                                             const size_figures& z, double log2_ratio) {
   const globals_rec& g = v.g;
   const system_rec& sys = v.systems[k.a];
   const accelerator_rec& acc_rec = v.accelerators[sys.accelerator];
@@ -353,8 +362,7 @@ DCPLAN_HD_HOT perf_figures perf_figures_of(const model_view& v, const combo_figu
   const double peak = acc * (g.prec == static_cast<int>(precision::fp8) ? acc_rec.peak_fp8_flops
                                                                         : acc_rec.peak_bf16_flops);
   q.peak = peak;
-  const double efficiency =
-      1 / (1 + fab.scaling_k * log2(detail::dmax(1.0, acc / sys.scale_up_domain)));
+  const double efficiency = 1 / (1 + fab.scaling_k * log2_ratio);
   q.efficiency = efficiency;
   // MODEL.md "Goodput": after efficiency, before effective_flops; 1 without the block.
   double goodput = 1.0;
@@ -382,6 +390,12 @@ DCPLAN_HD_HOT perf_figures perf_figures_of(const model_view& v, const combo_figu
   // Test 6: on tokens_per_second for an inference target.
   q.t_target = g.inference ? q.tps >= g.inf_tokens_per_second : passes_target(g, eff);
   return q;
+}
+
+/// The compute and serving figures, and tests 9 and 6, of the plan `z` of combination `k`.
+DCPLAN_HD_HOT perf_figures perf_figures_of(const model_view& v, const combo_figures& k,
+                                           const size_figures& z) {
+  return perf_figures_with(v, k, z, log2(scale_out_ratio(v, k, z.acc)));
 }
 
 /// Every figure of the plan of combination `k` with size figures `z`: MODEL.md "Figures of a

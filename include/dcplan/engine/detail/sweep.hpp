@@ -22,13 +22,18 @@
 //
 // On the host, a piece walked with stride 1 goes by blocks of kSweepBlock node counts in
 // structure-of-arrays form (`sweep_nodes_blocked`), so that the compiler vectorizes the stages
-// that decide most plans: one loop without control flow computes the fabric figures, the load
-// figures and tests 4 and 5 (`fabric_figures_of`, `add_load_figures`) of the whole block into
-// arrays and counts the plans failing test 4, and those passing it but failing test 5, by
-// reductions (a plan failing test 4 has reason fabric, MODEL.md "Feasibility", whatever its power
-// figures); the plans passing both then run the scalar stages above in ascending order, from the
-// very doubles of the arrays and `racks_of`, so counts and the sink's calls are those of the plain
-// loop (`sweep_nodes_strided`, which the CUDA kernel's threads run).
+// that decide most plans. Per block, one loop without control flow computes the fabric figures and
+// test 4 (`fabric_figures_of`) into arrays; a block whose plans all fail it is counted at once;
+// else a second loop computes the load figures and test 5 (`add_load_figures`), and a scalar pass
+// counts the plans failing test 4 (reason fabric, MODEL.md "Feasibility", whatever their power
+// figures) and those failing test 5, and lists the open plans' offsets, ascending. In a
+// combination past its deadline, the open plans' reasons come from `perf_figures_with`: for a
+// FLOP/s target without a reliability block by arrays, the library's `log2` in a scalar loop of its
+// own and the rest in a vectorized loop; each open plan of any other combination runs the scalar
+// stages above in ascending order, from the very doubles of the arrays and `racks_of`. So counts
+// and the sink's calls are those of the plain loop (`sweep_nodes_strided`, which the CUDA kernel's
+// threads run).
+#include <cmath>
 #include <cstdint>
 
 #include "dcplan/model/macros.hpp"
@@ -94,8 +99,61 @@ DCPLAN_HD void sweep_nodes_strided(const model_view& v, const combo_figures& k, 
 }
 
 #if !defined(__CUDA_ARCH__)
-/// Node counts per block of `sweep_nodes_blocked`: its arrays take 68 bytes a plan on the stack.
+/// Node counts per block of `sweep_nodes_blocked`: its arrays take 68 bytes a plan on the stack
+/// (17 KiB), and those of `past_deadline_counts` 24 more.
 inline constexpr int kSweepBlock = 256;
+
+/// Test 6 of the open plans of a block of a combination past its deadline, for a FLOP/s target
+/// without a reliability block (`HasTarget` being g.has_target): `log2_ratio` holds each plan's
+/// log2(scale_out_ratio), `fails` gets 1 where the plan fails test 6, else 0. The copy of the
+/// globals holds the three flags as constants, so the loop has no control flow.
+template <bool HasTarget>
+void fails_target_of(const model_view& v, const combo_figures& k, const double* acc,
+                     const double* log2_ratio, int count, double* fails) {
+  model_view vs = v;
+  vs.g.inference = false;
+  vs.g.has_reliability = false;
+  vs.g.has_target = HasTarget;
+  for (int t = 0; t < count; ++t) { // vectorized
+    size_figures z{};
+    z.acc = acc[t];
+    const perf_figures q = perf_figures_with(vs, k, z, log2_ratio[t]);
+    fails[t] = q.t_target ? 0.0 : 1.0;
+  }
+}
+
+/// sweep_open_plan's first case for the `count` open plans of a block at offsets `open_at` of a
+/// combination past its deadline: a plan's reason is replica, target or deadline (MODEL.md
+/// "Feasibility": 9, 6, 7). For a FLOP/s target without a reliability block, by arrays: the
+/// scale-out ratios in a vectorized loop, their log2 by the library one at a time, test 6 in a
+/// vectorized loop (perf_figures_with); else perf_figures_of one plan at a time. The counts are
+/// kept in registers, not in `counts`, until the end.
+inline void past_deadline_counts(const model_view& v, const combo_figures& k, const double* acc,
+                                 const int* open_at, int count, std::uint64_t* counts) {
+  std::uint64_t replica = 0, target = 0;
+  if (v.g.inference || v.g.has_reliability) {
+    for (int t = 0; t < count; ++t) {
+      size_figures z{};
+      z.acc = acc[open_at[t]];
+      const perf_figures q = perf_figures_of(v, k, z);
+      replica += q.t_replica ? 0 : 1;
+      target += q.t_replica && !q.t_target ? 1 : 0;
+    }
+  } else {
+    double open_acc[kSweepBlock], ratio[kSweepBlock], fails[kSweepBlock];
+    for (int t = 0; t < count; ++t) open_acc[t] = acc[open_at[t]];
+    for (int t = 0; t < count; ++t) ratio[t] = scale_out_ratio(v, k, open_acc[t]); // vectorized
+    for (int t = 0; t < count; ++t) ratio[t] = log2(ratio[t]);
+    if (v.g.has_target)
+      fails_target_of<true>(v, k, open_acc, ratio, count, fails);
+    else
+      fails_target_of<false>(v, k, open_acc, ratio, count, fails);
+    for (int t = 0; t < count; ++t) target += static_cast<std::uint64_t>(fails[t]);
+  }
+  counts[reason_replica] += replica;
+  counts[reason_target] += target;
+  counts[reason_deadline] += static_cast<std::uint64_t>(count) - replica - target;
+}
 
 /// sweep_nodes_blocked for a combination whose `build` and `cloud` are `Build` and `Cloud`: the
 /// block loop reads them from a copy that holds them as constants, so the stages' branches on the
@@ -140,6 +198,14 @@ void sweep_nodes_blocked_as(const model_view& v, const combo_figures& k, double 
       fab_scale[i] = z.fab_scale;
       fails_fabric[i] = z.t_fabric ? 0.0 : 1.0;
     }
+    // A block whose plans all fail test 4 (often the last ones of a combination) needs nothing
+    // more; a plan passing it is usually found at once.
+    int first_pass = 0;
+    while (first_pass < m && fails_fabric[first_pass] != 0.0) ++first_pass;
+    if (first_pass == m) {
+      counts[reason_fabric] += static_cast<std::uint64_t>(m);
+      continue;
+    }
     for (int i = 0; i < m; ++i) { // vectorized
       size_figures z = fabric_figures_at(i);
       add_load_figures(v, ks, z);
@@ -158,6 +224,10 @@ void sweep_nodes_blocked_as(const model_view& v, const combo_figures& k, double 
     }
     counts[reason_fabric] += static_cast<std::uint64_t>(fabric);
     counts[reason_power] += static_cast<std::uint64_t>(m - fabric - open_count);
+    if (!k.t_deadline) {
+      past_deadline_counts(v, k, acc, open_at, open_count, counts);
+      continue;
+    }
     for (int t = 0; t < open_count; ++t) {
       const int i = open_at[t];
       size_figures z = fabric_figures_at(i);
