@@ -172,18 +172,6 @@ void sweep_nodes_blocked_as(const model_view& v, const combo_figures& k, double 
   double it_kw[kSweepBlock], facility_kw[kSweepBlock];
   double fails_fabric[kSweepBlock], open[kSweepBlock]; // open: passes tests 4 and 5
   int open_at[kSweepBlock]; // the block offsets of the open plans, ascending
-  // The fabric figures of offset i, as fabric_figures_of gave them.
-  auto fabric_figures_at = [&](int i) {
-    size_figures z;
-    z.n = n[i];
-    z.acc = acc[i];
-    z.tiers = tiers[i];
-    z.fab_scale = fab_scale[i];
-    z.t_fabric = fails_fabric[i] == 0.0;
-    z.racks = z.it_kw = z.facility_kw = 0.0;
-    z.t_power = false;
-    return z;
-  };
   for (std::uint64_t j0 = b; j0 < e; j0 += kSweepBlock) {
     const int m = e - j0 < kSweepBlock ? static_cast<int>(e - j0) : kSweepBlock;
     // Below 2^53 (sweep_nodes_blocked), j0 + 1 + i is an integer a double holds exactly, so this
@@ -198,6 +186,18 @@ void sweep_nodes_blocked_as(const model_view& v, const combo_figures& k, double 
       fab_scale[i] = z.fab_scale;
       fails_fabric[i] = z.t_fabric ? 0.0 : 1.0;
     }
+    // The fabric figures of offset i, as fabric_figures_of gave them.
+    auto fabric_figures_at = [&](int i) {
+      size_figures z;
+      z.n = n[i];
+      z.acc = acc[i];
+      z.tiers = tiers[i];
+      z.fab_scale = fab_scale[i];
+      z.t_fabric = fails_fabric[i] == 0.0;
+      z.racks = z.it_kw = z.facility_kw = 0.0;
+      z.t_power = false;
+      return z;
+    };
     // A block whose plans all fail test 4 (often the last ones of a combination) needs nothing
     // more; a plan passing it is usually found at once.
     int first_pass = 0;
