@@ -100,7 +100,7 @@ DCPLAN_HD void sweep_nodes_strided(const model_view& v, const combo_figures& k, 
 
 #if !defined(__CUDA_ARCH__)
 /// Node counts per block of `sweep_nodes_blocked`: its arrays take 68 bytes a plan on the stack
-/// (17 KiB), and those of `past_deadline_counts` 24 more.
+/// (17 KiB), and those of `past_deadline_counts` 24 bytes a plan more.
 inline constexpr int kSweepBlock = 256;
 
 /// Test 6 of the open plans of a block of a combination past its deadline, for a FLOP/s target
