@@ -179,8 +179,16 @@ int run_plan_command(const plan_command& c, const std::atomic<bool>* cancel) {
     bar.emplace(t0);
     opt.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->draw(done, total); };
   }
+  // The JSON report's frontier, rendered on an engine thread while the others finish the pass
+  // where the backend allows (engine_options::on_frontier); used only if it is the run's.
+  std::optional<rendered_frontier> ahead;
+  if ((!c.run.json_path.empty() || c.run.format == "json") && !dist::distributed())
+    opt.on_frontier = [&ahead, &sc, &sp](const std::vector<frontier_point>& f) {
+      ahead.emplace(rendered_frontier{f, render_frontier_json(sc, sp, f)});
+    };
   run_info info;
   engine_result r = evaluate_plans(sc, sp, c.backend, opt, &info.notice);
+  if (ahead) info.frontier_ahead = &*ahead;
   r = dist::merge_results(r, opt.top_k, !opt.reference);
   if (c.run.distinct) {
     const backend_kind ran = r.backend; // read before r is moved into the call

@@ -181,6 +181,7 @@ engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_o
       if (q < 0) {
         try {
           r.frontier = frontier_of_ranges(v, s, opt, acc);
+          if (opt.on_frontier) opt.on_frontier(r.frontier); // while the others finish the pass
         } catch (...) {
           walk_failed = std::current_exception();
         }
@@ -212,7 +213,10 @@ engine_result fast_path(const scenario& sc, const plan_space& sp, const engine_o
       },
       after_batch);
   if (opt.want_frontier) {
-    if (!walked) r.frontier = frontier_of_ranges(v, s, opt, acc); // an empty range of plans
+    if (!walked) { // an empty range of plans
+      r.frontier = frontier_of_ranges(v, s, opt, acc);
+      if (opt.on_frontier) opt.on_frontier(r.frontier);
+    }
     r.has_frontier = true;
   }
   std::vector<rank_key> all;

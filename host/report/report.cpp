@@ -1,6 +1,7 @@
 // Reports of a planning run (MODEL.md "What a planning run reports").
 #include "dcplan/report/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -81,6 +82,54 @@ nlohmann::ordered_json risk_json(const risk_figures& r) {
   return j;
 }
 
+namespace {
+
+/// `text`, a value's dump(1) at the top level, as it stands one level in: a JSON text holds a
+/// newline only between tokens (strings escape theirs), so each one gains a space of indent.
+std::string one_level_in(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 16);
+  for (const char ch : text) {
+    out += ch;
+    if (ch == '\n') out += ' ';
+  }
+  return out;
+}
+
+} // namespace
+
+std::string render_frontier_json(const scenario& sc, const plan_space& sp,
+                                 const std::vector<frontier_point>& pts) {
+  return one_level_in(frontier_json(sc, sp, pts).dump(1));
+}
+
+bool frontier_rendered_ahead(const engine_result& r, const run_info& info) {
+  const rendered_frontier* f = info.frontier_ahead;
+  return r.has_frontier && f && f->points.size() == r.frontier.size() &&
+         std::equal(f->points.begin(), f->points.end(), r.frontier.begin(),
+                    [](const frontier_point& x, const frontier_point& y) {
+                      return x.index == y.index && x.tco == y.tco && x.eff == y.eff &&
+                             x.capex == y.capex;
+                    });
+}
+
+std::string report_text(const nlohmann::ordered_json& j, const engine_result& r,
+                        const run_info& info) {
+  if (!frontier_rendered_ahead(r, info) || !j.contains("frontier")) return j.dump(1);
+  // dump(1) of an object, member by member: "{", then each key and value one level in, "}".
+  std::string out = "{";
+  bool first = true;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    out += first ? "\n " : ",\n ";
+    first = false;
+    out += nlohmann::ordered_json(it.key()).dump();
+    out += ": ";
+    out += it.key() == "frontier" ? info.frontier_ahead->text : one_level_in(it.value().dump(1));
+  }
+  out += "\n}";
+  return out;
+}
+
 nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const engine_result& r,
                                 const run_info& info) {
   const globals_rec g = sc.globals();
@@ -113,7 +162,10 @@ nlohmann::ordered_json run_json(const scenario& sc, const plan_space& sp, const 
   j["precision"] = to_string(sc.prec);
   if (r.has_frontier) { // docs/report.md "The cost frontier"
     j["frontier_points_total"] = r.frontier.size();
-    j["frontier"] = frontier_json(sc, sp, r.frontier);
+    if (frontier_rendered_ahead(r, info))
+      j["frontier"] = nullptr; // report_text writes the text rendered ahead here
+    else
+      j["frontier"] = frontier_json(sc, sp, r.frontier);
   }
   if (r.counts[feasible] == 0) {
     if (r.has_closest) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -392,6 +393,41 @@ TEST_CASE("the frontier's thinning rule", "[report][frontier]") {
   pts.resize(2000);
   CHECK(thin_frontier(pts, 2000).size() == 2000);
   CHECK(thin_frontier({}, 2000).empty());
+}
+
+TEST_CASE("a frontier rendered ahead gives the report's very text, and only for its frontier",
+          "[report][frontier]") {
+  for (const char* name : {"realistic.yaml", "v2-goodput.yaml", "tiny.yaml"}) {
+    INFO(name);
+    const scenario sc = load_scenario(golden(name));
+    const plan_space sp = build_space(sc);
+    for (int threads : {1, 2}) {
+      engine_options opt;
+      opt.threads = threads;
+      opt.want_frontier = true;
+      std::optional<rendered_frontier> ahead;
+      opt.on_frontier = [&](const std::vector<frontier_point>& f) {
+        REQUIRE(!ahead); // once
+        ahead.emplace(rendered_frontier{f, render_frontier_json(sc, sp, f)});
+      };
+      const engine_result r = evaluate_plans_cpu(sc, sp, opt);
+      REQUIRE(ahead); // the CPU's pruned path calls it
+      run_info plain;
+      const std::string want = run_json(sc, sp, r, plain).dump(1);
+      run_info info;
+      info.frontier_ahead = &*ahead;
+      const nlohmann::ordered_json j = run_json(sc, sp, r, info);
+      CHECK(j["frontier"].is_null()); // left for report_text
+      CHECK(report_text(j, r, info) == want);
+      // Rendered from another frontier, it is not used.
+      REQUIRE(!ahead->points.empty());
+      rendered_frontier other = *ahead;
+      other.points.back().tco *= 2;
+      info.frontier_ahead = &other;
+      CHECK(run_json(sc, sp, r, info).dump(1) == want);
+      CHECK(report_text(run_json(sc, sp, r, info), r, info) == want);
+    }
+  }
 }
 
 TEST_CASE("CSV: every figure a column with its unit, RFC 4180 quoting", "[report][csv]") {

@@ -34,6 +34,11 @@ struct engine_options {
   bool reference = false;     // CPU: no pruning, every plan evaluated (detail/sweep.hpp)
   bool thrust = false;        // CPU, with `reference`: the chunked Thrust path (detail/reduce.hpp)
   bool want_frontier = false; // also compute the cost frontier (cost_frontier.hpp)
+  // Where a path has the final cost frontier before its pass ends (the CPU's pruned path), it
+  // calls this at once with it, on the thread that made it, while the other threads finish the
+  // pass: for work on the frontier that can start early (rendering it). Elsewhere it is not
+  // called. May be empty.
+  std::function<void(const std::vector<frontier_point>&)> on_frontier;
   // Plan indices [range_begin, range_end) only (one rank's share, docs/distributed.md); by
   // default the whole space. Counts, top K and closest then cover that range alone.
   std::uint64_t range_begin = 0, range_end = ~std::uint64_t{0};

@@ -19,12 +19,32 @@ namespace dcplan {
 /// One plan's record: MODEL.md's `plans` fields (job figures for training targets).
 nlohmann::ordered_json plan_record(const scenario& sc, const plan_ref& ref, const plan_figures& f);
 
+/// The JSON report's `frontier` value rendered ahead of the report (render_frontier_json), for
+/// instance on an engine thread while the pass still runs (engine_options::on_frontier).
+struct rendered_frontier {
+  std::vector<frontier_point> points; // the frontier it was rendered from
+  std::string text;                   // its `frontier` value, as the report's dump(1) writes it
+};
+
 struct run_info {
   double seconds = 0;
   std::string notice;             // e.g. the CPU fallback of --backend auto
   std::vector<risk_figures> risk; // MODEL.md "Risk": for the first risk.size() reported plans
   double risk_seconds = 0;
+  const rendered_frontier* frontier_ahead = nullptr; // used where it matches the run's frontier
 };
+
+/// `pts` as the JSON report's `frontier` value (frontier_json), rendered as the report's text
+/// holds it: dump(1) one level in.
+std::string render_frontier_json(const scenario& sc, const plan_space& sp,
+                                 const std::vector<frontier_point>& pts);
+/// Whether `info.frontier_ahead` holds the text of `r`'s frontier; run_json then leaves the
+/// `frontier` value null for report_text to fill in.
+bool frontier_rendered_ahead(const engine_result& r, const run_info& info);
+/// The report's text, `j.dump(1)`, with the frontier rendered ahead in place of the null
+/// `frontier` value where frontier_rendered_ahead(r, info).
+std::string report_text(const nlohmann::ordered_json& j, const engine_result& r,
+                        const run_info& info);
 
 /// MODEL.md "Risk": a plan's `risk` object.
 nlohmann::ordered_json risk_json(const risk_figures& r);
