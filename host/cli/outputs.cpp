@@ -63,7 +63,8 @@ void plan_outputs::write(const scenario& sc, const plan_space& sp, const engine_
       for (auto it = extra_.begin(); it != extra_.end(); ++it) j[it.key()] = it.value();
       if (timed) j["timing"] = timing;
     }
-    const std::string text = report_text(j, r, info) + "\n";
+    std::string text = report_text(j, r, info);
+    text += '\n';
     if (json_->active()) json_->commit(text);
     if (o_.format == "json") shown_.commit(text);
   }

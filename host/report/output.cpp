@@ -63,7 +63,11 @@ void pending_output::commit(const std::string& content) {
   }
   // Plain files: rw for the owner and group readable, as most tools write them.
   ::fchmod(fd_, 0644);
-  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+  // No fsync: the rename alone makes the file appear whole or not at all to every reader, which
+  // is what a failed or interrupted run needs; waiting for the disk would add its flush latency
+  // (about 1 ms here, several on a busy disk) to every run. Surviving a power loss is left to
+  // the file system, as by most tools that write reports.
+  if (::close(fd_) != 0) {
     fd_ = -1;
     const std::string why = std::strerror(errno);
     discard();

@@ -92,4 +92,53 @@ nlohmann::ordered_json frontier_json(const scenario& sc, const plan_space& sp,
   return out;
 }
 
+std::string frontier_json_text(const scenario& sc, const plan_space& sp,
+                               const std::vector<frontier_point>& pts, int indent) {
+  const std::vector<std::size_t> keep = thin_frontier(pts);
+  if (keep.empty()) return "[]";
+  // Each id as nlohmann writes a string (its escaping), once per catalog entry.
+  const auto literals = [](const std::vector<entry_meta>& meta) {
+    std::vector<std::string> out;
+    out.reserve(meta.size());
+    for (const entry_meta& m : meta) out.push_back(nlohmann::ordered_json(m.id).dump());
+    return out;
+  };
+  const std::vector<std::string> site = literals(sc.site_meta), system = literals(sc.system_meta),
+                                 cooling = literals(sc.cooling_meta),
+                                 fabric = literals(sc.fabric_meta);
+  const std::string no_cooling = nlohmann::ordered_json("-").dump();
+  std::string sourcing_lit[3]; // sourcing::build, colo, cloud
+  for (int k = 0; k < 3; ++k)
+    sourcing_lit[k] = nlohmann::ordered_json(to_string(static_cast<sourcing>(k))).dump();
+  const std::string in1(static_cast<std::size_t>(indent) + 1, ' '),
+      in2(static_cast<std::size_t>(indent) + 2, ' ');
+  std::string out = "[";
+  out.reserve(keep.size() * 300);
+  for (std::size_t n = 0; n < keep.size(); ++n) {
+    const frontier_point& p = pts[keep[n]];
+    const plan_ref ref = plan_of_index(sp, p.index);
+    out += n ? ",\n" : "\n";
+    out += in1 + "{\n";
+    const auto field = [&](const char* key, const std::string& value, bool last = false) {
+      out += in2;
+      out += key;
+      out += value;
+      out += last ? "\n" : ",\n";
+    };
+    // The fields of frontier_json, in its order, each value as its dump writes it.
+    field("\"site\": ", site[ref.site]);
+    field("\"system\": ", system[ref.system]);
+    field("\"cooling\": ", ref.cooling < 0 ? no_cooling : cooling[ref.cooling]);
+    field("\"fabric\": ", fabric[ref.fabric]);
+    field("\"sourcing\": ", sourcing_lit[ref.sourcing]);
+    field("\"nodes\": ", nlohmann::ordered_json(static_cast<std::uint64_t>(ref.nodes)).dump());
+    field("\"tco_usd\": ", nlohmann::ordered_json(p.tco).dump());
+    field("\"effective_flops\": ", nlohmann::ordered_json(p.eff).dump());
+    field("\"capex_usd\": ", nlohmann::ordered_json(p.capex).dump(), true);
+    out += in1 + "}";
+  }
+  out += "\n" + std::string(static_cast<std::size_t>(indent), ' ') + "]";
+  return out;
+}
+
 } // namespace dcplan

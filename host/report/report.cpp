@@ -100,7 +100,7 @@ std::string one_level_in(const std::string& text) {
 
 std::string render_frontier_json(const scenario& sc, const plan_space& sp,
                                  const std::vector<frontier_point>& pts) {
-  return one_level_in(frontier_json(sc, sp, pts).dump(1));
+  return frontier_json_text(sc, sp, pts, 1);
 }
 
 bool frontier_rendered_ahead(const engine_result& r, const run_info& info) {
@@ -118,6 +118,7 @@ std::string report_text(const nlohmann::ordered_json& j, const engine_result& r,
   if (!frontier_rendered_ahead(r, info) || !j.contains("frontier")) return j.dump(1);
   // dump(1) of an object, member by member: "{", then each key and value one level in, "}".
   std::string out = "{";
+  out.reserve(info.frontier_ahead->text.size() + (std::size_t{1} << 16));
   bool first = true;
   for (auto it = j.begin(); it != j.end(); ++it) {
     out += first ? "\n " : ",\n ";

@@ -430,6 +430,30 @@ TEST_CASE("a frontier rendered ahead gives the report's very text, and only for 
   }
 }
 
+TEST_CASE("the frontier's text is frontier_json's dump, ids escaped as nlohmann escapes them",
+          "[report][frontier]") {
+  scenario sc = load_scenario(golden("realistic.yaml"));
+  const plan_space sp = build_space(sc);
+  engine_options opt;
+  opt.want_frontier = true;
+  const engine_result r = evaluate_plans_cpu(sc, sp, opt);
+  REQUIRE(r.frontier.size() > 10);
+  const auto same = [&](const std::vector<frontier_point>& pts) {
+    const std::string want = frontier_json(sc, sp, pts).dump(1);
+    CHECK(frontier_json_text(sc, sp, pts, 0) == want);
+    std::string in2; // two levels in: a space after each newline, twice
+    for (const char ch : want) in2 += ch == '\n' ? std::string("\n  ") : std::string(1, ch);
+    CHECK(frontier_json_text(sc, sp, pts, 2) == in2);
+  };
+  same(r.frontier);
+  same({});
+  same({r.frontier.front()});
+  // Ids with a quote, a backslash, a tab, a control character and non-ASCII letters.
+  for (entry_meta& m : sc.site_meta) m.id += "\"q\\b\tt\x01\u00e9";
+  for (entry_meta& m : sc.system_meta) m.id += "/\u00fc";
+  same(r.frontier);
+}
+
 TEST_CASE("CSV: every figure a column with its unit, RFC 4180 quoting", "[report][csv]") {
   CHECK(csv_field("plain") == "plain");
   CHECK(csv_field("a,b") == "\"a,b\"");

@@ -1,7 +1,7 @@
 #pragma once
 // Outputs are never half-written: each goes to a temporary file beside its target, made before
 // the planning starts (so a path that cannot be written is reported at once), and is renamed
-// over the target only when complete.
+// over the target only when complete (not fsync'ed first: output.cpp).
 #include <string>
 
 namespace dcplan {

@@ -50,5 +50,9 @@ std::vector<std::size_t> thin_frontier(const std::vector<frontier_point>& pts,
 /// The JSON `frontier` array: the shown points with their plan keys, TCO, compute and capex.
 nlohmann::ordered_json frontier_json(const scenario& sc, const plan_space& sp,
                                      const std::vector<frontier_point>& pts);
+/// frontier_json(sc, sp, pts) as `dump(1)` writes it `indent` levels in, written directly (a
+/// few times faster: no JSON objects are built): the same characters, which the tests hold it to.
+std::string frontier_json_text(const scenario& sc, const plan_space& sp,
+                               const std::vector<frontier_point>& pts, int indent);
 
 } // namespace dcplan
