@@ -4,7 +4,7 @@
 // but perhaps the target to a sink (for the top K, the closest plan and the cost frontier at
 // once). Written once for both backends: the CPU runs it per piece of a combination under
 // OpenMP (host/engine/engine_cpu.cpp), a CUDA block per combination with its threads striding
-// over the node counts (kernels/sweep_cuda.cu).
+// over the node counts (kernels/engine_cuda.cu, `sweep_kernel`).
 //
 // What is hoisted (model.hpp, `combo_figures_of`): every figure and test that does not depend on
 // the node count (per_rack, pue, ready_months, tests 1-3 and 7, the replica search) is computed
