@@ -22,6 +22,18 @@ using namespace dcplan;
 
 namespace {
 
+/// `got` and `want` hold the same points, in the same order, with the same doubles.
+void check_same_frontier(const std::vector<frontier_point>& got,
+                         const std::vector<frontier_point>& want) {
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CHECK(got[i].index == want[i].index);
+    CHECK(got[i].tco == want[i].tco);
+    CHECK(got[i].eff == want[i].eff);
+    CHECK(got[i].capex == want[i].capex);
+  }
+}
+
 // Every near-feasible plan that no other near-feasible plan covers, by comparing all pairs.
 std::vector<frontier_point> brute_force(const scenario& sc, const plan_space& sp) {
   const model_view v = make_model_view(sc);
@@ -148,13 +160,7 @@ TEST_CASE("the frontier equals the brute-force reference on random scenarios", "
           opt.thrust = path == 2;
           INFO("path " << path << " threads " << threads << " chunk " << chunk);
           const engine_result r = evaluate_plans_cpu(sc, sp, opt);
-          REQUIRE(r.frontier.size() == want.size());
-          for (std::size_t i = 0; i < want.size(); ++i) {
-            CHECK(r.frontier[i].index == want[i].index);
-            CHECK(r.frontier[i].tco == want[i].tco);
-            CHECK(r.frontier[i].eff == want[i].eff);
-            CHECK(r.frontier[i].capex == want[i].capex);
-          }
+          check_same_frontier(r.frontier, want);
         }
       }
     }
@@ -361,13 +367,7 @@ TEST_CASE("the pruned path's frontier, counts and top K equal the every-plan swe
         REQUIRE(r.top.size() == every.top.size());
         for (std::size_t i = 0; i < r.top.size(); ++i) CHECK(r.top[i].index == every.top[i].index);
         REQUIRE(r.has_frontier);
-        REQUIRE(r.frontier.size() == want.size());
-        for (std::size_t i = 0; i < want.size(); ++i) {
-          CHECK(r.frontier[i].index == want[i].index);
-          CHECK(r.frontier[i].tco == want[i].tco);
-          CHECK(r.frontier[i].eff == want[i].eff);
-          CHECK(r.frontier[i].capex == want[i].capex);
-        }
+        check_same_frontier(r.frontier, want);
       }
     }
     ++checked;
